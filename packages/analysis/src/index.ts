@@ -1,0 +1,6 @@
+// @causelane/analysis: the happens-before model of a trace and the anomaly rules. Pure TypeScript.
+export * from './analyze.ts';
+export * from './anomaly.ts';
+export * from './explain.ts';
+export * from './model.ts';
+export * from './rules.ts';

@@ -1,0 +1,227 @@
+// The trace model: each run's turns and calls with their lifecycles, built in one pass over the
+// run's events in seq order and indexed for direct lookup. Pure data, no I/O: runs in workers.
+import type { KeyVersion, TraceEvent } from '@causelane/trace-schema';
+import { MinHeap } from './min-heap.ts';
+
+export interface CallModel {
+  id: string;
+  name: string;
+  args: unknown;
+  turn: number;
+  /** Position in the turn's `llm.response.calls`. */
+  index: number;
+  /** seq of the `llm.response` that listed the call. */
+  listedSeq: number;
+  startSeq?: number;
+  /** First `tool.end`; its reads and writes are the call's. */
+  endSeq?: number;
+  ok?: boolean;
+  result?: unknown;
+  error?: string;
+  reads: KeyVersion[];
+  writes: KeyVersion[];
+  /** First `tool.commit` (later ones are unmatched results). */
+  commitSeq?: number;
+  synthetic?: boolean;
+  timeoutSeq?: number;
+  orphanSeq?: number;
+  orphanReason?: string;
+}
+
+export interface TurnModel {
+  turn: number;
+  /** First `llm.request` of the turn. */
+  requestSeq?: number;
+  /** First `llm.response` of the turn. */
+  responseSeq?: number;
+  /** First `llm.request` of a later turn after the response: the turn is closed from there on. */
+  closeSeq?: number;
+  /** Turn number of the request that closed it. */
+  closedByTurn?: number;
+  calls: CallModel[];
+}
+
+export type UnmatchedReason = 'unknown-call' | 'wrong-turn' | 'repeat-commit';
+
+export interface UnmatchedEvent {
+  seq: number;
+  type: 'tool.start' | 'tool.end' | 'tool.commit';
+  turn: number;
+  call: string;
+  reason: UnmatchedReason;
+  /** The turn the call really belongs to, for wrong-turn. */
+  actualTurn?: number;
+  /** The first commit, for repeat-commit. */
+  firstCommitSeq?: number;
+}
+
+export interface RunModel {
+  run: string;
+  agent?: string;
+  mode?: string;
+  status?: string;
+  /** Events in seq order. */
+  events: readonly TraceEvent[];
+  turns: TurnModel[];
+  turnByNumber: ReadonlyMap<number, TurnModel>;
+  calls: CallModel[];
+  callById: ReadonlyMap<string, CallModel>;
+  /** `llm.request` events in seq order. */
+  requests: { seq: number; turn: number }[];
+  unmatched: UnmatchedEvent[];
+  startT?: number;
+  endT?: number;
+}
+
+/** Index of the event with this seq in `model.events`, or -1. */
+export function eventIndexBySeq(model: RunModel, seq: number): number {
+  const evs = model.events;
+  let lo = 0;
+  let hi = evs.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const s = evs[mid]!.seq;
+    if (s === seq) return mid;
+    if (s < seq) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/** A call is resolved at the first of its commit, orphan and timeout. */
+export function resolvedSeq(c: CallModel): number | undefined {
+  let r: number | undefined;
+  for (const s of [c.commitSeq, c.orphanSeq, c.timeoutSeq]) if (s !== undefined && (r === undefined || s < r)) r = s;
+  return r;
+}
+
+/** A call is closed by its turn's close or by its own timeout, whichever comes first. */
+export function callClosedSeq(c: CallModel, t: TurnModel): number | undefined {
+  const a = t.closeSeq;
+  const b = c.timeoutSeq;
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.min(a, b);
+}
+
+/** Builds the model of one run; `events` must be one run's events sorted by seq. */
+export function buildRunModel(run: string, events: readonly TraceEvent[]): RunModel {
+  const turnByNumber = new Map<number, TurnModel>();
+  const callById = new Map<string, CallModel>();
+  const calls: CallModel[] = [];
+  const requests: { seq: number; turn: number }[] = [];
+  const unmatched: UnmatchedEvent[] = [];
+  const openTurns = new MinHeap<TurnModel>((a, b) => a.turn - b.turn);
+  const model: RunModel = { run, events, turns: [], turnByNumber, calls, callById, requests, unmatched };
+
+  const turnOf = (n: number): TurnModel => {
+    let t = turnByNumber.get(n);
+    if (!t) {
+      t = { turn: n, calls: [] };
+      turnByNumber.set(n, t);
+    }
+    return t;
+  };
+
+  for (const ev of events) {
+    if (model.startT === undefined || ev.t < model.startT) model.startT = ev.t;
+    if (model.endT === undefined || ev.t > model.endT) model.endT = ev.t;
+    switch (ev.type) {
+      case 'run.start':
+        model.agent ??= ev.agent;
+        model.mode ??= ev.mode;
+        break;
+      case 'run.end':
+        model.status ??= ev.status;
+        break;
+      case 'llm.request': {
+        const t = turnOf(ev.turn);
+        t.requestSeq ??= ev.seq;
+        requests.push({ seq: ev.seq, turn: ev.turn });
+        while (openTurns.size > 0 && openTurns.peek()!.turn < ev.turn) {
+          const closed = openTurns.pop()!;
+          closed.closeSeq = ev.seq;
+          closed.closedByTurn = ev.turn;
+        }
+        break;
+      }
+      case 'llm.response': {
+        const t = turnOf(ev.turn);
+        if (t.responseSeq !== undefined) break;
+        t.responseSeq = ev.seq;
+        ev.calls.forEach((spec, index) => {
+          if (callById.has(spec.id)) return;
+          const c: CallModel = {
+            id: spec.id,
+            name: spec.name,
+            args: spec.args,
+            turn: ev.turn,
+            index,
+            listedSeq: ev.seq,
+            reads: [],
+            writes: [],
+          };
+          callById.set(spec.id, c);
+          calls.push(c);
+          t.calls.push(c);
+        });
+        openTurns.push(t);
+        break;
+      }
+      case 'tool.start':
+      case 'tool.end':
+      case 'tool.commit':
+      case 'tool.timeout':
+      case 'tool.orphan': {
+        const c = callById.get(ev.call);
+        if (!c || c.turn !== ev.turn) {
+          if (ev.type === 'tool.start' || ev.type === 'tool.end' || ev.type === 'tool.commit') {
+            unmatched.push({
+              seq: ev.seq,
+              type: ev.type,
+              turn: ev.turn,
+              call: ev.call,
+              reason: c ? 'wrong-turn' : 'unknown-call',
+              ...(c ? { actualTurn: c.turn } : {}),
+            });
+          }
+          break;
+        }
+        if (ev.type === 'tool.start') c.startSeq ??= ev.seq;
+        else if (ev.type === 'tool.end') {
+          if (c.endSeq === undefined) {
+            c.endSeq = ev.seq;
+            c.ok = ev.ok;
+            c.result = ev.result;
+            c.error = ev.error;
+            c.reads = ev.reads ?? [];
+            c.writes = ev.writes ?? [];
+          }
+        } else if (ev.type === 'tool.commit') {
+          if (c.commitSeq !== undefined) {
+            unmatched.push({
+              seq: ev.seq,
+              type: ev.type,
+              turn: ev.turn,
+              call: ev.call,
+              reason: 'repeat-commit',
+              firstCommitSeq: c.commitSeq,
+            });
+          } else {
+            c.commitSeq = ev.seq;
+            c.synthetic = ev.synthetic === true;
+          }
+        } else if (ev.type === 'tool.timeout') c.timeoutSeq ??= ev.seq;
+        else if (c.orphanSeq === undefined) {
+          c.orphanSeq = ev.seq;
+          c.orphanReason = ev.reason;
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  model.turns = [...turnByNumber.values()].sort((a, b) => a.turn - b.turn);
+  return model;
+}

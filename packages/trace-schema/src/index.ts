@@ -1,0 +1,5 @@
+// @causelane/trace-schema: format v1 types, validators, the JSONL reader and socket event types.
+export * from './events.ts';
+export * from './socket-events.ts';
+export * from './trace-reader.ts';
+export * from './validate.ts';

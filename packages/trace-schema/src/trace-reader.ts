@@ -1,0 +1,208 @@
+// Streaming JSONL reader: feed text chunks as they arrive, then finish() for per-run events sorted by
+// seq. Bad lines are reported with their line number and field; exact repeats of (run, seq) are
+// dropped, conflicting repeats are errors. Works in browsers and workers (no Node APIs).
+import type { TraceEvent } from './events.ts';
+import { type FieldError, validateEvent } from './validate.ts';
+
+export interface LineError extends FieldError {
+  line: number;
+}
+
+export interface ReadResult {
+  /** Runs in order of first appearance; each run's events sorted by seq, repeats removed. */
+  runs: Map<string, TraceEvent[]>;
+  errors: LineError[];
+  /** Exact repeats that were dropped. */
+  duplicates: number;
+  lines: number;
+}
+
+export interface TraceReaderOptions {
+  /** Stop collecting errors after this many (reading goes on so the count stays right). */
+  maxErrors?: number;
+}
+
+export function formatLineError(source: string, e: LineError): string {
+  return `${source}:${e.line}: field ${e.field}: ${e.message}`;
+}
+
+interface RunBuffer {
+  events: TraceEvent[];
+  lines: number[];
+  sorted: boolean;
+}
+
+export class TraceReader {
+  private readonly runs = new Map<string, RunBuffer>();
+  private readonly errors: LineError[] = [];
+  private errorCount = 0;
+  private readonly maxErrors: number;
+  private rest = '';
+  private lineNo = 0;
+
+  constructor(options: TraceReaderOptions = {}) {
+    this.maxErrors = options.maxErrors ?? 100;
+  }
+
+  /** Feeds a chunk of text; a line may span chunks. */
+  push(chunk: string): void {
+    let text = this.rest + chunk;
+    if (this.lineNo === 0 && this.rest === '' && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    let start = 0;
+    for (let nl = text.indexOf('\n', start); nl !== -1; nl = text.indexOf('\n', start)) {
+      this.pushLine(text.slice(start, nl));
+      start = nl + 1;
+    }
+    this.rest = text.slice(start);
+  }
+
+  /** Feeds exactly one line (no newline). */
+  pushLine(raw: string): void {
+    const line = ++this.lineNo;
+    const text = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
+    if (text.trim() === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      this.fail({ line, field: '(line)', message: `not valid JSON (${(err as Error).message})` });
+      return;
+    }
+    this.pushValue(value, line);
+  }
+
+  /** Feeds an already-parsed value, as received from a socket or an importer. */
+  pushValue(value: unknown, line = ++this.lineNo): void {
+    const res = validateEvent(value);
+    if (!res.ok) {
+      this.fail({ line, ...res.error });
+      return;
+    }
+    const ev = res.event;
+    let buf = this.runs.get(ev.run);
+    if (!buf) {
+      buf = { events: [], lines: [], sorted: true };
+      this.runs.set(ev.run, buf);
+    }
+    const prev = buf.events[buf.events.length - 1];
+    if (prev && prev.seq >= ev.seq) buf.sorted = false;
+    buf.events.push(ev);
+    buf.lines.push(line);
+  }
+
+  private fail(e: LineError): void {
+    this.errorCount++;
+    if (this.errors.length < this.maxErrors) this.errors.push(e);
+  }
+
+  get errorTotal(): number {
+    return this.errorCount;
+  }
+
+  finish(): ReadResult {
+    if (this.rest !== '') {
+      const last = this.rest;
+      this.rest = '';
+      this.pushLine(last);
+    }
+    let duplicates = 0;
+    const runs = new Map<string, TraceEvent[]>();
+    for (const [run, buf] of this.runs) {
+      const { events, dropped } = sortAndDedup(buf, (e) => this.fail(e));
+      duplicates += dropped;
+      runs.set(run, events);
+    }
+    this.errors.sort((a, b) => a.line - b.line);
+    return { runs, errors: this.errors, duplicates, lines: this.lineNo };
+  }
+}
+
+function sortAndDedup(buf: RunBuffer, fail: (e: LineError) => void): { events: TraceEvent[]; dropped: number } {
+  let { events, lines } = buf;
+  if (!buf.sorted) {
+    const order = Array.from(events.keys()).sort((a, b) => events[a]!.seq - events[b]!.seq || lines[a]! - lines[b]!);
+    events = order.map((i) => buf.events[i]!);
+    lines = order.map((i) => buf.lines[i]!);
+  }
+  let dropped = 0;
+  let hasRepeat = false;
+  for (let i = 1; i < events.length; i++) {
+    if (events[i]!.seq === events[i - 1]!.seq) {
+      hasRepeat = true;
+      break;
+    }
+  }
+  if (!hasRepeat) return { events, dropped };
+  const out: TraceEvent[] = [];
+  let keptLine = 0;
+  for (let i = 0; i < events.length; i++) {
+    const ev = events[i]!;
+    const kept = out[out.length - 1];
+    if (kept && kept.seq === ev.seq) {
+      if (deepEqual(kept, ev)) dropped++;
+      else {
+        fail({
+          line: lines[i]!,
+          field: 'seq',
+          message: `run ${JSON.stringify(ev.run)} seq ${ev.seq} repeats line ${keptLine} with different content`,
+        });
+      }
+      continue;
+    }
+    out.push(ev);
+    keptLine = lines[i]!;
+  }
+  return { events: out, dropped };
+}
+
+/** Structural equality of JSON values, ignoring key order. */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    return a.length === bb.length && a.every((x, i) => deepEqual(x, bb[i]));
+  }
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  const rb = b as Record<string, unknown>;
+  return ka.every((k) => Object.hasOwn(rb, k) && deepEqual((a as Record<string, unknown>)[k], rb[k]));
+}
+
+/** Reads a whole JSONL text. */
+export function readTraceText(text: string, options?: TraceReaderOptions): ReadResult {
+  const r = new TraceReader(options);
+  r.push(text);
+  return r.finish();
+}
+
+/** Reads a stream of text or UTF-8 byte chunks (fetch bodies, File.stream(), Node streams). */
+export async function readTraceStream(
+  chunks: AsyncIterable<string | Uint8Array>,
+  options?: TraceReaderOptions & { onProgress?: (bytes: number) => void },
+): Promise<ReadResult> {
+  const r = new TraceReader(options);
+  const decoder = new TextDecoder();
+  let bytes = 0;
+  for await (const chunk of chunks) {
+    if (typeof chunk === 'string') {
+      bytes += chunk.length;
+      r.push(chunk);
+    } else {
+      bytes += chunk.byteLength;
+      r.push(decoder.decode(chunk, { stream: true }));
+    }
+    options?.onProgress?.(bytes);
+  }
+  r.push(decoder.decode());
+  return r.finish();
+}
+
+/** Serialises events as JSONL (one event per line, trailing newline). */
+export function toJsonl(events: Iterable<TraceEvent>): string {
+  let out = '';
+  for (const e of events) out += `${JSON.stringify(e)}\n`;
+  return out;
+}
