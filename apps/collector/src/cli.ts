@@ -2,6 +2,10 @@
 import { Command, CommanderError } from 'commander';
 import { registerAnalyze } from './commands/analyze.ts';
 import { CliError } from './commands/cli-error.ts';
+import { registerExport } from './commands/export.ts';
+import { registerRun } from './commands/run.ts';
+import { registerScenarios } from './commands/scenarios.ts';
+import { registerServe } from './commands/serve.ts';
 
 const program = new Command('causelane')
   .description('See and prevent concurrency bugs in LLM agents whose tool calls run in parallel.')
@@ -9,6 +13,10 @@ const program = new Command('causelane')
   .exitOverride();
 
 registerAnalyze(program);
+registerExport(program);
+registerRun(program);
+registerScenarios(program);
+registerServe(program);
 
 try {
   await program.parseAsync(process.argv);

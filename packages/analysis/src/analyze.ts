@@ -1,8 +1,16 @@
 // Entry points: build each run's model, apply every rule, and summarise per run.
-import type { TraceEvent } from '@causelane/trace-schema';
-import { type Anomaly, ANOMALY_TYPES, SEVERITY_RANK, type Severity } from './anomaly.ts';
+import type { EventSource, TraceEvent } from '@causelane/trace-schema';
+import { ANOMALY_TYPES, type Anomaly, SEVERITY_RANK, type Severity } from './anomaly.ts';
 import { buildRunModel, type RunModel } from './model.ts';
-import { commitOrder, lateCommit, orphanedResult, prematureLlmCall, races, staleRead, unmatchedResult } from './rules.ts';
+import {
+  commitOrder,
+  lateCommit,
+  orphanedResult,
+  prematureLlmCall,
+  races,
+  staleRead,
+  unmatchedResult,
+} from './rules.ts';
 
 export interface RunSummary {
   run: string;
@@ -57,7 +65,7 @@ export function summarize(m: RunModel, anomalies: readonly Anomaly[]): RunSummar
     agent: m.agent ?? null,
     mode: m.mode ?? null,
     status: m.status ?? null,
-    events: m.events.length,
+    events: m.source.length,
     turns: m.turns.length,
     calls: m.calls.length,
     start: m.startT ?? null,
@@ -66,8 +74,11 @@ export function summarize(m: RunModel, anomalies: readonly Anomaly[]): RunSummar
   };
 }
 
-/** Analyzes runs whose events are each sorted by seq (as TraceReader.finish() returns them). */
-export function analyzeRuns(runs: ReadonlyMap<string, readonly TraceEvent[]>): AnalysisReport {
+/**
+ * Analyzes runs whose events are each sorted by seq without repeats, as TraceReader.finish() (event
+ * arrays) and CompactTraceReader.finish() (compact runs) return them.
+ */
+export function analyzeRuns(runs: ReadonlyMap<string, readonly TraceEvent[] | EventSource>): AnalysisReport {
   const report: AnalysisReport = { runs: [], anomalies: [] };
   for (const [run, events] of runs) {
     const m = buildRunModel(run, events);
@@ -102,6 +113,7 @@ export function analyzeEvents(events: Iterable<TraceEvent>): AnalysisReport {
 /** The highest severity present, or null. */
 export function worstSeverity(anomalies: readonly Anomaly[]): Severity | null {
   let worst: Severity | null = null;
-  for (const a of anomalies) if (worst === null || SEVERITY_RANK[a.severity] < SEVERITY_RANK[worst]) worst = a.severity;
+  for (const a of anomalies)
+    if (worst === null || SEVERITY_RANK[a.severity] < SEVERITY_RANK[worst]) worst = a.severity;
   return worst;
 }

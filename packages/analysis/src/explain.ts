@@ -18,12 +18,12 @@ export const EXPLANATIONS: Record<AnomalyType, AnomalyExplanation> = {
   'late-commit': {
     title: 'Late commit',
     what: "A tool's result was written into the context after a later turn had already asked the model.",
-    why: "The result lands in the wrong turn: the model sees an answer to a question it no longer remembers asking, or two answers for one call.",
+    why: 'The result lands in the wrong turn: the model sees an answer to a question it no longer remembers asking, or two answers for one call.',
     fix: 'Once a turn is closed, route late results to an orphaned-results buffer instead of the context.',
   },
   'commit-order': {
     title: 'Results committed in arrival order',
-    what: "Within one turn the results were committed in the order they finished, not in the order the model asked for them.",
+    what: 'Within one turn the results were committed in the order they finished, not in the order the model asked for them.',
     why: 'The context, and every state change that follows from it, then depends on timing: the same run replayed can take another path.',
     fix: 'Collect the batch, then commit results in call-index order as one serialized update.',
   },

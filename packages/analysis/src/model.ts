@@ -1,6 +1,12 @@
 // The trace model: each run's turns and calls with their lifecycles, built in one pass over the
 // run's events in seq order and indexed for direct lookup. Pure data, no I/O: runs in workers.
-import type { KeyVersion, TraceEvent } from '@causelane/trace-schema';
+import {
+  arraySource,
+  type EventSource,
+  indexOfSeq,
+  type KeyVersion,
+  type TraceEvent,
+} from '@causelane/trace-schema';
 import { MinHeap } from './min-heap.ts';
 
 export interface CallModel {
@@ -60,8 +66,8 @@ export interface RunModel {
   agent?: string;
   mode?: string;
   status?: string;
-  /** Events in seq order. */
-  events: readonly TraceEvent[];
+  /** The run's events in seq order. */
+  source: EventSource;
   turns: TurnModel[];
   turnByNumber: ReadonlyMap<number, TurnModel>;
   calls: CallModel[];
@@ -73,25 +79,17 @@ export interface RunModel {
   endT?: number;
 }
 
-/** Index of the event with this seq in `model.events`, or -1. */
-export function eventIndexBySeq(model: RunModel, seq: number): number {
-  const evs = model.events;
-  let lo = 0;
-  let hi = evs.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const s = evs[mid]!.seq;
-    if (s === seq) return mid;
-    if (s < seq) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
+/** The event with this seq, or undefined. */
+export function eventBySeq(model: RunModel, seq: number): TraceEvent | undefined {
+  const i = indexOfSeq(model.source, seq);
+  return i < 0 ? undefined : model.source.event(i);
 }
 
 /** A call is resolved at the first of its commit, orphan and timeout. */
 export function resolvedSeq(c: CallModel): number | undefined {
   let r: number | undefined;
-  for (const s of [c.commitSeq, c.orphanSeq, c.timeoutSeq]) if (s !== undefined && (r === undefined || s < r)) r = s;
+  for (const s of [c.commitSeq, c.orphanSeq, c.timeoutSeq])
+    if (s !== undefined && (r === undefined || s < r)) r = s;
   return r;
 }
 
@@ -104,15 +102,16 @@ export function callClosedSeq(c: CallModel, t: TurnModel): number | undefined {
   return Math.min(a, b);
 }
 
-/** Builds the model of one run; `events` must be one run's events sorted by seq. */
-export function buildRunModel(run: string, events: readonly TraceEvent[]): RunModel {
+/** Builds the model of one run; `events` must be one run's events sorted by seq, without repeats. */
+export function buildRunModel(run: string, events: readonly TraceEvent[] | EventSource): RunModel {
+  const source = Array.isArray(events) ? arraySource(run, events) : (events as EventSource);
   const turnByNumber = new Map<number, TurnModel>();
   const callById = new Map<string, CallModel>();
   const calls: CallModel[] = [];
   const requests: { seq: number; turn: number }[] = [];
   const unmatched: UnmatchedEvent[] = [];
   const openTurns = new MinHeap<TurnModel>((a, b) => a.turn - b.turn);
-  const model: RunModel = { run, events, turns: [], turnByNumber, calls, callById, requests, unmatched };
+  const model: RunModel = { run, source, turns: [], turnByNumber, calls, callById, requests, unmatched };
 
   const turnOf = (n: number): TurnModel => {
     let t = turnByNumber.get(n);
@@ -123,7 +122,8 @@ export function buildRunModel(run: string, events: readonly TraceEvent[]): RunMo
     return t;
   };
 
-  for (const ev of events) {
+  for (let i = 0; i < source.length; i++) {
+    const ev = source.event(i);
     if (model.startT === undefined || ev.t < model.startT) model.startT = ev.t;
     if (model.endT === undefined || ev.t > model.endT) model.endT = ev.t;
     switch (ev.type) {

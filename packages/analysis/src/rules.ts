@@ -32,7 +32,11 @@ export function prematureLlmCall(m: RunModel): Anomaly[] {
         run: m.run,
         turn: t.closedByTurn!,
         call: c.id,
-        seqs: seqs(c.listedSeq, c.startSeq !== undefined && c.startSeq < t.closeSeq ? c.startSeq : undefined, t.closeSeq),
+        seqs: seqs(
+          c.listedSeq,
+          c.startSeq !== undefined && c.startSeq < t.closeSeq ? c.startSeq : undefined,
+          t.closeSeq,
+        ),
         message: `turn ${t.closedByTurn} asked the model while ${label(c)} of turn ${t.turn} ${state}${after}`,
       });
     }
@@ -95,7 +99,10 @@ export function orphanedResult(m: RunModel): Anomaly[] {
       const closed = callClosedSeq(c, t);
       if (closed === undefined || c.endSeq === undefined || c.endSeq < closed) continue;
       if (c.commitSeq !== undefined && !c.synthetic) continue; // a committed late result is a late-commit
-      const by = c.timeoutSeq !== undefined && c.timeoutSeq === closed ? 'timed out' : `was closed by turn ${t.closedByTurn}`;
+      const by =
+        c.timeoutSeq !== undefined && c.timeoutSeq === closed
+          ? 'timed out'
+          : `was closed by turn ${t.closedByTurn}`;
       const kept = c.orphanSeq !== undefined;
       out.push({
         type: 'orphaned-result',
@@ -154,10 +161,12 @@ export function staleRead(m: RunModel): { anomalies: Anomaly[]; staleKeys: Set<s
     }
     noteWrite(w, mark);
   };
-  for (const ev of m.events) {
+  for (let i = 0; i < m.source.length; i++) {
+    const ev = m.source.event(i);
     if (ev.type === 'tool.end') {
       const c = m.callById.get(ev.call);
-      if (c && c.endSeq === ev.seq) for (const kv of c.writes) record(kv.key, { version: kv.version, seq: ev.seq, by: c.id });
+      if (c && c.endSeq === ev.seq)
+        for (const kv of c.writes) record(kv.key, { version: kv.version, seq: ev.seq, by: c.id });
     } else if (ev.type === 'state.write') {
       record(ev.key, { version: ev.version, seq: ev.seq, by: ev.call ?? null });
     } else if (ev.type === 'tool.commit') {
@@ -173,7 +182,8 @@ export function staleRead(m: RunModel): { anomalies: Anomaly[]; staleKeys: Set<s
         if (stale.length === 0) continue;
         for (const s of stale) staleKeys.add(`${r.id}\u0000${s.key}`);
         const first = stale[0]!;
-        const more = stale.length > 1 ? ` (and ${stale.length - 1} more key${stale.length > 2 ? 's' : ''})` : '';
+        const more =
+          stale.length > 1 ? ` (and ${stale.length - 1} more key${stale.length > 2 ? 's' : ''})` : '';
         anomalies.push({
           type: 'stale-read',
           severity: 'error',

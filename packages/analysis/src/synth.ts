@@ -33,17 +33,18 @@ export interface SynthOptions {
 export type FaultType = Exclude<AnomalyType, never> | 'orphaned-result-dropped';
 
 /** The anomaly type and severity each injected fault produces. */
-export const FAULT_ANOMALY: Record<FaultType, { type: AnomalyType; severity: 'error' | 'warning' | 'info' }> = {
-  'premature-llm-call': { type: 'premature-llm-call', severity: 'error' },
-  'late-commit': { type: 'late-commit', severity: 'error' },
-  'commit-order': { type: 'commit-order', severity: 'warning' },
-  'orphaned-result': { type: 'orphaned-result', severity: 'info' },
-  'orphaned-result-dropped': { type: 'orphaned-result', severity: 'warning' },
-  'stale-read': { type: 'stale-read', severity: 'error' },
-  'rw-race': { type: 'rw-race', severity: 'warning' },
-  'ww-conflict': { type: 'ww-conflict', severity: 'warning' },
-  'unmatched-result': { type: 'unmatched-result', severity: 'error' },
-};
+export const FAULT_ANOMALY: Record<FaultType, { type: AnomalyType; severity: 'error' | 'warning' | 'info' }> =
+  {
+    'premature-llm-call': { type: 'premature-llm-call', severity: 'error' },
+    'late-commit': { type: 'late-commit', severity: 'error' },
+    'commit-order': { type: 'commit-order', severity: 'warning' },
+    'orphaned-result': { type: 'orphaned-result', severity: 'info' },
+    'orphaned-result-dropped': { type: 'orphaned-result', severity: 'warning' },
+    'stale-read': { type: 'stale-read', severity: 'error' },
+    'rw-race': { type: 'rw-race', severity: 'warning' },
+    'ww-conflict': { type: 'ww-conflict', severity: 'warning' },
+    'unmatched-result': { type: 'unmatched-result', severity: 'error' },
+  };
 
 interface Emitter {
   ev(body: EventBody): void;
@@ -129,7 +130,11 @@ export function synthesizeRun(opts: SynthOptions): TraceEvent[] {
         readHere.add(key);
       } else ops.push({ kind: 'none' });
     }
-    const calls: ToolCallSpec[] = ops.map((op) => ({ id: newId(), name: op.kind === 'none' ? 'compute' : `${op.kind}_state`, args: op }));
+    const calls: ToolCallSpec[] = ops.map((op) => ({
+      id: newId(),
+      name: op.kind === 'none' ? 'compute' : `${op.kind}_state`,
+      args: op,
+    }));
     ev({ type: 'llm.response', turn, calls });
     // Waves: a call waits for every earlier call that touches one of its keys with a write.
     const timedOut = new Set<number>();
@@ -138,7 +143,9 @@ export function synthesizeRun(opts: SynthOptions): TraceEvent[] {
     while (pending.length > 0) {
       const wave = pending.filter(
         (i) =>
-          !pending.some((j) => j < i && ops[j]!.kind !== 'none' && ops[i]!.kind !== 'none' && conflicts(ops[i]!, ops[j]!)),
+          !pending.some(
+            (j) => j < i && ops[j]!.kind !== 'none' && ops[i]!.kind !== 'none' && conflicts(ops[i]!, ops[j]!),
+          ),
       );
       for (const i of wave) ev({ type: 'tool.start', turn, call: calls[i]!.id });
       const order = [...wave].sort(() => rnd() - 0.5);
@@ -149,8 +156,16 @@ export function synthesizeRun(opts: SynthOptions): TraceEvent[] {
           ev({ type: 'tool.timeout', turn, call: id });
           timedOut.add(i);
           late.push({ turn, id, orphan: true });
-        } else if (op.kind === 'write') ev({ type: 'tool.end', turn, call: id, ok: true, writes: [{ key: op.key, version: bump(op.key) }] });
-        else if (op.kind === 'read') ev({ type: 'tool.end', turn, call: id, ok: true, result: 'v', reads: [read(op.key)] });
+        } else if (op.kind === 'write')
+          ev({
+            type: 'tool.end',
+            turn,
+            call: id,
+            ok: true,
+            writes: [{ key: op.key, version: bump(op.key) }],
+          });
+        else if (op.kind === 'read')
+          ev({ type: 'tool.end', turn, call: id, ok: true, result: 'v', reads: [read(op.key)] });
         else ev({ type: 'tool.end', turn, call: id, ok: rnd() > 0.1, result: 'r' });
         done.add(i);
       }

@@ -16,7 +16,11 @@ const base = {
   t: Type.Number({ description: 'wall clock, ms since the Unix epoch; drawing only' }),
 };
 
-export const ToolCallSpec = Type.Object({ id: CallId, name: Type.String(), args: Type.Optional(Type.Unknown()) });
+export const ToolCallSpec = Type.Object({
+  id: CallId,
+  name: Type.String(),
+  args: Type.Optional(Type.Unknown()),
+});
 
 export const eventSchemas = {
   'run.start': Type.Object({
@@ -58,7 +62,9 @@ export const eventSchemas = {
     type: Type.Literal('tool.orphan'),
     turn: Turn,
     call: CallId,
-    reason: Type.Optional(Type.Union([Type.Literal('timeout'), Type.Literal('late'), Type.Literal('cancelled')])),
+    reason: Type.Optional(
+      Type.Union([Type.Literal('timeout'), Type.Literal('late'), Type.Literal('cancelled')]),
+    ),
   }),
   'state.read': Type.Object({
     ...base,

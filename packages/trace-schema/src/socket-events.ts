@@ -25,14 +25,19 @@ export interface IngestRejection {
 
 export type IngestAck =
   | { ok: true; batch: number; stored: number; duplicates: number }
-  | { ok: false; batch: number | null; error: string; rejected?: IngestRejection[] };
+  | {
+      ok: false;
+      batch: number | null;
+      error: string;
+      rejected?: IngestRejection[];
+      /** Set when the batch was refused for now (rate limit): resend it after this many ms. */
+      retryAfterMs?: number;
+    };
 
 export const WatchRunSchema = Type.Object({ run: Type.String({ minLength: 1, maxLength: 200 }) });
 export type WatchRun = Static<typeof WatchRunSchema>;
 
-export type WatchAck =
-  | { ok: true; run: string; events: TraceEvent[] }
-  | { ok: false; error: string };
+export type WatchAck = { ok: true; run: string; events: TraceEvent[] } | { ok: false; error: string };
 
 export interface RunEventsMessage {
   run: string;

@@ -1,6 +1,7 @@
 // Streaming JSONL reader: feed text chunks as they arrive, then finish() for per-run events sorted by
 // seq. Bad lines are reported with their line number and field; exact repeats of (run, seq) are
 // dropped, conflicting repeats are errors. Works in browsers and workers (no Node APIs).
+import { CompactRun, hashLine } from './compact-run.ts';
 import type { TraceEvent } from './events.ts';
 import { type FieldError, validateEvent } from './validate.ts';
 
@@ -32,13 +33,13 @@ interface RunBuffer {
   sorted: boolean;
 }
 
-export class TraceReader {
-  private readonly runs = new Map<string, RunBuffer>();
-  private readonly errors: LineError[] = [];
+/** Splits text into lines, parses and validates each; subclasses decide how events are kept. */
+abstract class LineReader<Result> {
+  protected readonly errors: LineError[] = [];
   private errorCount = 0;
   private readonly maxErrors: number;
   private rest = '';
-  private lineNo = 0;
+  protected lineNo = 0;
 
   constructor(options: TraceReaderOptions = {}) {
     this.maxErrors = options.maxErrors ?? 100;
@@ -60,7 +61,7 @@ export class TraceReader {
   pushLine(raw: string): void {
     const line = ++this.lineNo;
     const text = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
-    if (text.trim() === '') return;
+    if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '')) return;
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -68,17 +69,46 @@ export class TraceReader {
       this.fail({ line, field: '(line)', message: `not valid JSON (${(err as Error).message})` });
       return;
     }
-    this.pushValue(value, line);
+    const res = validateEvent(value);
+    if (res.ok) this.accept(res.event, line, text);
+    else this.fail({ line, ...res.error });
   }
 
   /** Feeds an already-parsed value, as received from a socket or an importer. */
   pushValue(value: unknown, line = ++this.lineNo): void {
     const res = validateEvent(value);
-    if (!res.ok) {
-      this.fail({ line, ...res.error });
-      return;
+    if (res.ok) this.accept(res.event, line, null);
+    else this.fail({ line, ...res.error });
+  }
+
+  protected abstract accept(ev: TraceEvent, line: number, raw: string | null): void;
+
+  protected fail(e: LineError): void {
+    this.errorCount++;
+    if (this.errors.length < this.maxErrors) this.errors.push(e);
+  }
+
+  get errorTotal(): number {
+    return this.errorCount;
+  }
+
+  /** Ends the input: a last line without a newline counts. */
+  protected flushRest(): void {
+    if (this.rest !== '') {
+      const last = this.rest;
+      this.rest = '';
+      this.pushLine(last);
     }
-    const ev = res.event;
+  }
+
+  abstract finish(): Result;
+}
+
+/** Keeps every event object: for traces that fit comfortably in memory, and for full fidelity. */
+export class TraceReader extends LineReader<ReadResult> {
+  private readonly runs = new Map<string, RunBuffer>();
+
+  protected accept(ev: TraceEvent, line: number): void {
     let buf = this.runs.get(ev.run);
     if (!buf) {
       buf = { events: [], lines: [], sorted: true };
@@ -90,21 +120,8 @@ export class TraceReader {
     buf.lines.push(line);
   }
 
-  private fail(e: LineError): void {
-    this.errorCount++;
-    if (this.errors.length < this.maxErrors) this.errors.push(e);
-  }
-
-  get errorTotal(): number {
-    return this.errorCount;
-  }
-
   finish(): ReadResult {
-    if (this.rest !== '') {
-      const last = this.rest;
-      this.rest = '';
-      this.pushLine(last);
-    }
+    this.flushRest();
     let duplicates = 0;
     const runs = new Map<string, TraceEvent[]>();
     for (const [run, buf] of this.runs) {
@@ -117,10 +134,15 @@ export class TraceReader {
   }
 }
 
-function sortAndDedup(buf: RunBuffer, fail: (e: LineError) => void): { events: TraceEvent[]; dropped: number } {
+function sortAndDedup(
+  buf: RunBuffer,
+  fail: (e: LineError) => void,
+): { events: TraceEvent[]; dropped: number } {
   let { events, lines } = buf;
   if (!buf.sorted) {
-    const order = Array.from(events.keys()).sort((a, b) => events[a]!.seq - events[b]!.seq || lines[a]! - lines[b]!);
+    const order = Array.from(events.keys()).sort(
+      (a, b) => events[a]!.seq - events[b]!.seq || lines[a]! - lines[b]!,
+    );
     events = order.map((i) => buf.events[i]!);
     lines = order.map((i) => buf.lines[i]!);
   }
@@ -155,6 +177,47 @@ function sortAndDedup(buf: RunBuffer, fail: (e: LineError) => void): { events: T
   return { events: out, dropped };
 }
 
+export interface CompactReadResult {
+  runs: Map<string, CompactRun>;
+  errors: LineError[];
+  duplicates: number;
+  lines: number;
+}
+
+/**
+ * Keeps events in columnar CompactRuns (a fraction of the memory of objects) for analysing big
+ * files. Repeats are told apart by a 53-bit hash of the line, so an exact repeat must be the same
+ * bytes (as a resend is); a reformatted repeat counts as conflicting.
+ */
+export class CompactTraceReader extends LineReader<CompactReadResult> {
+  private readonly runs = new Map<string, CompactRun>();
+
+  protected accept(ev: TraceEvent, line: number, raw: string | null): void {
+    let run = this.runs.get(ev.run);
+    if (!run) {
+      run = new CompactRun(ev.run);
+      this.runs.set(ev.run, run);
+    }
+    run.add(ev, hashLine(raw ?? JSON.stringify(ev)), line);
+  }
+
+  finish(): CompactReadResult {
+    this.flushRest();
+    let duplicates = 0;
+    for (const [run, r] of this.runs) {
+      duplicates += r.finish((c) =>
+        this.fail({
+          line: c.line,
+          field: 'seq',
+          message: `run ${JSON.stringify(run)} seq ${c.seq} repeats line ${c.firstLine} with different content`,
+        }),
+      );
+    }
+    this.errors.sort((a, b) => a.line - b.line);
+    return { runs: this.runs, errors: this.errors, duplicates, lines: this.lineNo };
+  }
+}
+
 /** Structural equality of JSON values, ignoring key order. */
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -178,12 +241,29 @@ export function readTraceText(text: string, options?: TraceReaderOptions): ReadR
   return r.finish();
 }
 
+export type StreamOptions = TraceReaderOptions & { onProgress?: (bytes: number) => void };
+
 /** Reads a stream of text or UTF-8 byte chunks (fetch bodies, File.stream(), Node streams). */
-export async function readTraceStream(
+export function readTraceStream(
   chunks: AsyncIterable<string | Uint8Array>,
-  options?: TraceReaderOptions & { onProgress?: (bytes: number) => void },
+  options?: StreamOptions,
 ): Promise<ReadResult> {
-  const r = new TraceReader(options);
+  return feed(new TraceReader(options), chunks, options);
+}
+
+/** Like readTraceStream, into compact columnar runs (for analysing big files). */
+export function readCompactTraceStream(
+  chunks: AsyncIterable<string | Uint8Array>,
+  options?: StreamOptions,
+): Promise<CompactReadResult> {
+  return feed(new CompactTraceReader(options), chunks, options);
+}
+
+async function feed<R>(
+  r: LineReader<R>,
+  chunks: AsyncIterable<string | Uint8Array>,
+  options?: StreamOptions,
+): Promise<R> {
   const decoder = new TextDecoder();
   let bytes = 0;
   for await (const chunk of chunks) {

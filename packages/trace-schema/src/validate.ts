@@ -42,13 +42,19 @@ export function validateEvent(value: unknown): ValidationResult {
   if (rec.v !== VERSION) {
     return {
       ok: false,
-      error: { field: 'v', message: `unsupported format version ${describe(rec.v)}; this reader accepts v: 1` },
+      error: {
+        field: 'v',
+        message: `unsupported format version ${describe(rec.v)}; this reader accepts v: 1`,
+      },
     };
   }
   if (!isEventType(rec.type)) {
     return {
       ok: false,
-      error: { field: 'type', message: `unknown event type ${describe(rec.type)}; expected one of ${EVENT_TYPES.join(', ')}` },
+      error: {
+        field: 'type',
+        message: `unknown event type ${describe(rec.type)}; expected one of ${EVENT_TYPES.join(', ')}`,
+      },
     };
   }
   const checker = checkers[rec.type];
@@ -59,7 +65,10 @@ export function validateEvent(value: unknown): ValidationResult {
     const missing = (first.params as { requiredProperties?: string[] }).requiredProperties?.[0];
     return {
       ok: false,
-      error: { field: pointerToField(first.instancePath, missing), message: `required for ${rec.type}, but missing` },
+      error: {
+        field: pointerToField(first.instancePath, missing),
+        message: `required for ${rec.type}, but missing`,
+      },
     };
   }
   const got = first.instancePath

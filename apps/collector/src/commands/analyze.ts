@@ -1,25 +1,73 @@
-// `causelane analyze FILE|- [--json]`: reports every anomaly; exit 0 clean, 1 on an error, 2 on bad input.
-import { type AnalysisReport, type Anomaly, analyzeRuns, EXPLANATIONS, type RunSummary } from '@causelane/analysis';
-import type { Command } from 'commander';
+// `causelane analyze FILE|-`: reports every anomaly in a trace of any supported format (JSONL v1,
+// OTLP JSON, message histories). Exit 0 clean, 1 when an anomaly reaches --fail-on, 2 on bad input.
+import {
+  type AnalysisReport,
+  type Anomaly,
+  analyzeRuns,
+  EXPLANATIONS,
+  type RunSummary,
+  SEVERITY_RANK,
+  type Severity,
+} from '@causelane/analysis';
+import { toGithubAnnotations, toJunitXml } from '@causelane/importers';
+import { type Command, Option } from 'commander';
 import pc from 'picocolors';
 import { readTraceInput } from './read-input.ts';
 
-export function exitCodeFor(report: AnalysisReport): 0 | 1 {
-  return report.anomalies.some((a) => a.severity === 'error') ? 1 : 0;
+export type FailOn = 'error' | 'warning';
+export type ReportFormat = 'text' | 'json' | 'github' | 'junit';
+
+/** 1 when an anomaly at or above `failOn` exists (the CI gate), else 0. */
+export function exitCodeFor(report: AnalysisReport, failOn: FailOn = 'error'): 0 | 1 {
+  const limit = SEVERITY_RANK[failOn];
+  return report.anomalies.some((a) => SEVERITY_RANK[a.severity] <= limit) ? 1 : 0;
 }
 
 export function registerAnalyze(program: Command): void {
   program
     .command('analyze')
-    .description('find concurrency anomalies in a JSONL trace (exit 0 clean, 1 errors found, 2 invalid input)')
-    .argument('<file>', 'trace file (JSONL, format v1), or - for standard input')
-    .option('--json', 'print one JSON object: { runs, anomalies }')
-    .action(async (file: string, opts: { json?: boolean }) => {
-      const { runs } = await readTraceInput(file);
-      const report = analyzeRuns(runs);
-      process.stdout.write(opts.json ? `${JSON.stringify(report)}\n` : formatHuman(report, pc.isColorSupported));
-      process.exitCode = exitCodeFor(report);
+    .description(
+      'find concurrency anomalies in a trace: JSONL v1, OTLP JSON (GenAI spans) or a message history ' +
+        '(OpenAI Chat/Responses, Anthropic), detected on its own (exit 0 clean, 1 anomalies at --fail-on, 2 invalid input)',
+    )
+    .argument('<file>', 'trace file, or - for standard input')
+    .addOption(
+      new Option('--format <format>', 'text for people, json for tools, github for Actions annotations, junit for test reports')
+        .choices(['text', 'json', 'github', 'junit'])
+        .default('text'),
+    )
+    .option('--json', 'same as --format json: one JSON object { runs, anomalies }')
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when an anomaly of this severity or worse exists').choices(['error', 'warning']).default('error'),
+    )
+    .action(async (file: string, opts: { json?: boolean; format: ReportFormat; failOn: FailOn }) => {
+      const input = await readTraceInput(file);
+      const report = analyzeRuns(input.runs);
+      const format: ReportFormat = opts.json ? 'json' : opts.format;
+      process.stdout.write(render(report, format, opts.failOn, file === '-' ? undefined : file, input.lineOf));
+      process.exitCode = exitCodeFor(report, opts.failOn);
     });
+}
+
+function render(
+  report: AnalysisReport,
+  format: ReportFormat,
+  failOn: Severity,
+  file: string | undefined,
+  lineOf: (run: string, seq: number) => number | undefined,
+): string {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(report)}\n`;
+    case 'github': {
+      const summary = report.runs.map((r) => `run ${r.run}: ${r.anomalies.error} error, ${r.anomalies.warning} warning, ${r.anomalies.info} info`);
+      return toGithubAnnotations(report.anomalies, { ...(file ? { file } : {}), lineOf }) + summary.map((l) => `${l}\n`).join('');
+    }
+    case 'junit':
+      return toJunitXml(report, failOn);
+    default:
+      return formatHuman(report, pc.isColorSupported);
+  }
 }
 
 const sevColor = (color: boolean) => ({

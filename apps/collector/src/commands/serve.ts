@@ -1,0 +1,75 @@
+// `causelane serve`: the live collector (socket.io ingest and fan-out, SQLite, HTTP API, web app) in
+// one process, bound to loopback unless told otherwise, and never exposed without a token.
+import type { Command } from 'commander';
+import { isLoopbackHost } from '../server/access-policy.ts';
+import { startCollector } from '../server/collector.ts';
+import { loadScenarioSdk } from '../server/scenario-sdk.ts';
+import { CliError } from './cli-error.ts';
+
+interface ServeOptions {
+  port: string;
+  host: string;
+  db: string;
+  token?: string;
+  redis?: string;
+  allowOrigin?: string[];
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new CliError(`--port: expected 0-65535, got ${value}`);
+  return port;
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('run the live collector: agents stream to it, browsers watch runs at the printed URL')
+    .option('--port <port>', 'port to listen on (0 picks a free one)', '4800')
+    .option('--host <host>', 'address to bind; a non-loopback one requires a token', '127.0.0.1')
+    .option('--db <file>', 'SQLite database file (created if missing)', '.causelane/causelane.db')
+    .option('--token <token>', 'token every client must send (default: $CAUSELANE_TOKEN)')
+    .option('--redis <url>', 'share live fan-out with other collectors through Redis Streams')
+    .option('--allow-origin <origin...>', 'extra browser origins allowed to call the API (a dev server)')
+    .action(async (opts: ServeOptions) => {
+      const token = opts.token ?? (process.env.CAUSELANE_TOKEN || undefined);
+      if (!isLoopbackHost(opts.host) && !token) {
+        throw new CliError(
+          `refusing to listen on ${opts.host} without a token: anyone who can reach it could read and write traces.\n` +
+            'Set CAUSELANE_TOKEN or pass --token, or bind to 127.0.0.1.',
+        );
+      }
+      let collector: Awaited<ReturnType<typeof startCollector>>;
+      try {
+        collector = await startCollector({
+          port: parsePort(opts.port),
+          host: opts.host,
+          db: opts.db,
+          token,
+          redis: opts.redis,
+          allowOrigins: opts.allowOrigin,
+          scenarioSdk: await loadScenarioSdk(),
+        });
+      } catch (err) {
+        throw new CliError(`causelane serve: ${(err as Error).message}`);
+      }
+      process.stdout.write(`Causelane collector listening on ${collector.url}\n`);
+      process.stdout.write(
+        `  database ${opts.db}${opts.redis ? `, live fan-out shared through ${opts.redis}` : ''}\n`,
+      );
+      if (token) process.stdout.write(`  token required; open ${collector.url}/?token=…\n`);
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string) => {
+          process.stderr.write(`${signal}: closing the collector\n`);
+          process.once(signal, () => process.exit(130));
+          collector.close().then(resolve, (err: Error) => {
+            process.stderr.write(`error while closing: ${err.message}\n`);
+            resolve();
+          });
+        };
+        process.once('SIGINT', () => stop('SIGINT'));
+        process.once('SIGTERM', () => stop('SIGTERM'));
+      });
+    });
+}

@@ -1,0 +1,157 @@
+// Web Worker that owns the full events of every open run: parses JSONL (streamed, with progress),
+// analyzes, and ships columnar typed arrays to the main thread. Details (args, results, replay
+// snapshots, happens-before diagrams) are computed here on demand so the main thread never holds
+// a million event objects.
+/// <reference lib="webworker" />
+import { analyzeModel, buildRunModel, type RunModel } from '@causelane/analysis';
+import { formatLineError, type TraceEvent, TraceReader, validateEvent } from '@causelane/trace-schema';
+import { callDetails } from '../model/call-details.ts';
+import { happensBeforeDiagram } from '../model/happens-before.ts';
+import { replaySnapshot } from '../model/replay-snapshot.ts';
+import { buildTimelineColumns, type TimelineColumns, transferablesOf } from '../model/timeline-columns.ts';
+import type { LoadResult, LoadSource, WorkerRequest, WorkerResponse } from './worker-protocol.ts';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+class InputError extends Error {
+  constructor(
+    message: string,
+    readonly details: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+interface OpenRun {
+  model: RunModel;
+  cols: TimelineColumns;
+  /** Live runs keep their events by seq for dedup across reconnects. */
+  live?: Map<number, TraceEvent>;
+}
+
+const runs = new Map<string, OpenRun>();
+
+function post(msg: WorkerResponse, transfer: Transferable[] = []): void {
+  self.postMessage(msg, transfer);
+}
+
+function analyzeRun(run: string, events: readonly TraceEvent[]): OpenRun {
+  const model = buildRunModel(run, events);
+  const cols = buildTimelineColumns(model, analyzeModel(model));
+  return { model, cols };
+}
+
+async function* chunksOf(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    yield value;
+  }
+}
+
+async function openSource(source: LoadSource): Promise<{ name: string; stream: ReadableStream<Uint8Array>; total: number | null }> {
+  if (source.type === 'file') return { name: source.file.name, stream: source.file.stream(), total: source.file.size };
+  if (source.type === 'text') {
+    const blob = new Blob([source.text]);
+    return { name: source.name, stream: blob.stream(), total: blob.size };
+  }
+  let res: Response;
+  try {
+    res = await fetch(source.url, { headers: source.headers ?? {} });
+  } catch (err) {
+    throw new InputError(`could not fetch ${source.url}: ${(err as Error).message}`);
+  }
+  if (!res.ok || !res.body) throw new InputError(`could not fetch ${source.url}: HTTP ${res.status} ${res.statusText}`);
+  const len = Number(res.headers.get('content-length'));
+  const name = decodeURIComponent(new URL(source.url, self.location.href).pathname.split('/').pop() || source.url);
+  return { name, stream: res.body, total: Number.isFinite(len) && len > 0 ? len : null };
+}
+
+async function load(id: number, source: LoadSource): Promise<void> {
+  const t0 = performance.now();
+  const { name, stream, total } = await openSource(source);
+  const reader = new TraceReader({ maxErrors: 20 });
+  const decoder = new TextDecoder();
+  let bytes = 0;
+  let lastPost = 0;
+  for await (const chunk of chunksOf(stream)) {
+    bytes += chunk.byteLength;
+    reader.push(decoder.decode(chunk, { stream: true }));
+    const now = performance.now();
+    if (now - lastPost > 50) {
+      lastPost = now;
+      post({ id, kind: 'progress', bytes, total });
+    }
+  }
+  reader.push(decoder.decode());
+  const read = reader.finish();
+  post({ id, kind: 'progress', bytes, total });
+  if (read.errors.length > 0) {
+    const more = reader.errorTotal - read.errors.length;
+    throw new InputError(
+      `${name}: ${reader.errorTotal} invalid line${reader.errorTotal === 1 ? '' : 's'}; nothing was loaded`,
+      [...read.errors.map((e) => formatLineError(name, e)), ...(more > 0 ? [`… and ${more} more`] : [])],
+    );
+  }
+  if (read.runs.size === 0) throw new InputError(`${name}: no events found (expected one JSON event per line)`);
+  const t1 = performance.now();
+  const result: LoadResult = { name, runs: [], duplicates: read.duplicates, lines: read.lines, timings: { read: t1 - t0, analyze: 0 } };
+  for (const [run, events] of read.runs) {
+    const open = analyzeRun(run, events);
+    runs.set(run, open);
+    result.runs.push(open.cols);
+  }
+  result.timings.analyze = performance.now() - t1;
+  post({ id, kind: 'result', value: result }, result.runs.flatMap(transferablesOf));
+}
+
+function live(id: number, run: string, incoming: unknown[], reset: boolean): void {
+  let open = runs.get(run);
+  const known = reset || !open?.live ? new Map<number, TraceEvent>() : open.live;
+  let added = 0;
+  for (const value of incoming) {
+    const res = validateEvent(value);
+    if (!res.ok || res.event.run !== run || known.has(res.event.seq)) continue;
+    known.set(res.event.seq, res.event);
+    added++;
+  }
+  if (added === 0 && open && !reset) {
+    post({ id, kind: 'result', value: null });
+    return;
+  }
+  const events = [...known.values()].sort((a, b) => a.seq - b.seq);
+  open = { ...analyzeRun(run, events), live: known };
+  runs.set(run, open);
+  post({ id, kind: 'result', value: open.cols }, transferablesOf(open.cols));
+}
+
+function need(run: string): OpenRun {
+  const open = runs.get(run);
+  if (!open) throw new InputError(`run ${JSON.stringify(run)} is not open`);
+  return open;
+}
+
+async function handle(req: WorkerRequest): Promise<void> {
+  switch (req.kind) {
+    case 'load':
+      return load(req.id, req.source);
+    case 'live':
+      return live(req.id, req.run, req.events, req.reset);
+    case 'call':
+      return post({ id: req.id, kind: 'result', value: callDetails(need(req.run).model, req.call) });
+    case 'snapshot': {
+      const open = need(req.run);
+      return post({ id: req.id, kind: 'result', value: replaySnapshot(open.model, open.cols.anomalies, req.at) });
+    }
+    case 'hb':
+      return post({ id: req.id, kind: 'result', value: happensBeforeDiagram(need(req.run).model, req.turn) });
+  }
+}
+
+self.onmessage = (e: MessageEvent<WorkerRequest>) => {
+  handle(e.data).catch((err: unknown) => {
+    const details = err instanceof InputError ? err.details : [];
+    post({ id: e.data.id, kind: 'error', message: (err as Error).message ?? String(err), details });
+  });
+};

@@ -1,0 +1,133 @@
+// Paints a draw list onto a 2D canvas in passes by colour. Trace text goes through fillText only,
+// so names and arguments are never interpreted as markup.
+import { ROW_AGENT, ROW_CALL, ROW_TURN } from '../model/lane-layout.ts';
+import type { DrawList } from '../model/draw-list.ts';
+import type { TimelineColumns } from '../model/timeline-columns.ts';
+import type { Palette } from './theme.ts';
+
+export interface PaintOptions {
+  width: number;
+  height: number;
+  gutter: number;
+  rowHeight: number;
+  selectedCall: string | null;
+  selectedLane: number;
+  palette: Palette;
+}
+
+function rects(ctx: CanvasRenderingContext2D, batch: number[], color: string, dx: number): void {
+  if (batch.length === 0) return;
+  ctx.fillStyle = color;
+  for (let i = 0; i < batch.length; i += 4) ctx.fillRect(batch[i]! + dx, batch[i + 1]!, batch[i + 2]!, batch[i + 3]!);
+}
+
+export function paintTimeline(ctx: CanvasRenderingContext2D, cols: TimelineColumns, list: DrawList, o: PaintOptions): void {
+  const { palette: p, gutter: g, rowHeight: rh } = o;
+  ctx.fillStyle = p.bg;
+  ctx.fillRect(0, 0, o.width, o.height);
+  ctx.font = '12px system-ui, sans-serif';
+  ctx.textBaseline = 'middle';
+
+  for (const r of list.rows) {
+    if (r.kind === ROW_TURN) ctx.fillStyle = p.turnRow;
+    else if (r.kind === ROW_CALL && r.ref === o.selectedLane) ctx.fillStyle = p.selectedRow;
+    else ctx.fillStyle = r.row % 2 ? p.rowAlt : p.bg;
+    ctx.fillRect(0, r.y, o.width, rh);
+  }
+
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(g, 0, o.width - g, o.height);
+  ctx.clip();
+  ctx.strokeStyle = p.rule;
+  ctx.lineWidth = 1;
+  ctx.setLineDash([4, 3]);
+  ctx.beginPath();
+  for (const x of list.rules) {
+    ctx.moveTo(x + g + 0.5, 0);
+    ctx.lineTo(x + g + 0.5, o.height);
+  }
+  ctx.stroke();
+  ctx.setLineDash([]);
+  rects(ctx, list.bars.turn, p.turn, g);
+  rects(ctx, list.bars.agent, p.agent, g);
+  rects(ctx, list.bars.ok, p.ok, g);
+  rects(ctx, list.bars.failed, p.failed, g);
+  rects(ctx, list.bars.open, p.open, g);
+
+  ctx.fillStyle = '#ffffff';
+  for (const t of list.texts) ctx.fillText(cols.callName[t.lane]!, t.x + g + 4, t.y + (rh - 8) / 2, t.w - 8);
+
+  markers(ctx, list.markers.commit, p.commit, g, 'diamond');
+  markers(ctx, list.markers.synthetic, p.synthetic, g, 'diamond');
+  markers(ctx, list.markers.timeout, p.timeout, g, 'cross');
+  markers(ctx, list.markers.orphan, p.orphan, g, 'circle');
+  for (const sev of ['info', 'warning', 'error'] as const) flags(ctx, list.flags[sev], p.severity[sev], g);
+  if (list.playheadX !== null) {
+    ctx.fillStyle = p.playhead;
+    ctx.fillRect(list.playheadX + g - 1, 0, 2, o.height);
+  }
+  ctx.restore();
+
+  ctx.fillStyle = p.gutter;
+  ctx.fillRect(0, 0, g, o.height);
+  for (const r of list.rows) {
+    let label: string;
+    ctx.fillStyle = p.text;
+    if (r.kind === ROW_AGENT) label = `${cols.agent ?? 'agent'} · model requests`;
+    else if (r.kind === ROW_TURN) {
+      label = `Turn ${cols.turnNumber[r.ref]} · ${cols.turnCallCount[r.ref]} call${cols.turnCallCount[r.ref] === 1 ? '' : 's'}`;
+      ctx.fillStyle = p.muted;
+    } else label = `  #${cols.callIndex[r.ref]} ${cols.callName[r.ref]}`;
+    if (r.kind === ROW_CALL && r.ref === o.selectedLane) {
+      ctx.fillStyle = p.selectedRow;
+      ctx.fillRect(0, r.y, g, rh);
+      ctx.fillStyle = p.text;
+    }
+    ctx.fillText(label, 6, r.y + rh / 2, g - 10);
+  }
+}
+
+function markers(ctx: CanvasRenderingContext2D, pts: number[], color: string, dx: number, shape: 'diamond' | 'cross' | 'circle'): void {
+  if (pts.length === 0) return;
+  ctx.fillStyle = color;
+  ctx.strokeStyle = color;
+  ctx.lineWidth = 2;
+  ctx.beginPath();
+  for (let i = 0; i < pts.length; i += 2) {
+    const x = pts[i]! + dx;
+    const y = pts[i + 1]!;
+    if (shape === 'diamond') {
+      ctx.moveTo(x, y - 5);
+      ctx.lineTo(x + 5, y);
+      ctx.lineTo(x, y + 5);
+      ctx.lineTo(x - 5, y);
+      ctx.closePath();
+    } else if (shape === 'cross') {
+      ctx.moveTo(x - 4, y - 4);
+      ctx.lineTo(x + 4, y + 4);
+      ctx.moveTo(x + 4, y - 4);
+      ctx.lineTo(x - 4, y + 4);
+    } else {
+      ctx.moveTo(x + 4, y);
+      ctx.arc(x, y, 4, 0, Math.PI * 2);
+    }
+  }
+  if (shape === 'cross') ctx.stroke();
+  else ctx.fill();
+}
+
+function flags(ctx: CanvasRenderingContext2D, pts: number[], color: string, dx: number): void {
+  if (pts.length === 0) return;
+  ctx.fillStyle = color;
+  ctx.beginPath();
+  for (let i = 0; i < pts.length; i += 2) {
+    const x = pts[i]! + dx;
+    const y = pts[i + 1]!;
+    ctx.moveTo(x - 6, y);
+    ctx.lineTo(x + 6, y);
+    ctx.lineTo(x, y + 8);
+    ctx.closePath();
+  }
+  ctx.fill();
+}

@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { readTraceText } from '@causelane/trace-schema';
+import { describe, expect, it } from 'vitest';
+import { importTraceText } from './import-trace.ts';
+import { recordAgentOtlp } from './record-genai-agent.ts';
+
+const example = fileURLToPath(new URL('../../../../shared/examples/impatient-loop.jsonl', import.meta.url));
+
+describe('importTraceText detects the format', () => {
+  it('JSONL v1 reads exactly as the JSONL reader does', () => {
+    const text = readFileSync(example, 'utf8');
+    const res = importTraceText(text);
+    expect(res.format).toBe('jsonl');
+    expect(res.runs).toEqual(readTraceText(text).runs);
+  });
+
+  it('OTLP JSON, pretty-printed or as JSON lines of requests', () => {
+    const otlp = recordAgentOtlp({ conversationId: 'c', turns: [{ start: 0, end: 5, calls: [] }] });
+    expect(importTraceText(JSON.stringify(otlp, null, 2)).format).toBe('otlp');
+    const lines = importTraceText(`${JSON.stringify(otlp)}\n${JSON.stringify(otlp)}\n`);
+    expect(lines.format).toBe('otlp');
+    expect([...lines.runs.keys()]).toEqual(['c']);
+  });
+
+  it('message histories, bare or in a request body', () => {
+    const chat = [{ role: 'assistant', tool_calls: [{ id: 'a', type: 'function', function: { name: 'f', arguments: '{}' } }] }];
+    expect(importTraceText(JSON.stringify(chat)).format).toBe('openai-chat');
+    expect(importTraceText(JSON.stringify({ model: 'gpt', messages: chat }), { run: 'mine' })).toMatchObject({ format: 'openai-chat' });
+    expect([...importTraceText(JSON.stringify({ messages: chat }), { run: 'mine' }).runs.keys()]).toEqual(['mine']);
+    expect(importTraceText(JSON.stringify({ input: [{ type: 'function_call', call_id: 'x', name: 'f', arguments: '' }] })).format).toBe(
+      'openai-responses',
+    );
+    expect(importTraceText(JSON.stringify([{ role: 'assistant', content: [{ type: 'tool_use', id: 't', name: 'f', input: {} }] }])).format).toBe(
+      'anthropic-messages',
+    );
+  });
+
+  it('bad input names the line or the JSON path', () => {
+    expect(() => importTraceText('{"v":1,"run":"r","seq":0,"t":0,"type":"run.start"}\n{"v":1,"run":"r","seq":1,"type":"llm.request","turn":1}\n')).toThrow(
+      'line 2: field t: required for llm.request, but missing',
+    );
+    expect(() => importTraceText('[{"role": "user"')).toThrow(/^\$: not valid JSON/);
+    expect(() => importTraceText('{"hello": "world"}')).toThrow('line 1: field v: unsupported format version');
+  });
+});

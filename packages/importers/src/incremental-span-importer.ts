@@ -1,0 +1,54 @@
+// Live import of GenAI spans that arrive one by one (an OTel SpanProcessor, OTLP batches): holds
+// each run's spans, re-maps the run when it grows, and releases only the events that can no
+// longer change, so every seq is sent once and never rewritten.
+import type { TraceEvent } from '@causelane/trace-schema';
+import type { GenAiSpan } from './genai-span.ts';
+import { runOfSpans, spansToEvents } from './spans-to-events.ts';
+
+interface RunState {
+  spans: GenAiSpan[];
+  emitted: number;
+  dirty: boolean;
+}
+
+export class IncrementalSpanImporter {
+  private readonly runs = new Map<string, RunState>();
+  /** trace id to run, fixed once the trace's first span is placed. */
+  private readonly runOfTrace = new Map<string, string>();
+
+  constructor(private readonly source = 'otel-bridge') {}
+
+  add(span: GenAiSpan): void {
+    const run = span.conversationId ?? this.runOfTrace.get(span.traceId) ?? [...runOfSpans([span]).keys()][0]!;
+    if (!this.runOfTrace.has(span.traceId)) this.runOfTrace.set(span.traceId, run);
+    let state = this.runs.get(run);
+    if (!state) this.runs.set(run, (state = { spans: [], emitted: 0, dirty: false }));
+    state.spans.push(span);
+    state.dirty = true;
+  }
+
+  /**
+   * Events that are now final: everything before `watermark` (the start of the oldest GenAI span
+   * still open, in ms; nothing open means Infinity), in seq order, each run's continuing its own.
+   */
+  drain(watermark = Infinity): TraceEvent[] {
+    const out: TraceEvent[] = [];
+    for (const [run, state] of this.runs) {
+      if (!state.dirty) continue;
+      const events = spansToEvents(run, state.spans, { source: this.source });
+      let end = state.emitted;
+      while (end < events.length && events[end]!.t < watermark) end++;
+      for (let i = state.emitted; i < end; i++) out.push(events[i]!);
+      state.emitted = end;
+      state.dirty = end < events.length;
+    }
+    return out;
+  }
+
+  /** Events held back, waiting for open spans. */
+  get pendingRuns(): number {
+    let n = 0;
+    for (const s of this.runs.values()) if (s.dirty) n++;
+    return n;
+  }
+}

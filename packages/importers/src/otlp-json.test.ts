@@ -1,0 +1,132 @@
+import { analyzeRuns, anomalyKey } from '@causelane/analysis';
+import { type TraceEvent, validateEvent } from '@causelane/trace-schema';
+import { describe, expect, it } from 'vitest';
+import { ImportError } from './import-error.ts';
+import { importOtlpJson } from './otlp-json.ts';
+import { type AgentScript, recordAgentOtlp } from './record-genai-agent.ts';
+
+// Turn 1 asks for two parallel calls; `search` ends after turn 2's chat span has started, so the
+// naive agent asked the model without it, and its result lands only in turn 3's context.
+const impatient: AgentScript = {
+  conversationId: 'conv-impatient',
+  turns: [
+    {
+      start: 0,
+      end: 10,
+      calls: [
+        { id: 'call_search', name: 'search', start: 11, end: 40 },
+        { id: 'call_calc', name: 'calculator', start: 12, end: 15 },
+      ],
+    },
+    { start: 20, end: 30, calls: [], results: ['call_calc'] },
+    { start: 45, end: 50, calls: [], results: ['call_search'] },
+  ],
+};
+
+const keys = (runs: Map<string, TraceEvent[]>) => analyzeRuns(runs).anomalies.map(anomalyKey).sort();
+
+function shape(events: TraceEvent[]) {
+  return events.map((e) => `${e.type}${'turn' in e ? ` ${e.turn}` : ''}${'call' in e ? ` ${e.call}` : ''}`);
+}
+
+describe('importOtlpJson on spans from the real OpenTelemetry SDK', () => {
+  it('maps chat and execute_tool spans to a valid, seq-ordered v1 run', () => {
+    const runs = importOtlpJson(recordAgentOtlp(impatient));
+    expect([...runs.keys()]).toEqual(['conv-impatient']);
+    const events = runs.get('conv-impatient')!;
+    for (const e of events) expect(validateEvent(e)).toMatchObject({ ok: true });
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i));
+    expect(shape(events)).toEqual([
+      'run.start',
+      'llm.request 1',
+      'llm.response 1',
+      'tool.start 1 call_search',
+      'tool.start 1 call_calc',
+      'tool.end 1 call_calc',
+      'tool.commit 1 call_calc',
+      'llm.request 2',
+      'llm.response 2',
+      'tool.end 1 call_search',
+      'tool.commit 1 call_search',
+      'llm.request 3',
+      'llm.response 3',
+    ]);
+    const response = events.find((e) => e.type === 'llm.response' && e.turn === 1);
+    expect(response).toMatchObject({ calls: [{ id: 'call_search', name: 'search', args: { q: 'call_search' } }, { id: 'call_calc' }] });
+    expect(events[0]).toMatchObject({ type: 'run.start', agent: 'trip-agent', mode: 'unknown' });
+  });
+
+  it('finds the premature model call and the late commit', () => {
+    expect(keys(importOtlpJson(recordAgentOtlp(impatient)))).toEqual([
+      'conv-impatient|late-commit|error|1|call_search',
+      'conv-impatient|premature-llm-call|error|2|call_search',
+    ]);
+  });
+
+  it('gives the same events whatever order the spans arrive in', () => {
+    const otlp = recordAgentOtlp(impatient) as { resourceSpans: { scopeSpans: { spans: unknown[] }[] }[] };
+    const straight = importOtlpJson(otlp);
+    const spans = otlp.resourceSpans[0]!.scopeSpans[0]!.spans;
+    spans.reverse();
+    // Split across two resourceSpans as a batching exporter would.
+    const half = spans.splice(0, 3);
+    otlp.resourceSpans.push({ ...otlp.resourceSpans[0]!, scopeSpans: [{ ...otlp.resourceSpans[0]!.scopeSpans[0]!, spans: half }] });
+    expect(importOtlpJson(otlp)).toEqual(straight);
+  });
+
+  it('infers commits from timing when the opt-in message attributes are absent', () => {
+    const runs = importOtlpJson(recordAgentOtlp({ ...impatient, withoutInput: true, withoutOutput: true }));
+    expect(keys(runs)).toEqual([
+      'conv-impatient|late-commit|error|1|call_search',
+      'conv-impatient|premature-llm-call|error|2|call_search',
+    ]);
+    // Without output messages the calls come from the execute_tool spans, in start order.
+    const response = runs.get('conv-impatient')!.find((e) => e.type === 'llm.response' && e.turn === 1);
+    expect(response).toMatchObject({ calls: [{ id: 'call_search', name: 'search' }, { id: 'call_calc', name: 'calculator' }] });
+  });
+
+  it('reports a clean causal run as clean, and results fed back out of call order as commit-order', () => {
+    const causal: AgentScript = {
+      turns: [
+        {
+          start: 0,
+          end: 10,
+          calls: [
+            { id: 'a', name: 'search', start: 11, end: 30 },
+            { id: 'b', name: 'calculator', start: 11, end: 14, error: 'division by zero' },
+          ],
+        },
+        { start: 31, end: 40, calls: [], results: ['a', 'b'] },
+      ],
+    };
+    const clean = importOtlpJson(recordAgentOtlp(causal));
+    // No conversation id: the run is the trace id.
+    expect([...clean.keys()][0]).toMatch(/^[0-9a-f]{32}$/);
+    expect(keys(clean)).toEqual([]);
+    const failed = [...clean.values()][0]!.find((e) => e.type === 'tool.end' && e.call === 'b');
+    expect(failed).toMatchObject({ ok: false, error: 'division by zero' });
+
+    const swapped = importOtlpJson(recordAgentOtlp({ ...causal, turns: [causal.turns[0]!, { ...causal.turns[1]!, results: ['b', 'a'] }] }));
+    expect(keys(swapped).map((k) => k.split('|').slice(1).join('|'))).toEqual(['commit-order|warning|1|']);
+  });
+
+  it('names the JSON path of invalid input', () => {
+    const otlp = recordAgentOtlp(impatient) as { resourceSpans: { scopeSpans: { spans: Record<string, unknown>[] }[] }[] };
+    otlp.resourceSpans[0]!.scopeSpans[0]!.spans[2]!.startTimeUnixNano = 'yesterday';
+    expect(() => importOtlpJson(otlp)).toThrow(ImportError);
+    expect(() => importOtlpJson(otlp)).toThrow('$.resourceSpans[0].scopeSpans[0].spans[2].startTimeUnixNano: expected nanoseconds');
+    expect(() => importOtlpJson({ resourceSpans: [] })).toThrow('no GenAI spans found');
+    expect(() => importOtlpJson({ resourceSpans: 3 })).toThrow('$.resourceSpans: expected an array');
+  });
+
+  it('reports a message attribute that is not JSON', () => {
+    const otlp = recordAgentOtlp(impatient) as {
+      resourceSpans: { scopeSpans: { spans: { name: string; attributes: { key: string; value: unknown }[] }[] }[] }[];
+    };
+    const spans = otlp.resourceSpans[0]!.scopeSpans[0]!.spans;
+    const k = spans.findIndex((s) => s.name.startsWith('chat'));
+    const attr = spans[k]!.attributes.find((a) => a.key === 'gen_ai.output.messages')!;
+    attr.value = { stringValue: '[{"role":' };
+    expect(() => importOtlpJson(otlp)).toThrow(`spans[${k}].attributes[gen_ai.output.messages]: not valid JSON`);
+  });
+});

@@ -1,0 +1,31 @@
+// @causelane/sdk: the tracer and its sinks, the causal and naive executors, the agent loop with its
+// model adapters, the simulated world, and the teaching scenarios.
+export type { AssistantEntry, ContextEntry, ToolResultEntry } from './agent-context.ts';
+export { CausalExecutor, type CausalExecutorOptions } from './causal-executor.ts';
+export { type Clock, realClock, scaledClock, VirtualClock } from './clock.ts';
+export { type CallAccess, conflictSchedule } from './conflict-schedule.ts';
+export type { Batch, BatchEnv, Executor, OrphanedResult } from './executor.ts';
+export { OpenAIChatModel, type OpenAIChatModelOptions, toChatMessages } from './models/openai-chat-model.ts';
+export { type PlanStep, type PlanTurn, ScriptedModel, type ScriptedModelOptions } from './models/scripted-model.ts';
+export { NaiveExecutor, type NaiveExecutorOptions } from './naive-executor.ts';
+export { seededRandom } from './random.ts';
+export {
+  type AgentResult,
+  type Model,
+  type ModelReply,
+  type ModelRequest,
+  type RunAgentOptions,
+  runAgent,
+} from './run-agent.ts';
+export { SCENARIOS } from './scenarios/catalog.ts';
+export { findScenario, type RunScenarioOptions, runScenario } from './scenarios/run-scenario.ts';
+export type { Scenario, ScenarioSetup, ScenarioWorld } from './scenarios/scenario.ts';
+export { JsonlFileSink } from './sinks/jsonl-file-sink.ts';
+export { MemorySink } from './sinks/memory-sink.ts';
+export { CollectorRejectedError, SocketIoSink, type SocketIoSinkOptions } from './sinks/socketio-sink.ts';
+export type { SinkAck, TraceSink } from './sinks/trace-sink.ts';
+export { accessOf, type Tool, type ToolAccess, type ToolContext } from './tool.ts';
+export { newRunId, Tracer, type TracerOptions } from './tracer.ts';
+export { type Latency, latency, sampleLatency } from './world/latency.ts';
+export { type SimToolSpec, simTool } from './world/sim-tool.ts';
+export { type StoreRead, VersionedStore, type VersionedStoreOptions } from './world/versioned-store.ts';

@@ -1,0 +1,72 @@
+import { analyzeEvents } from '@causelane/analysis';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { MemorySink } from '../sinks/memory-sink.ts';
+import { SCENARIOS } from './catalog.ts';
+import { runScenario } from './run-scenario.ts';
+
+async function trace(name: string, mode: 'naive' | 'causal', seed: number) {
+  const sink = new MemorySink();
+  const { run, events } = await runScenario(name, { mode, seed, sinks: [sink], virtual: true });
+  expect(events).toBe(sink.events.length);
+  expect(new Set(sink.events.map((e) => e.run))).toEqual(new Set([run]));
+  return sink.events;
+}
+
+describe('teaching scenarios', () => {
+  it('has at least 6, each with a name, title, explanation, report and expected anomalies', () => {
+    expect(SCENARIOS.length).toBeGreaterThanOrEqual(6);
+    expect(new Set(SCENARIOS.map((s) => s.name)).size).toBe(SCENARIOS.length);
+    for (const s of SCENARIOS) {
+      expect(s.name).toMatch(/^[a-z][a-z-]+$/);
+      expect(s.title.length).toBeGreaterThan(5);
+      expect(s.explanation.length).toBeGreaterThan(150);
+      expect(s.mirrors.length).toBeGreaterThan(10);
+      expect(s.expects.length).toBeGreaterThan(0);
+    }
+  });
+
+  for (const s of SCENARIOS) {
+    it(`${s.name}: naive mode provokes ${s.expects.join(', ')} for most seeds`, async () => {
+      const seeds = Array.from({ length: 12 }, (_, i) => i + 1);
+      const hits = new Map<string, number>(s.expects.map((t) => [t, 0]));
+      for (const seed of seeds) {
+        const found = new Set(analyzeEvents(await trace(s.name, 'naive', seed)).anomalies.map((a) => a.type));
+        for (const t of s.expects) if (found.has(t)) hits.set(t, hits.get(t)! + 1);
+      }
+      for (const [type, n] of hits) expect(n, `${type} in ${n}/${seeds.length} seeds`).toBeGreaterThan(seeds.length * 0.75);
+    });
+
+    it(`${s.name}: causal mode shows nothing above info, on any seed`, async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.integer({ min: 0, max: 2 ** 31 - 1 }), async (seed) => {
+          const bad = analyzeEvents(await trace(s.name, 'causal', seed)).anomalies.filter((a) => a.severity !== 'info');
+          expect(bad).toEqual([]);
+        }),
+        { numRuns: 40 },
+      );
+    });
+  }
+
+  it('replays exactly for one seed in virtual time', async () => {
+    const strip = (events: Awaited<ReturnType<typeof trace>>) => events.map(({ run: _r, ...e }) => e);
+    expect(strip(await trace('impatient-loop', 'naive', 5))).toEqual(strip(await trace('impatient-loop', 'naive', 5)));
+  });
+
+  it('runs live on the real clock, sped up, within its simulated time budget', async () => {
+    const sink = new MemorySink();
+    const t0 = performance.now();
+    await runScenario('read-write-race', { mode: 'causal', seed: 1, sinks: [sink], timeScale: 20 });
+    const wall = performance.now() - t0;
+    const span = sink.events.at(-1)!.t - sink.events[0]!.t;
+    expect(span).toBeGreaterThan(300); // realistic simulated latency, so a browser can watch it arrive
+    expect(span).toBeLessThan(3000);
+    expect(wall).toBeLessThan(span); // and it really was sped up
+  });
+
+  it('rejects an unknown scenario with a clear error', async () => {
+    await expect(runScenario('nope', { mode: 'naive', seed: 1, sinks: [] })).rejects.toThrow(
+      /unknown scenario "nope"; known: read-write-race/,
+    );
+  });
+});

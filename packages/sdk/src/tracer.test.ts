@@ -1,0 +1,115 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readTraceText, type TraceEvent } from '@causelane/trace-schema';
+import { afterEach, describe, expect, it } from 'vitest';
+import { JsonlFileSink } from './sinks/jsonl-file-sink.ts';
+import { MemorySink } from './sinks/memory-sink.ts';
+import type { SinkAck, TraceSink } from './sinks/trace-sink.ts';
+import { Tracer } from './tracer.ts';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+describe('Tracer', () => {
+  it('stamps v, run, a per-run monotonic seq and wall-clock t', async () => {
+    const sink = new MemorySink();
+    let now = 1000;
+    const tracer = new Tracer({ run: 'r1', sinks: [sink], now: () => now++ });
+    tracer.emit({ type: 'run.start', mode: 'causal' });
+    tracer.emit({ type: 'llm.request', turn: 1 });
+    tracer.emit({ type: 'run.end', status: 'ok' });
+    await tracer.close();
+    expect(sink.events.map((e) => [e.v, e.run, e.seq, e.t, e.type])).toEqual([
+      [1, 'r1', 0, 1000, 'run.start'],
+      [1, 'r1', 1, 1001, 'llm.request'],
+      [1, 'r1', 2, 1002, 'run.end'],
+    ]);
+  });
+
+  it('writes in batches, never one sink call per event, and keeps order', async () => {
+    const batches: number[] = [];
+    const sink = new MemorySink((b) => batches.push(b.length));
+    const tracer = new Tracer({ sinks: [sink], batchSize: 10, flushIntervalMs: 10_000 });
+    for (let i = 0; i < 25; i++) tracer.emit({ type: 'llm.request', turn: i + 1 });
+    expect(batches).toEqual([]); // emit() never writes synchronously
+    await tracer.flush();
+    expect(batches).toEqual([10, 10, 5]);
+    expect(sink.events.map((e) => e.seq)).toEqual([...Array(25).keys()]);
+  });
+
+  it('flushes a partial batch after the interval without an explicit flush', async () => {
+    const sink = new MemorySink();
+    const tracer = new Tracer({ sinks: [sink], flushIntervalMs: 5 });
+    tracer.emit({ type: 'run.start' });
+    await new Promise((r) => setTimeout(r, 40));
+    expect(sink.events).toHaveLength(1);
+    await tracer.close();
+  });
+
+  it('never calls a sink concurrently', async () => {
+    let active = 0;
+    let maxActive = 0;
+    const slow: TraceSink = {
+      async write(batch): Promise<SinkAck> {
+        active++;
+        maxActive = Math.max(maxActive, active);
+        await new Promise((r) => setTimeout(r, 2));
+        active--;
+        return { stored: batch.length, duplicates: 0 };
+      },
+      flush: async () => {},
+      close: async () => {},
+    };
+    const tracer = new Tracer({ sinks: [slow], batchSize: 2 });
+    for (let i = 0; i < 10; i++) tracer.emit({ type: 'llm.request', turn: i + 1 });
+    await tracer.close();
+    expect(maxActive).toBe(1);
+  });
+
+  it('reports a failing sink at flush, naming the run', async () => {
+    const broken: TraceSink = {
+      write: async () => {
+        throw new Error('disk full');
+      },
+      flush: async () => {},
+      close: async () => {},
+    };
+    const tracer = new Tracer({ run: 'r-broken', sinks: [broken] });
+    tracer.emit({ type: 'run.start' });
+    await expect(tracer.flush()).rejects.toThrow('trace sink failed for run r-broken: disk full');
+  });
+
+  it('refuses to emit after close', async () => {
+    const tracer = new Tracer({ run: 'r', sinks: [new MemorySink()] });
+    await tracer.close();
+    expect(() => tracer.emit({ type: 'run.end' })).toThrow(/closed/);
+  });
+
+  it('MemorySink drops an exact resend of (run, seq)', async () => {
+    const sink = new MemorySink();
+    const e: TraceEvent = { v: 1, run: 'r', seq: 0, t: 1, type: 'run.start' };
+    expect(await sink.write([e])).toEqual({ stored: 1, duplicates: 0 });
+    expect(await sink.write([e])).toEqual({ stored: 0, duplicates: 1 });
+    expect(sink.events).toHaveLength(1);
+  });
+});
+
+describe('JsonlFileSink', () => {
+  it('writes a valid JSONL trace that the reader accepts, creating the directory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'causelane-sink-'));
+    dirs.push(dir);
+    const path = join(dir, 'runs', 'a.jsonl');
+    const tracer = new Tracer({ run: 'file-run', sinks: [new JsonlFileSink(path)], batchSize: 3 });
+    tracer.emit({ type: 'run.start', mode: 'naive' });
+    tracer.emit({ type: 'llm.request', turn: 1 });
+    tracer.emit({ type: 'llm.response', turn: 1, calls: [{ id: 'c1', name: 'x', args: { a: 1 } }] });
+    tracer.emit({ type: 'run.end', status: 'ok' });
+    await tracer.close();
+    const parsed = readTraceText(readFileSync(path, 'utf8'));
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.runs.get('file-run')?.map((e) => e.type)).toEqual(['run.start', 'llm.request', 'llm.response', 'run.end']);
+  });
+});

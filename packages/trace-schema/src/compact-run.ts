@@ -1,0 +1,264 @@
+// Columnar store of one run's events for big traces: typed arrays for the fields every event has,
+// a sparse slot for the few that carry more, and no per-event object kept alive. It drops what
+// analysis never reads (args, result, error, meta, extra fields), so use it for analysis only.
+
+import type { EventSource } from './event-source.ts';
+import { EVENT_TYPES, type EventType, type KeyVersion, type TraceEvent } from './events.ts';
+
+const TYPE_CODE = new Map<string, number>(EVENT_TYPES.map((t, i) => [t, i]));
+const F_OK = 1;
+const F_SYNTHETIC = 2;
+
+/** The fields beyond the columns that some event types carry (only those analysis reads). */
+interface Payload {
+  agent?: string;
+  mode?: 'naive' | 'causal' | 'unknown';
+  status?: 'ok' | 'error' | 'cancelled';
+  calls?: { id: string; name: string }[];
+  reads?: KeyVersion[];
+  writes?: KeyVersion[];
+  reason?: 'timeout' | 'late' | 'cancelled';
+  key?: string;
+  version?: number;
+}
+
+export interface RepeatConflict {
+  line: number;
+  firstLine: number;
+  seq: number;
+}
+
+function grow<T extends Float64Array | Int32Array | Uint8Array | Uint32Array>(a: T, n: number): T {
+  if (n <= a.length) return a;
+  const b = new (a.constructor as new (n: number) => T)(Math.max(n, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+export class CompactRun implements EventSource {
+  length = 0;
+  private seqs = new Float64Array(1024);
+  private ts = new Float64Array(1024);
+  private types = new Uint8Array(1024);
+  private flags = new Uint8Array(1024);
+  private turns = new Int32Array(1024);
+  private calls = new Int32Array(1024);
+  private hashes = new Float64Array(1024);
+  private lines = new Uint32Array(1024);
+  private payloads: (Payload | undefined)[] = [];
+  private readonly ids: string[] = [];
+  private readonly idIndex = new Map<string, number>();
+  private sorted = true;
+
+  constructor(readonly run: string) {}
+
+  private intern(id: string): number {
+    let i = this.idIndex.get(id);
+    if (i === undefined) {
+      i = this.ids.length;
+      this.ids.push(id);
+      this.idIndex.set(id, i);
+    }
+    return i;
+  }
+
+  /** Appends a validated event; `hash` identifies its full content, for telling repeats apart. */
+  add(e: TraceEvent, hash: number, line: number): void {
+    const n = this.length;
+    if (n === this.seqs.length) {
+      const cap = n * 2;
+      this.seqs = grow(this.seqs, cap);
+      this.ts = grow(this.ts, cap);
+      this.types = grow(this.types, cap);
+      this.flags = grow(this.flags, cap);
+      this.turns = grow(this.turns, cap);
+      this.calls = grow(this.calls, cap);
+      this.hashes = grow(this.hashes, cap);
+      this.lines = grow(this.lines, cap);
+    }
+    if (n > 0 && this.seqs[n - 1]! >= e.seq) this.sorted = false;
+    this.seqs[n] = e.seq;
+    this.ts[n] = e.t;
+    this.types[n] = TYPE_CODE.get(e.type)!;
+    this.hashes[n] = hash;
+    this.lines[n] = line;
+    let flags = 0;
+    let turn = 0;
+    let call = -1;
+    let payload: Payload | undefined;
+    switch (e.type) {
+      case 'run.start':
+        if (e.agent !== undefined || e.mode !== undefined) payload = { agent: e.agent, mode: e.mode };
+        break;
+      case 'run.end':
+        if (e.status !== undefined) payload = { status: e.status };
+        break;
+      case 'llm.request':
+        turn = e.turn;
+        break;
+      case 'llm.response':
+        turn = e.turn;
+        payload = { calls: e.calls.map((c) => ({ id: c.id, name: c.name })) };
+        break;
+      case 'state.read':
+      case 'state.write':
+        turn = e.turn ?? 0;
+        call = e.call === undefined ? -1 : this.intern(e.call);
+        payload = { key: e.key, version: e.version };
+        break;
+      default:
+        turn = e.turn;
+        call = this.intern(e.call);
+        if (e.type === 'tool.end') {
+          if (e.ok) flags |= F_OK;
+          if (e.reads?.length || e.writes?.length) payload = { reads: e.reads, writes: e.writes };
+        } else if (e.type === 'tool.commit' && e.synthetic) flags |= F_SYNTHETIC;
+        else if (e.type === 'tool.orphan' && e.reason !== undefined) payload = { reason: e.reason };
+    }
+    this.flags[n] = flags;
+    this.turns[n] = turn;
+    this.calls[n] = call;
+    this.payloads.push(payload);
+    this.length = n + 1;
+  }
+
+  /** Sorts by seq (stable), drops exact repeats, reports conflicting ones. Returns the repeats dropped. */
+  finish(onConflict: (c: RepeatConflict) => void): number {
+    const n = this.length;
+    let order: Uint32Array | null = null;
+    if (!this.sorted) {
+      const idx = new Uint32Array(n);
+      for (let i = 0; i < n; i++) idx[i] = i;
+      const s = this.seqs;
+      order = idx.sort((a, b) => s[a]! - s[b]! || a - b);
+    }
+    let out = 0;
+    let dropped = 0;
+    const at = (k: number) => (order ? order[k]! : k);
+    const keep = new Uint32Array(n);
+    for (let k = 0; k < n; k++) {
+      const i = at(k);
+      if (out > 0) {
+        const prev = keep[out - 1]!;
+        if (this.seqs[prev] === this.seqs[i]) {
+          if (this.hashes[prev] === this.hashes[i]) dropped++;
+          else onConflict({ line: this.lines[i]!, firstLine: this.lines[prev]!, seq: this.seqs[i]! });
+          continue;
+        }
+      }
+      keep[out++] = i;
+    }
+    if (order || out !== n) this.permute(keep.subarray(0, out));
+    return dropped;
+  }
+
+  private permute(keep: Uint32Array): void {
+    const n = keep.length;
+    const pick = <T extends Float64Array | Int32Array | Uint8Array | Uint32Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(n);
+      for (let k = 0; k < n; k++) b[k] = a[keep[k]!]!;
+      return b;
+    };
+    this.seqs = pick(this.seqs);
+    this.ts = pick(this.ts);
+    this.types = pick(this.types);
+    this.flags = pick(this.flags);
+    this.turns = pick(this.turns);
+    this.calls = pick(this.calls);
+    this.lines = pick(this.lines);
+    this.hashes = new Float64Array(0);
+    const p: (Payload | undefined)[] = new Array(n);
+    for (let k = 0; k < n; k++) p[k] = this.payloads[keep[k]!];
+    this.payloads = p;
+    this.length = n;
+  }
+
+  seq(i: number): number {
+    return this.seqs[i]!;
+  }
+
+  type(i: number): EventType {
+    return EVENT_TYPES[this.types[i]!]!;
+  }
+
+  /** Line of the input that held the i-th event. */
+  line(i: number): number {
+    return this.lines[i]!;
+  }
+
+  event(i: number): TraceEvent {
+    // Literal object shapes per type (no spreads) keep this hot path monomorphic and allocation-light.
+    const type = EVENT_TYPES[this.types[i]!]!;
+    const run = this.run;
+    const seq = this.seqs[i]!;
+    const t = this.ts[i]!;
+    const turn = this.turns[i]!;
+    const c = this.calls[i]!;
+    const p = this.payloads[i];
+    switch (type) {
+      case 'run.start':
+        return { v: 1, run, seq, t, type, agent: p?.agent, mode: p?.mode };
+      case 'run.end':
+        return { v: 1, run, seq, t, type, status: p?.status };
+      case 'llm.request':
+        return { v: 1, run, seq, t, type, turn };
+      case 'llm.response':
+        return { v: 1, run, seq, t, type, turn, calls: p!.calls! };
+      case 'state.read':
+      case 'state.write':
+        return {
+          v: 1,
+          run,
+          seq,
+          t,
+          type,
+          key: p!.key!,
+          version: p!.version!,
+          turn: turn || undefined,
+          call: c >= 0 ? this.ids[c] : undefined,
+        };
+      case 'tool.end':
+        return {
+          v: 1,
+          run,
+          seq,
+          t,
+          type,
+          turn,
+          call: this.ids[c]!,
+          ok: (this.flags[i]! & F_OK) !== 0,
+          reads: p?.reads,
+          writes: p?.writes,
+        };
+      case 'tool.commit':
+        return {
+          v: 1,
+          run,
+          seq,
+          t,
+          type,
+          turn,
+          call: this.ids[c]!,
+          synthetic: (this.flags[i]! & F_SYNTHETIC) !== 0,
+        };
+      case 'tool.orphan':
+        return { v: 1, run, seq, t, type, turn, call: this.ids[c]!, reason: p?.reason };
+      default:
+        return { v: 1, run, seq, t, type, turn, call: this.ids[c]! };
+    }
+  }
+}
+
+/** 53-bit content hash of a line (cyrb53): repeats of one event hash alike, a changed field does not. */
+export function hashLine(s: string, seed = 0): number {
+  let h1 = 0xdeadbeef ^ seed;
+  let h2 = 0x41c6ce57 ^ seed;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}

@@ -1,0 +1,31 @@
+// A run's events in seq order behind a small interface, so analysis can run over plain arrays or
+// over the compact columnar store that big files are read into.
+import type { TraceEvent } from './events.ts';
+
+export interface EventSource {
+  readonly run: string;
+  readonly length: number;
+  /** seq of the i-th event (ascending). */
+  seq(i: number): number;
+  /** The i-th event; a compact source rebuilds it on each call (fields analysis needs only). */
+  event(i: number): TraceEvent;
+}
+
+/** Wraps one run's events, already sorted by seq and free of repeats. */
+export function arraySource(run: string, events: readonly TraceEvent[]): EventSource {
+  return { run, length: events.length, seq: (i) => events[i]!.seq, event: (i) => events[i]! };
+}
+
+/** Index of the event with this seq, or -1 (binary search). */
+export function indexOfSeq(src: EventSource, seq: number): number {
+  let lo = 0;
+  let hi = src.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const s = src.seq(mid);
+    if (s === seq) return mid;
+    if (s < seq) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
