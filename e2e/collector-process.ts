@@ -17,7 +17,12 @@ export async function startCollector(): Promise<RunningCollector> {
   const child: ChildProcess = spawn(
     join(REPO_ROOT, 'node_modules/.bin/tsx'),
     ['apps/collector/src/cli.ts', 'serve', '--port', '0', '--db', join(dir, 'e2e.db')],
-    { cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } },
+    {
+      cwd: REPO_ROOT,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    },
   );
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => {
@@ -25,7 +30,10 @@ export async function startCollector(): Promise<RunningCollector> {
   });
   const url = await new Promise<string>((ok, fail) => {
     let out = '';
-    const timer = setTimeout(() => fail(new Error(`collector did not start in 60 s\n${out}${stderr}`)), 60_000);
+    const timer = setTimeout(
+      () => fail(new Error(`collector did not start in 60 s\n${out}${stderr}`)),
+      60_000,
+    );
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /listening on (http:\/\/\S+)/.exec(out);
@@ -56,7 +64,10 @@ export async function startCollector(): Promise<RunningCollector> {
 /** Builds the web app so the collector serves the current code. */
 export async function buildWeb(): Promise<void> {
   await new Promise<void>((ok, fail) => {
-    const p = spawn('pnpm', ['--filter', '@causelane/web', 'build'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    const p = spawn('pnpm', ['--filter', '@causelane/web', 'build'], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let err = '';
     p.stderr!.on('data', (d: Buffer) => {
       err += d.toString();
@@ -67,5 +78,11 @@ export async function buildWeb(): Promise<void> {
 
 export const CHROMIUM = {
   executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 };

@@ -38,9 +38,13 @@ export class DebuggerPage {
 
   /** Resolves once `performance.mark('causelane:ready')` has fired for a trace of `events` (if given). */
   async waitReady(events?: number): Promise<void> {
-    await expect(this.canvas).toHaveAttribute('data-ready-events', events === undefined ? /\d+/ : String(events), {
-      timeout: 120_000,
-    });
+    await expect(this.canvas).toHaveAttribute(
+      'data-ready-events',
+      events === undefined ? /\d+/ : String(events),
+      {
+        timeout: 120_000,
+      },
+    );
   }
 
   /** The anomalies listed, as `type|severity|turn|call` (the expect files' key without the run). */
@@ -68,6 +72,8 @@ export class DebuggerPage {
   }
 
   async screenshot(name: string): Promise<void> {
-    await this.page.screenshot({ path: new URL(`../../docs/screenshots/${name}.png`, import.meta.url).pathname });
+    await this.page.screenshot({
+      path: new URL(`../../docs/screenshots/${name}.png`, import.meta.url).pathname,
+    });
   }
 }

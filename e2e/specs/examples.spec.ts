@@ -12,7 +12,9 @@ const names = readdirSync(EXAMPLES)
 
 for (const name of names) {
   test(`example ${name}: flags match the golden file`, async ({ page }) => {
-    const expected = JSON.parse(readFileSync(join(EXAMPLES, `${name}.expect.json`), 'utf8')) as { anomalies: string[] };
+    const expected = JSON.parse(readFileSync(join(EXAMPLES, `${name}.expect.json`), 'utf8')) as {
+      anomalies: string[];
+    };
     const app = new DebuggerPage(page);
     await app.goto();
     await app.openFile(join(EXAMPLES, `${name}.jsonl`));
@@ -32,11 +34,12 @@ test('the anomaly list works from the keyboard', async ({ page }) => {
   const app = new DebuggerPage(page);
   await app.goto();
   await app.openFile(join(EXAMPLES, 'impatient-loop.jsonl'));
-  await page.getByTestId('anomaly-list').focus();
+  await app.anomalyItems.nth(0).focus();
   await page.keyboard.press('ArrowDown');
-  await expect(app.anomalyItems.nth(0)).toHaveAttribute('aria-selected', 'true');
+  await expect(app.anomalyItems.nth(0)).toHaveAttribute('aria-current', 'true');
   await page.keyboard.press('ArrowDown');
-  await expect(app.anomalyItems.nth(1)).toHaveAttribute('aria-selected', 'true');
+  await expect(app.anomalyItems.nth(1)).toHaveAttribute('aria-current', 'true');
+  await expect(app.anomalyItems.nth(1)).toBeFocused();
   await expect(page.getByTestId('hb-view')).toContainText('late commit');
 });
 
@@ -48,7 +51,9 @@ test('a bad file is rejected with the line and field, and nothing is loaded', as
   await (await chooser).setFiles({
     name: 'broken.jsonl',
     mimeType: 'application/x-ndjson',
-    buffer: Buffer.from('{"v":1,"run":"r","seq":0,"t":1,"type":"run.start"}\n{"v":1,"run":"r","seq":1,"t":2,"type":"llm.request"}\n'),
+    buffer: Buffer.from(
+      '{"v":1,"run":"r","seq":0,"t":1,"type":"run.start"}\n{"v":1,"run":"r","seq":1,"t":2,"type":"llm.request"}\n',
+    ),
   });
   await expect(app.loadError).toContainText('broken.jsonl:2: field turn');
   await expect(page.getByTestId('empty-state')).toBeVisible();

@@ -5,7 +5,9 @@ import { DebuggerPage } from '../pages/debugger-page.ts';
 
 test('a scenario run live in both modes', async ({ page, request }) => {
   const base = process.env.CAUSELANE_URL!;
-  const { scenarios } = (await (await request.get(`${base}/api/scenarios`)).json()) as { scenarios: { name: string }[] };
+  const { scenarios } = (await (await request.get(`${base}/api/scenarios`)).json()) as {
+    scenarios: { name: string }[];
+  };
   expect(scenarios.length).toBeGreaterThan(0);
   const app = new DebuggerPage(page);
   await app.goto();
@@ -28,14 +30,26 @@ test('a scenario run live in both modes', async ({ page, request }) => {
   await expect(page.locator(`[data-run="${naiveRun}"]`).first()).toBeVisible();
 });
 
-test('a run streamed to the collector appears live in the run list and timeline', async ({ page, request }) => {
+test('a run streamed to the collector appears live in the run list and timeline', async ({
+  page,
+  request,
+}) => {
   const base = process.env.CAUSELANE_URL!;
   const app = new DebuggerPage(page);
   await app.goto();
   const run = `live-${Date.now()}`;
-  const ev = (seq: number, body: Record<string, unknown>) => JSON.stringify({ v: 1, run, seq, t: 1_760_000_000_000 + seq * 10, ...body });
-  const up = (lines: string[]) => request.post(`${base}/api/runs`, { data: `${lines.join('\n')}\n`, headers: { 'content-type': 'application/x-ndjson' } });
-  expect((await up([ev(0, { type: 'run.start', agent: 'live-agent' }), ev(1, { type: 'llm.request', turn: 1 })])).status()).toBe(201);
+  const ev = (seq: number, body: Record<string, unknown>) =>
+    JSON.stringify({ v: 1, run, seq, t: 1_760_000_000_000 + seq * 10, ...body });
+  const up = (lines: string[]) =>
+    request.post(`${base}/api/runs`, {
+      data: `${lines.join('\n')}\n`,
+      headers: { 'content-type': 'application/x-ndjson' },
+    });
+  expect(
+    (
+      await up([ev(0, { type: 'run.start', agent: 'live-agent' }), ev(1, { type: 'llm.request', turn: 1 })])
+    ).status(),
+  ).toBe(201);
   await page.locator(`button[data-run="${run}"]`).click();
   await app.waitReady();
   await expect(page.locator('.badge.live')).toBeVisible();

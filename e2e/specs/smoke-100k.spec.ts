@@ -13,7 +13,12 @@ test('100k events', async ({ page }) => {
   test.setTimeout(180_000);
   let events = synthesizeRun({ seed: 7, turns: 1, maxCalls: 6 });
   for (let turns = 6000; events.length < 100_000; turns = Math.ceil(turns * 1.2)) {
-    events = synthesizeRun({ seed: 7, turns, maxCalls: 6, faults: ['premature-llm-call', 'stale-read', 'commit-order'] });
+    events = synthesizeRun({
+      seed: 7,
+      turns,
+      maxCalls: 6,
+      faults: ['premature-llm-call', 'stale-read', 'commit-order'],
+    });
   }
   events = events.slice(0, 100_000);
   const file = join(mkdtempSync(join(tmpdir(), 'causelane-100k-')), 'big.jsonl');

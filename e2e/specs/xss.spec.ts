@@ -9,7 +9,8 @@ const RESULT = '<svg onload="window.__xss=3"></svg>';
 
 function trace(): string {
   const run = '<iframe src="javascript:window.__xss=4">';
-  const ev = (seq: number, body: Record<string, unknown>) => JSON.stringify({ v: 1, run, seq, t: 1_760_000_000_000 + seq * 5, ...body });
+  const ev = (seq: number, body: Record<string, unknown>) =>
+    JSON.stringify({ v: 1, run, seq, t: 1_760_000_000_000 + seq * 5, ...body });
   return [
     ev(0, { type: 'run.start', agent: '<img src=x onerror="window.__xss=5">', mode: 'naive' }),
     ev(1, { type: 'llm.request', turn: 1 }),
@@ -31,7 +32,11 @@ test('HTML in names and args renders as inert text', async ({ page }) => {
   await app.goto();
   const chooser = page.waitForEvent('filechooser');
   await page.getByTestId('open-file').first().click();
-  await (await chooser).setFiles({ name: 'xss.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(trace()) });
+  await (await chooser).setFiles({
+    name: 'xss.jsonl',
+    mimeType: 'application/x-ndjson',
+    buffer: Buffer.from(trace()),
+  });
   await app.waitReady();
   await expect(app.anomalyItems.first()).toBeVisible();
   await app.selectAnomaly(0);

@@ -75,6 +75,7 @@ function onTimeCommits(t: TurnModel): CallModel[] {
 export function commitOrder(m: RunModel): Anomaly[] {
   const out: Anomaly[] = [];
   for (const t of m.turns) {
+    if (t.calls.length < 2) continue;
     const committed = onTimeCommits(t);
     const inOrder = committed.every((c, i) => i === 0 || committed[i - 1]!.index < c.index);
     if (inOrder) continue;
@@ -161,8 +162,12 @@ export function staleRead(m: RunModel): { anomalies: Anomaly[]; staleKeys: Set<s
     }
     noteWrite(w, mark);
   };
-  for (let i = 0; i < m.source.length; i++) {
-    const ev = m.source.event(i);
+  const src = m.source;
+  for (let i = 0; i < src.length; i++) {
+    const type = src.type(i);
+    if (type === 'tool.start' || type === 'llm.response' || type === 'run.start' || type === 'run.end') continue;
+    if (type === 'llm.request' && pending.length === 0) continue;
+    const ev = src.event(i);
     if (ev.type === 'tool.end') {
       const c = m.callById.get(ev.call);
       if (c && c.endSeq === ev.seq)
@@ -220,8 +225,8 @@ function keyUsers(t: TurnModel): Map<string, { readers: CallModel[]; writers: Ca
     return u;
   };
   for (const c of t.calls) {
-    for (const k of new Set(c.reads.map((r) => r.key))) get(k).readers.push(c);
-    for (const k of new Set(c.writes.map((w) => w.key))) get(k).writers.push(c);
+    if (c.reads.length > 0) for (const k of new Set(c.reads.map((r) => r.key))) get(k).readers.push(c);
+    if (c.writes.length > 0) for (const k of new Set(c.writes.map((w) => w.key))) get(k).writers.push(c);
   }
   return byKey;
 }
@@ -229,6 +234,7 @@ function keyUsers(t: TurnModel): Map<string, { readers: CallModel[]; writers: Ca
 export function races(m: RunModel, staleKeys: Set<string>): Anomaly[] {
   const out: Anomaly[] = [];
   for (const t of m.turns) {
+    if (t.calls.length < 2) continue;
     for (const [key, { readers, writers }] of keyUsers(t)) {
       for (const r of readers) {
         if (staleKeys.has(`${r.id}\u0000${key}`)) continue;

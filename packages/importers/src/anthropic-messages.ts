@@ -1,7 +1,7 @@
 // Anthropic Messages arrays (assistant `tool_use` blocks, user `tool_result` blocks) to history steps.
 import type { TraceEvent } from '@causelane/trace-schema';
-import { type HistoryStep, historyToEvents } from './history-to-events.ts';
 import { objectItem, requiredString } from './history-input.ts';
+import { type HistoryStep, historyToEvents } from './history-to-events.ts';
 import { describeValue, ImportError } from './import-error.ts';
 
 export function anthropicSteps(messages: readonly unknown[], root = '$'): HistoryStep[] {
@@ -12,7 +12,10 @@ export function anthropicSteps(messages: readonly unknown[], root = '$'): Histor
     const role = requiredString(m, 'role', where);
     const content = m.content;
     if (typeof content !== 'string' && !Array.isArray(content)) {
-      throw new ImportError(`${where}.content`, `expected a string or an array of blocks, got ${describeValue(content)}`);
+      throw new ImportError(
+        `${where}.content`,
+        `expected a string or an array of blocks, got ${describeValue(content)}`,
+      );
     }
     const blocks = typeof content === 'string' ? [] : content;
     if (role === 'assistant') {
@@ -21,7 +24,11 @@ export function anthropicSteps(messages: readonly unknown[], root = '$'): Histor
         const b = objectItem(blocks, j, `${where}.content`);
         if (b.type !== 'tool_use' && b.type !== 'server_tool_use') continue;
         const bw = `${where}.content[${j}]`;
-        calls.push({ id: requiredString(b, 'id', bw), name: requiredString(b, 'name', bw), ...(b.input !== undefined ? { args: b.input } : {}) });
+        calls.push({
+          id: requiredString(b, 'id', bw),
+          name: requiredString(b, 'name', bw),
+          ...(b.input !== undefined ? { args: b.input } : {}),
+        });
       }
       steps.push({ kind: 'response', calls });
       return;
@@ -31,7 +38,12 @@ export function anthropicSteps(messages: readonly unknown[], root = '$'): Histor
       const b = objectItem(blocks, j, `${where}.content`);
       if (b.type === 'tool_result') {
         const call = requiredString(b, 'tool_use_id', `${where}.content[${j}]`);
-        steps.push({ kind: 'result', call, ok: b.is_error !== true, ...(b.content !== undefined ? { result: b.content } : {}) });
+        steps.push({
+          kind: 'result',
+          call,
+          ok: b.is_error !== true,
+          ...(b.content !== undefined ? { result: b.content } : {}),
+        });
       } else other = true;
     }
     if (other) steps.push({ kind: 'input' });

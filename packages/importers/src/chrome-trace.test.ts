@@ -12,9 +12,15 @@ const examples = fileURLToPath(new URL('../../../../shared/examples/', import.me
 /** Every structural rule of the format this exporter relies on; returns the violations. */
 function traceEventViolations(doc: unknown): string[] {
   const bad: string[] = [];
-  if (typeof doc !== 'object' || doc === null || !Array.isArray((doc as { traceEvents?: unknown }).traceEvents)) return ['no traceEvents array'];
+  if (
+    typeof doc !== 'object' ||
+    doc === null ||
+    !Array.isArray((doc as { traceEvents?: unknown }).traceEvents)
+  )
+    return ['no traceEvents array'];
   const d = doc as { traceEvents: Record<string, unknown>[]; displayTimeUnit?: unknown };
-  if (d.displayTimeUnit !== undefined && d.displayTimeUnit !== 'ms' && d.displayTimeUnit !== 'ns') bad.push('displayTimeUnit');
+  if (d.displayTimeUnit !== undefined && d.displayTimeUnit !== 'ms' && d.displayTimeUnit !== 'ns')
+    bad.push('displayTimeUnit');
   const open = new Map<string, number>();
   d.traceEvents.forEach((e, i) => {
     const at = `traceEvents[${i}]`;
@@ -75,29 +81,56 @@ describe('toChromeTrace', () => {
     it(`exports ${name} with a valid Trace Event structure`, () => {
       const { doc, report, runs } = exportExample(name);
       expect(traceEventViolations(doc)).toEqual([]);
-      const events = doc.traceEvents as { ph: string; cat?: string; name: string; args?: Record<string, unknown> }[];
-      const turns = [...runs.values()].reduce((n, evs) => n + new Set(evs.filter((e) => e.type === 'llm.request').map((e) => e.turn)).size, 0);
+      const events = doc.traceEvents as {
+        ph: string;
+        cat?: string;
+        name: string;
+        args?: Record<string, unknown>;
+      }[];
+      const turns = [...runs.values()].reduce(
+        (n, evs) => n + new Set(evs.filter((e) => e.type === 'llm.request').map((e) => e.turn)).size,
+        0,
+      );
       expect(events.filter((e) => e.ph === 'X' && e.cat === 'turn')).toHaveLength(turns);
       const started = [...runs.values()].flat().filter((e) => e.type === 'tool.start');
-      expect(events.filter((e) => e.ph === 'b')).toHaveLength(new Set(started.map((e) => `${e.run}|${e.call}`)).size);
-      expect(events.filter((e) => e.ph === 'i').map((e) => e.args?.type)).toEqual(report.anomalies.map((a) => a.type));
+      expect(events.filter((e) => e.ph === 'b')).toHaveLength(
+        new Set(started.map((e) => `${e.run}|${e.call}`)).size,
+      );
+      expect(events.filter((e) => e.ph === 'i').map((e) => e.args?.type)).toEqual(
+        report.anomalies.map((a) => a.type),
+      );
     });
   }
 
   it('puts the impatient loop anomalies where they happen', () => {
     const { doc } = exportExample('impatient-loop');
     const instants = doc.traceEvents.filter((e: { ph: string }) => e.ph === 'i');
-    expect(instants.map((e: { name: string }) => e.name)).toEqual(['error: Premature model call', 'error: Late commit']);
-    const web = doc.traceEvents.filter((e: { ph: string; args?: { call?: string } }) => e.ph === 'b' && e.args?.call === 'web')[0];
+    expect(instants.map((e: { name: string }) => e.name)).toEqual([
+      'error: Premature model call',
+      'error: Late commit',
+    ]);
+    const web = doc.traceEvents.filter(
+      (e: { ph: string; args?: { call?: string } }) => e.ph === 'b' && e.args?.call === 'web',
+    )[0];
     expect(web).toMatchObject({ name: 'web_search', cat: 'tool', pid: 1 });
     // The process is named after the run, so the viewer shows it.
-    expect(doc.traceEvents[0]).toMatchObject({ ph: 'M', name: 'process_name', args: { name: 'run impatient' } });
+    expect(doc.traceEvents[0]).toMatchObject({
+      ph: 'M',
+      name: 'process_name',
+      args: { name: 'run impatient' },
+    });
   });
 
   it('the checker itself rejects broken traces', () => {
-    expect(traceEventViolations({ traceEvents: [{ ph: 'b', name: 'x', cat: 'c', id: '1', pid: 1, tid: 1, ts: 5 }] })).toEqual([
-      'async slice 1|c|1|x never ends',
-    ]);
-    expect(traceEventViolations({ traceEvents: [{ ph: 'X', name: 'x', cat: 'c', pid: 1, tid: 1, ts: 0, dur: -1 }] })).toContain('traceEvents[0].dur');
+    expect(
+      traceEventViolations({
+        traceEvents: [{ ph: 'b', name: 'x', cat: 'c', id: '1', pid: 1, tid: 1, ts: 5 }],
+      }),
+    ).toEqual(['async slice 1|c|1|x never ends']);
+    expect(
+      traceEventViolations({
+        traceEvents: [{ ph: 'X', name: 'x', cat: 'c', pid: 1, tid: 1, ts: 0, dur: -1 }],
+      }),
+    ).toContain('traceEvents[0].dur');
   });
 });

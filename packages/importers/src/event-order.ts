@@ -78,10 +78,15 @@ export function orderEvents(run: string, pending: readonly PendingEvent[]): Trac
     const event = { v: VERSION, run, seq: out.length, t: p.t, ...p.body } as TraceEvent;
     const res = validateEvent(event);
     // Importers build events from checked values; a failure here is a bug, reported like bad input.
-    if (!res.ok) throw new ImportError(`run ${JSON.stringify(run)} event ${out.length}`, `${res.error.field}: ${res.error.message}`);
+    if (!res.ok)
+      throw new ImportError(
+        `run ${JSON.stringify(run)} event ${out.length}`,
+        `${res.error.field}: ${res.error.message}`,
+      );
     out.push(event);
     for (const j of next[i]!) if (--indegree[j]! === 0) push(j);
   }
-  if (out.length !== n) throw new ImportError(`run ${JSON.stringify(run)}`, 'the spans imply a cycle in happens-before');
+  if (out.length !== n)
+    throw new ImportError(`run ${JSON.stringify(run)}`, 'the spans imply a cycle in happens-before');
   return out;
 }

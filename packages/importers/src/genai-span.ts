@@ -59,7 +59,11 @@ function str(v: unknown): string | undefined {
 }
 
 /** Message attributes are JSON strings on the wire; the SDK may also hold them as arrays. */
-function messages(attrs: Readonly<Record<string, unknown>>, key: string, where: string): unknown[] | undefined {
+function messages(
+  attrs: Readonly<Record<string, unknown>>,
+  key: string,
+  where: string,
+): unknown[] | undefined {
   const v = attrs[key];
   if (v === undefined) return undefined;
   let parsed = v;
@@ -70,7 +74,11 @@ function messages(attrs: Readonly<Record<string, unknown>>, key: string, where: 
       throw new ImportError(`${where}.attributes[${key}]`, `not valid JSON: ${describeValue(v)}`);
     }
   }
-  if (!Array.isArray(parsed)) throw new ImportError(`${where}.attributes[${key}]`, `expected an array of messages, got ${describeValue(parsed)}`);
+  if (!Array.isArray(parsed))
+    throw new ImportError(
+      `${where}.attributes[${key}]`,
+      `expected an array of messages, got ${describeValue(parsed)}`,
+    );
   return parsed;
 }
 
@@ -88,11 +96,16 @@ function messageAttr(span: RawSpan, key: string): unknown[] | undefined {
 
 function parts(message: unknown): Record<string, unknown>[] {
   const p = (message as { parts?: unknown } | null)?.parts;
-  return Array.isArray(p) ? p.filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null) : [];
+  return Array.isArray(p)
+    ? p.filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null)
+    : [];
 }
 
 /** Collects `prefix.N.suffix` values of flattened attributes, by N ascending. */
-function indexed(attrs: Readonly<Record<string, unknown>>, prefix: string): Map<number, Record<string, unknown>> {
+function indexed(
+  attrs: Readonly<Record<string, unknown>>,
+  prefix: string,
+): Map<number, Record<string, unknown>> {
   const out = new Map<number, Record<string, unknown>>();
   for (const [k, v] of Object.entries(attrs)) {
     if (!k.startsWith(prefix)) continue;
@@ -100,7 +113,10 @@ function indexed(attrs: Readonly<Record<string, unknown>>, prefix: string): Map<
     if (!m) continue;
     const n = Number(m[1]);
     let rec = out.get(n);
-    if (!rec) out.set(n, (rec = {}));
+    if (!rec) {
+      rec = {};
+      out.set(n, rec);
+    }
     rec[m[2]!] = v;
   }
   return new Map([...out].sort((a, b) => a[0] - b[0]));
@@ -114,14 +130,24 @@ function outputCalls(span: RawSpan): ToolCallSpec[] | undefined {
       for (const p of parts(m)) {
         if (p.type !== 'tool_call') continue;
         const name = str(p.name) ?? 'tool';
-        calls.push({ id: str(p.id) ?? `${span.spanId}:${calls.length}`, name, ...(p.arguments != null ? { args: p.arguments } : {}) });
+        calls.push({
+          id: str(p.id) ?? `${span.spanId}:${calls.length}`,
+          name,
+          ...(p.arguments != null ? { args: p.arguments } : {}),
+        });
       }
     }
     return calls;
   }
   // OpenLLMetry (gen_ai.completion.0.tool_calls.N.*) and OpenInference (llm.output_messages.0.message.tool_calls.N.tool_call.*).
   const legacy = [
-    { prefix: 'gen_ai.completion.0.tool_calls.', id: 'id', name: 'name', args: 'arguments', marker: 'gen_ai.completion.0.' },
+    {
+      prefix: 'gen_ai.completion.0.tool_calls.',
+      id: 'id',
+      name: 'name',
+      args: 'arguments',
+      marker: 'gen_ai.completion.0.',
+    },
     {
       prefix: 'llm.output_messages.0.message.tool_calls.',
       id: 'tool_call.id',
@@ -146,7 +172,8 @@ function inputResults(span: RawSpan): string[] | undefined {
   const input = messageAttr(span, 'gen_ai.input.messages');
   if (input) {
     const ids: string[] = [];
-    for (const m of input) for (const p of parts(m)) if (p.type === 'tool_call_response' && str(p.id)) ids.push(p.id as string);
+    for (const m of input)
+      for (const p of parts(m)) if (p.type === 'tool_call_response' && str(p.id)) ids.push(p.id as string);
     return ids;
   }
   const legacy = [
@@ -156,14 +183,18 @@ function inputResults(span: RawSpan): string[] | undefined {
   for (const l of legacy) {
     const msgs = indexed(span.attributes, l.prefix);
     if (msgs.size === 0) continue;
-    return [...msgs.values()].filter((r) => r[l.role] === 'tool' && str(r[l.id])).map((r) => r[l.id] as string);
+    return [...msgs.values()]
+      .filter((r) => r[l.role] === 'tool' && str(r[l.id]))
+      .map((r) => r[l.id] as string);
   }
   return undefined;
 }
 
-function kindOf(attrs: Readonly<Record<string, unknown>>): 'chat' | 'tool' | undefined {
+/** Whether attributes mark a chat span, a tool execution span, or neither. */
+export function genAiKindOf(attrs: Readonly<Record<string, unknown>>): 'chat' | 'tool' | undefined {
   const op = attrs['gen_ai.operation.name'];
-  if (typeof op === 'string') return CHAT_OPERATIONS.has(op) ? 'chat' : op === 'execute_tool' ? 'tool' : undefined;
+  if (typeof op === 'string')
+    return CHAT_OPERATIONS.has(op) ? 'chat' : op === 'execute_tool' ? 'tool' : undefined;
   const llmType = attrs['llm.request.type'];
   if (llmType === 'chat' || llmType === 'completion') return 'chat';
   if (attrs['traceloop.span.kind'] === 'tool') return 'tool';
@@ -174,17 +205,31 @@ function kindOf(attrs: Readonly<Record<string, unknown>>): 'chat' | 'tool' | und
 /** The GenAI view of a span, or null for spans that are neither chat nor tool execution. */
 export function genAiSpanFrom(span: RawSpan): GenAiSpan | null {
   const a = span.attributes;
-  const kind = kindOf(a);
+  const kind = genAiKindOf(a);
   if (!kind) return null;
-  const base: SpanBase = { traceId: span.traceId, spanId: span.spanId, startMs: span.startMs, endMs: span.endMs };
+  const base: SpanBase = {
+    traceId: span.traceId,
+    spanId: span.spanId,
+    startMs: span.startMs,
+    endMs: span.endMs,
+  };
   const conversationId = str(a['gen_ai.conversation.id']);
   if (conversationId) base.conversationId = conversationId;
   const agent = str(a['gen_ai.agent.name']) ?? span.service;
   if (agent) base.agent = agent;
   if (kind === 'chat') return { ...base, kind, calls: outputCalls(span), results: inputResults(span) };
   const toolName =
-    str(a['gen_ai.tool.name']) ?? str(a['tool.name']) ?? str(a['traceloop.entity.name']) ?? span.name.replace(/^execute_tool\s+/, '');
-  const tool: ToolSpan = { ...base, kind, callId: str(a['gen_ai.tool.call.id']) ?? str(a['tool_call.id']), toolName, ok: !span.error };
+    str(a['gen_ai.tool.name']) ??
+    str(a['tool.name']) ??
+    str(a['traceloop.entity.name']) ??
+    span.name.replace(/^execute_tool\s+/, '');
+  const tool: ToolSpan = {
+    ...base,
+    kind,
+    callId: str(a['gen_ai.tool.call.id']) ?? str(a['tool_call.id']),
+    toolName,
+    ok: !span.error,
+  };
   if (a['gen_ai.tool.call.arguments'] !== undefined) tool.args = a['gen_ai.tool.call.arguments'];
   if (a['gen_ai.tool.call.result'] !== undefined) tool.result = a['gen_ai.tool.call.result'];
   if (span.error) tool.error = span.statusMessage || str(a['error.type']) || 'error';

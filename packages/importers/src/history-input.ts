@@ -16,7 +16,8 @@ export function objectItem(list: readonly unknown[], i: number, where: string): 
 
 export function requiredString(o: JsonObject, key: string, where: string): string {
   const v = o[key];
-  if (typeof v !== 'string' || v === '') throw new ImportError(`${where}.${key}`, `expected a non-empty string, got ${describeValue(v)}`);
+  if (typeof v !== 'string' || v === '')
+    throw new ImportError(`${where}.${key}`, `expected a non-empty string, got ${describeValue(v)}`);
   return v;
 }
 

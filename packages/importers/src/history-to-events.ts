@@ -12,7 +12,11 @@ export type HistoryStep =
 
 export type HistoryFormat = 'openai-chat' | 'openai-responses' | 'anthropic-messages';
 
-export function historyToEvents(run: string, steps: readonly HistoryStep[], format: HistoryFormat): TraceEvent[] {
+export function historyToEvents(
+  run: string,
+  steps: readonly HistoryStep[],
+  format: HistoryFormat,
+): TraceEvent[] {
   const bodies: EventBody[] = [{ type: 'run.start', mode: 'unknown', meta: { source: format } }];
   const callTurn = new Map<string, number>();
   let turn = 0;

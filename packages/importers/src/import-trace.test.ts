@@ -24,23 +24,42 @@ describe('importTraceText detects the format', () => {
   });
 
   it('message histories, bare or in a request body', () => {
-    const chat = [{ role: 'assistant', tool_calls: [{ id: 'a', type: 'function', function: { name: 'f', arguments: '{}' } }] }];
+    const chat = [
+      {
+        role: 'assistant',
+        tool_calls: [{ id: 'a', type: 'function', function: { name: 'f', arguments: '{}' } }],
+      },
+    ];
     expect(importTraceText(JSON.stringify(chat)).format).toBe('openai-chat');
-    expect(importTraceText(JSON.stringify({ model: 'gpt', messages: chat }), { run: 'mine' })).toMatchObject({ format: 'openai-chat' });
-    expect([...importTraceText(JSON.stringify({ messages: chat }), { run: 'mine' }).runs.keys()]).toEqual(['mine']);
-    expect(importTraceText(JSON.stringify({ input: [{ type: 'function_call', call_id: 'x', name: 'f', arguments: '' }] })).format).toBe(
-      'openai-responses',
-    );
-    expect(importTraceText(JSON.stringify([{ role: 'assistant', content: [{ type: 'tool_use', id: 't', name: 'f', input: {} }] }])).format).toBe(
-      'anthropic-messages',
-    );
+    expect(importTraceText(JSON.stringify({ model: 'gpt', messages: chat }), { run: 'mine' })).toMatchObject({
+      format: 'openai-chat',
+    });
+    expect([...importTraceText(JSON.stringify({ messages: chat }), { run: 'mine' }).runs.keys()]).toEqual([
+      'mine',
+    ]);
+    expect(
+      importTraceText(
+        JSON.stringify({ input: [{ type: 'function_call', call_id: 'x', name: 'f', arguments: '' }] }),
+      ).format,
+    ).toBe('openai-responses');
+    expect(
+      importTraceText(
+        JSON.stringify([
+          { role: 'assistant', content: [{ type: 'tool_use', id: 't', name: 'f', input: {} }] },
+        ]),
+      ).format,
+    ).toBe('anthropic-messages');
   });
 
   it('bad input names the line or the JSON path', () => {
-    expect(() => importTraceText('{"v":1,"run":"r","seq":0,"t":0,"type":"run.start"}\n{"v":1,"run":"r","seq":1,"type":"llm.request","turn":1}\n')).toThrow(
-      'line 2: field t: required for llm.request, but missing',
-    );
+    expect(() =>
+      importTraceText(
+        '{"v":1,"run":"r","seq":0,"t":0,"type":"run.start"}\n{"v":1,"run":"r","seq":1,"type":"llm.request","turn":1}\n',
+      ),
+    ).toThrow('line 2: field t: required for llm.request, but missing');
     expect(() => importTraceText('[{"role": "user"')).toThrow(/^\$: not valid JSON/);
-    expect(() => importTraceText('{"hello": "world"}')).toThrow('line 1: field v: unsupported format version');
+    expect(() => importTraceText('{"hello": "world"}')).toThrow(
+      'line 1: field v: unsupported format version',
+    );
   });
 });

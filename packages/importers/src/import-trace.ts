@@ -3,8 +3,8 @@
 // Anthropic Messages arrays, each bare or inside its request body.
 import { formatLineError, readTraceText, type TraceEvent } from '@causelane/trace-schema';
 import { importAnthropicMessages } from './anthropic-messages.ts';
-import type { HistoryFormat } from './history-to-events.ts';
 import { isObject } from './history-input.ts';
+import type { HistoryFormat } from './history-to-events.ts';
 import { describeValue, ImportError } from './import-error.ts';
 import { importOpenAiChat } from './openai-chat.ts';
 import { importOpenAiResponses, RESPONSES_ITEM_TYPES } from './openai-responses.ts';
@@ -28,8 +28,12 @@ function historyFormatOf(items: readonly unknown[]): HistoryFormat {
   for (const item of items) {
     if (!isObject(item)) continue;
     if (typeof item.type === 'string' && RESPONSES_ITEM_TYPES.has(item.type)) return 'openai-responses';
-    if (item.role === 'tool' || Array.isArray(item.tool_calls) || typeof item.tool_call_id === 'string') return 'openai-chat';
-    if (Array.isArray(item.content) && item.content.some((b) => isObject(b) && (b.type === 'tool_use' || b.type === 'tool_result'))) {
+    if (item.role === 'tool' || Array.isArray(item.tool_calls) || typeof item.tool_call_id === 'string')
+      return 'openai-chat';
+    if (
+      Array.isArray(item.content) &&
+      item.content.some((b) => isObject(b) && (b.type === 'tool_use' || b.type === 'tool_result'))
+    ) {
       anthropic = true;
     }
   }
@@ -38,11 +42,14 @@ function historyFormatOf(items: readonly unknown[]): HistoryFormat {
 }
 
 /** Which document format a parsed JSON value is, with the array of items for histories. */
-export function detectDocument(value: unknown): { format: Exclude<TraceFormat, 'jsonl'>; items: readonly unknown[]; root: string } | null {
+export function detectDocument(
+  value: unknown,
+): { format: Exclude<TraceFormat, 'jsonl'>; items: readonly unknown[]; root: string } | null {
   if (isOtlpTraceRequest(value)) return { format: 'otlp', items: [value], root: '$' };
   if (Array.isArray(value)) return { format: historyFormatOf(value), items: value, root: '$' };
   if (!isObject(value)) return null;
-  if (Array.isArray(value.messages)) return { format: historyFormatOf(value.messages), items: value.messages, root: '$.messages' };
+  if (Array.isArray(value.messages))
+    return { format: historyFormatOf(value.messages), items: value.messages, root: '$.messages' };
   if (Array.isArray(value.input)) return { format: 'openai-responses', items: value.input, root: '$.input' };
   return null;
 }
@@ -114,7 +121,10 @@ export function importTraceText(text: string, opts: ImportOptions = {}): ImportR
   if (res.errors.length > 0) {
     const first = res.errors[0]!;
     const more = res.errors.length > 1 ? ` (and ${res.errors.length - 1} more)` : '';
-    throw new ImportError(`line ${first.line}`, `${formatLineError('', first).replace(/^:\d+: /, '')}${more}`);
+    throw new ImportError(
+      `line ${first.line}`,
+      `${formatLineError('', first).replace(/^:\d+: /, '')}${more}`,
+    );
   }
   return { format: 'jsonl', runs: res.runs };
 }

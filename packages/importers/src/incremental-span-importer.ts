@@ -3,7 +3,7 @@
 // longer change, so every seq is sent once and never rewritten.
 import type { TraceEvent } from '@causelane/trace-schema';
 import type { GenAiSpan } from './genai-span.ts';
-import { runOfSpans, spansToEvents } from './spans-to-events.ts';
+import { spansToEvents } from './spans-to-events.ts';
 
 interface RunState {
   spans: GenAiSpan[];
@@ -19,10 +19,13 @@ export class IncrementalSpanImporter {
   constructor(private readonly source = 'otel-bridge') {}
 
   add(span: GenAiSpan): void {
-    const run = span.conversationId ?? this.runOfTrace.get(span.traceId) ?? [...runOfSpans([span]).keys()][0]!;
+    const run = span.conversationId ?? this.runOfTrace.get(span.traceId) ?? span.traceId;
     if (!this.runOfTrace.has(span.traceId)) this.runOfTrace.set(span.traceId, run);
     let state = this.runs.get(run);
-    if (!state) this.runs.set(run, (state = { spans: [], emitted: 0, dirty: false }));
+    if (!state) {
+      state = { spans: [], emitted: 0, dirty: false };
+      this.runs.set(run, state);
+    }
     state.spans.push(span);
     state.dirty = true;
   }

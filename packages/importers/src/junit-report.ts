@@ -13,7 +13,11 @@ function xml(s: string): string {
     .replace(/"/g, '&quot;');
 }
 
-export function toJunitXml(report: AnalysisReport, failOn: Severity = 'error', suiteName = 'causelane'): string {
+export function toJunitXml(
+  report: AnalysisReport,
+  failOn: Severity = 'error',
+  suiteName = 'causelane',
+): string {
   const failing = (s: Severity) => SEVERITY_RANK[s] <= SEVERITY_RANK[failOn];
   const suites: string[] = [];
   let tests = 0;
@@ -30,7 +34,9 @@ export function toJunitXml(report: AnalysisReport, failOn: Severity = 'error', s
           `    <testcase classname="${xml(run.run)}" name="${xml(name)}">\n      <failure message="${xml(a.message)}" type="${a.severity}">${xml(body)}</failure>\n    </testcase>`,
         );
       } else {
-        cases.push(`    <testcase classname="${xml(run.run)}" name="${xml(name)}">\n      <system-out>${xml(`${a.severity}: ${body}`)}</system-out>\n    </testcase>`);
+        cases.push(
+          `    <testcase classname="${xml(run.run)}" name="${xml(name)}">\n      <system-out>${xml(`${a.severity}: ${body}`)}</system-out>\n    </testcase>`,
+        );
       }
     }
     if (mine.length === 0) cases.push(`    <testcase classname="${xml(run.run)}" name="no anomalies"/>`);

@@ -1,11 +1,18 @@
 // OpenAI Responses API input items to history steps. Consecutive output items (assistant
 // messages, reasoning, *_call items) are one model response; *_call_output items are results.
 import type { ToolCallSpec, TraceEvent } from '@causelane/trace-schema';
-import { type HistoryStep, historyToEvents } from './history-to-events.ts';
 import { objectItem, parsedArgs, requiredString } from './history-input.ts';
+import { type HistoryStep, historyToEvents } from './history-to-events.ts';
 
 /** Output item types that carry a call_id the client answers with a matching *_output item. */
-const CALL_TYPES = new Set(['function_call', 'custom_tool_call', 'computer_call', 'local_shell_call', 'shell_call', 'apply_patch_call']);
+const CALL_TYPES = new Set([
+  'function_call',
+  'custom_tool_call',
+  'computer_call',
+  'local_shell_call',
+  'shell_call',
+  'apply_patch_call',
+]);
 export const RESPONSES_ITEM_TYPES = new Set([
   ...CALL_TYPES,
   ...[...CALL_TYPES].map((t) => `${t}_output`),
@@ -41,14 +48,23 @@ export function responsesSteps(items: readonly unknown[], root = '$'): HistorySt
       if (type && CALL_TYPES.has(type)) {
         const args = parsedArgs(item.arguments ?? item.input ?? item.action);
         const name = typeof item.name === 'string' ? item.name : type.replace(/_call$/, '');
-        response.push({ id: requiredString(item, 'call_id', where), name, ...(args !== undefined ? { args } : {}) });
+        response.push({
+          id: requiredString(item, 'call_id', where),
+          name,
+          ...(args !== undefined ? { args } : {}),
+        });
       }
       return;
     }
     close();
     if (type?.endsWith('_output')) {
       const failed = item.status === 'incomplete';
-      steps.push({ kind: 'result', call: requiredString(item, 'call_id', where), ok: !failed, result: item.output });
+      steps.push({
+        kind: 'result',
+        call: requiredString(item, 'call_id', where),
+        ok: !failed,
+        result: item.output,
+      });
     } else if (type === undefined || type === 'message') {
       requiredString(item, 'role', where);
       steps.push({ kind: 'input' });

@@ -52,7 +52,9 @@ describe('importOtlpJson on spans from the real OpenTelemetry SDK', () => {
       'llm.response 3',
     ]);
     const response = events.find((e) => e.type === 'llm.response' && e.turn === 1);
-    expect(response).toMatchObject({ calls: [{ id: 'call_search', name: 'search', args: { q: 'call_search' } }, { id: 'call_calc' }] });
+    expect(response).toMatchObject({
+      calls: [{ id: 'call_search', name: 'search', args: { q: 'call_search' } }, { id: 'call_calc' }],
+    });
     expect(events[0]).toMatchObject({ type: 'run.start', agent: 'trip-agent', mode: 'unknown' });
   });
 
@@ -70,7 +72,10 @@ describe('importOtlpJson on spans from the real OpenTelemetry SDK', () => {
     spans.reverse();
     // Split across two resourceSpans as a batching exporter would.
     const half = spans.splice(0, 3);
-    otlp.resourceSpans.push({ ...otlp.resourceSpans[0]!, scopeSpans: [{ ...otlp.resourceSpans[0]!.scopeSpans[0]!, spans: half }] });
+    otlp.resourceSpans.push({
+      ...otlp.resourceSpans[0]!,
+      scopeSpans: [{ ...otlp.resourceSpans[0]!.scopeSpans[0]!, spans: half }],
+    });
     expect(importOtlpJson(otlp)).toEqual(straight);
   });
 
@@ -82,7 +87,12 @@ describe('importOtlpJson on spans from the real OpenTelemetry SDK', () => {
     ]);
     // Without output messages the calls come from the execute_tool spans, in start order.
     const response = runs.get('conv-impatient')!.find((e) => e.type === 'llm.response' && e.turn === 1);
-    expect(response).toMatchObject({ calls: [{ id: 'call_search', name: 'search' }, { id: 'call_calc', name: 'calculator' }] });
+    expect(response).toMatchObject({
+      calls: [
+        { id: 'call_search', name: 'search' },
+        { id: 'call_calc', name: 'calculator' },
+      ],
+    });
   });
 
   it('reports a clean causal run as clean, and results fed back out of call order as commit-order', () => {
@@ -106,27 +116,37 @@ describe('importOtlpJson on spans from the real OpenTelemetry SDK', () => {
     const failed = [...clean.values()][0]!.find((e) => e.type === 'tool.end' && e.call === 'b');
     expect(failed).toMatchObject({ ok: false, error: 'division by zero' });
 
-    const swapped = importOtlpJson(recordAgentOtlp({ ...causal, turns: [causal.turns[0]!, { ...causal.turns[1]!, results: ['b', 'a'] }] }));
+    const swapped = importOtlpJson(
+      recordAgentOtlp({ ...causal, turns: [causal.turns[0]!, { ...causal.turns[1]!, results: ['b', 'a'] }] }),
+    );
     expect(keys(swapped).map((k) => k.split('|').slice(1).join('|'))).toEqual(['commit-order|warning|1|']);
   });
 
   it('names the JSON path of invalid input', () => {
-    const otlp = recordAgentOtlp(impatient) as { resourceSpans: { scopeSpans: { spans: Record<string, unknown>[] }[] }[] };
+    const otlp = recordAgentOtlp(impatient) as {
+      resourceSpans: { scopeSpans: { spans: Record<string, unknown>[] }[] }[];
+    };
     otlp.resourceSpans[0]!.scopeSpans[0]!.spans[2]!.startTimeUnixNano = 'yesterday';
     expect(() => importOtlpJson(otlp)).toThrow(ImportError);
-    expect(() => importOtlpJson(otlp)).toThrow('$.resourceSpans[0].scopeSpans[0].spans[2].startTimeUnixNano: expected nanoseconds');
+    expect(() => importOtlpJson(otlp)).toThrow(
+      '$.resourceSpans[0].scopeSpans[0].spans[2].startTimeUnixNano: expected nanoseconds',
+    );
     expect(() => importOtlpJson({ resourceSpans: [] })).toThrow('no GenAI spans found');
     expect(() => importOtlpJson({ resourceSpans: 3 })).toThrow('$.resourceSpans: expected an array');
   });
 
   it('reports a message attribute that is not JSON', () => {
     const otlp = recordAgentOtlp(impatient) as {
-      resourceSpans: { scopeSpans: { spans: { name: string; attributes: { key: string; value: unknown }[] }[] }[] }[];
+      resourceSpans: {
+        scopeSpans: { spans: { name: string; attributes: { key: string; value: unknown }[] }[] }[];
+      }[];
     };
     const spans = otlp.resourceSpans[0]!.scopeSpans[0]!.spans;
     const k = spans.findIndex((s) => s.name.startsWith('chat'));
     const attr = spans[k]!.attributes.find((a) => a.key === 'gen_ai.output.messages')!;
     attr.value = { stringValue: '[{"role":' };
-    expect(() => importOtlpJson(otlp)).toThrow(`spans[${k}].attributes[gen_ai.output.messages]: not valid JSON`);
+    expect(() => importOtlpJson(otlp)).toThrow(
+      `spans[${k}].attributes[gen_ai.output.messages]: not valid JSON`,
+    );
   });
 });

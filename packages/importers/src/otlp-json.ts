@@ -17,7 +17,8 @@ function arrayAt(parent: Json, key: string, where: string, required = false): un
     if (required) throw new ImportError(`${where}.${key}`, 'required, but missing');
     return [];
   }
-  if (!Array.isArray(v)) throw new ImportError(`${where}.${key}`, `expected an array, got ${describeValue(v)}`);
+  if (!Array.isArray(v))
+    throw new ImportError(`${where}.${key}`, `expected an array, got ${describeValue(v)}`);
   return v;
 }
 
@@ -39,7 +40,8 @@ export function anyValue(v: unknown, where: string): unknown {
     const values = isObject(v.arrayValue) ? arrayAt(v.arrayValue, 'values', `${where}.arrayValue`) : [];
     return values.map((x, i) => anyValue(x, `${where}.arrayValue.values[${i}]`));
   }
-  if ('kvlistValue' in v) return isObject(v.kvlistValue) ? attributes(v.kvlistValue, `${where}.kvlistValue`, 'values') : {};
+  if ('kvlistValue' in v)
+    return isObject(v.kvlistValue) ? attributes(v.kvlistValue, `${where}.kvlistValue`, 'values') : {};
   return undefined;
 }
 
@@ -48,7 +50,8 @@ function attributes(parent: Json, where: string, key = 'attributes'): Record<str
   const list = arrayAt(parent, key, where);
   for (let i = 0; i < list.length; i++) {
     const kv = objectAt(list, i, `${where}.${key}`);
-    if (typeof kv.key !== 'string') throw new ImportError(`${where}.${key}[${i}].key`, `expected a string, got ${describeValue(kv.key)}`);
+    if (typeof kv.key !== 'string')
+      throw new ImportError(`${where}.${key}[${i}].key`, `expected a string, got ${describeValue(kv.key)}`);
     out[kv.key] = kv.value === undefined ? undefined : anyValue(kv.value, `${where}.${key}[${i}].value`);
   }
   return out;
@@ -87,7 +90,11 @@ export function otlpGenAiSpans(requests: readonly unknown[]): GenAiSpan[] {
   const out: GenAiSpan[] = [];
   requests.forEach((request, r) => {
     const root = requests.length === 1 ? '$' : `line ${r + 1}: $`;
-    if (!isObject(request)) throw new ImportError(root, `expected an ExportTraceServiceRequest object, got ${describeValue(request)}`);
+    if (!isObject(request))
+      throw new ImportError(
+        root,
+        `expected an ExportTraceServiceRequest object, got ${describeValue(request)}`,
+      );
     const resourceSpans = arrayAt(request, 'resourceSpans', root, true);
     for (let i = 0; i < resourceSpans.length; i++) {
       const rsWhere = `${root}.resourceSpans[${i}]`;
@@ -110,13 +117,18 @@ export function otlpGenAiSpans(requests: readonly unknown[]): GenAiSpan[] {
             attributes: attributes(s, where),
             events: arrayAt(s, 'events', where).map((_, n, list) => {
               const ev = objectAt(list, n, `${where}.events`);
-              return { name: typeof ev.name === 'string' ? ev.name : '', attributes: attributes(ev, `${where}.events[${n}]`) };
+              return {
+                name: typeof ev.name === 'string' ? ev.name : '',
+                attributes: attributes(ev, `${where}.events[${n}]`),
+              };
             }),
             error: statusIsError(s.status),
             where,
           };
-          if (raw.endMs! < raw.startMs) throw new ImportError(`${where}.endTimeUnixNano`, 'ends before it starts');
-          if (isObject(s.status) && typeof s.status.message === 'string') raw.statusMessage = s.status.message;
+          if (raw.endMs! < raw.startMs)
+            throw new ImportError(`${where}.endTimeUnixNano`, 'ends before it starts');
+          if (isObject(s.status) && typeof s.status.message === 'string')
+            raw.statusMessage = s.status.message;
           if (service) raw.service = service;
           const span = genAiSpanFrom(raw);
           if (span) out.push(span);

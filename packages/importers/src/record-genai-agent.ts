@@ -3,7 +3,12 @@
 import { context, type Span, SpanKind, trace } from '@opentelemetry/api';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 
 export interface ScriptedCall {
   id: string;
@@ -63,7 +68,10 @@ export function playAgentScript(provider: BasicTracerProvider, script: AgentScri
       order: 2,
       run: () => {
         for (const id of turn.results ?? []) {
-          history.push({ role: 'tool', parts: [{ type: 'tool_call_response', id, response: `result of ${id}` }] });
+          history.push({
+            role: 'tool',
+            parts: [{ type: 'tool_call_response', id, response: `result of ${id}` }],
+          });
         }
         chat = tracer.startSpan(
           'chat gpt-4o',
@@ -102,7 +110,12 @@ export function playAgentScript(provider: BasicTracerProvider, script: AgentScri
             {
               kind: SpanKind.INTERNAL,
               startTime: at(c.start),
-              attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': c.name, 'gen_ai.tool.call.id': c.id, ...conv },
+              attributes: {
+                'gen_ai.operation.name': 'execute_tool',
+                'gen_ai.tool.name': c.name,
+                'gen_ai.tool.call.id': c.id,
+                ...conv,
+              },
             },
             ctx,
           );

@@ -13,12 +13,17 @@ export interface SpanRunOptions {
 /** A run is gen_ai.conversation.id, or else the trace id (spans without the id join their trace's). */
 export function runOfSpans(spans: readonly GenAiSpan[]): Map<string, GenAiSpan[]> {
   const traceConversation = new Map<string, string>();
-  for (const s of spans) if (s.conversationId && !traceConversation.has(s.traceId)) traceConversation.set(s.traceId, s.conversationId);
+  for (const s of spans)
+    if (s.conversationId && !traceConversation.has(s.traceId))
+      traceConversation.set(s.traceId, s.conversationId);
   const runs = new Map<string, GenAiSpan[]>();
   for (const s of spans) {
     const run = s.conversationId ?? traceConversation.get(s.traceId) ?? s.traceId;
     let list = runs.get(run);
-    if (!list) runs.set(run, (list = []));
+    if (!list) {
+      list = [];
+      runs.set(run, list);
+    }
     list.push(s);
   }
   return runs;
@@ -48,7 +53,12 @@ export function spansToEvents(run: string, spans: readonly GenAiSpan[], opts: Sp
   const agent = spans.find((s) => s.agent)?.agent;
   const traceIds = [...new Set(spans.map((s) => s.traceId))];
   const startIdx = add(
-    { type: 'run.start', mode: 'unknown', ...(agent ? { agent } : {}), meta: { source: opts.source, traceIds } },
+    {
+      type: 'run.start',
+      mode: 'unknown',
+      ...(agent ? { agent } : {}),
+      meta: { source: opts.source, traceIds },
+    },
     first,
   );
 
@@ -81,13 +91,18 @@ export function spansToEvents(run: string, spans: readonly GenAiSpan[], opts: Sp
     if (!id) {
       // Without gen_ai.tool.call.id, take the first unclaimed call of that name in the turn just before.
       const turn = turnAt(tool.startMs);
-      id = chats[turn - 1]?.calls?.find((c) => c.name === tool.toolName && !claimed.has(c.id) && !tools.some((t) => t.callId === c.id))?.id;
+      id = chats[turn - 1]?.calls?.find(
+        (c) => c.name === tool.toolName && !claimed.has(c.id) && !tools.some((t) => t.callId === c.id),
+      )?.id;
       id ??= `span:${tool.spanId}`;
     }
     claimed.add(id);
     const info = calls.get(id);
     const turn = info?.turn ?? turnAt(tool.startMs);
-    const startI = add({ type: 'tool.start', turn, call: id }, tool.startMs, [startIdx, info ? responseIdx[info.turn - 1] : undefined]);
+    const startI = add({ type: 'tool.start', turn, call: id }, tool.startMs, [
+      startIdx,
+      info ? responseIdx[info.turn - 1] : undefined,
+    ]);
     if (tool.endMs === undefined) continue;
     const end: EventBody = { type: 'tool.end', turn, call: id, ok: tool.ok };
     if (tool.result !== undefined) end.result = tool.result;
@@ -105,7 +120,11 @@ export function spansToEvents(run: string, spans: readonly GenAiSpan[], opts: Sp
     const turn = i + 1;
     if (turn === 1) return;
     const commit = (id: string, callTurn: number, endIdx?: number) => {
-      const c = add({ type: 'tool.commit', turn: callTurn, call: id }, chat.startMs, [startIdx, endIdx, responseIdx[callTurn - 1]]);
+      const c = add({ type: 'tool.commit', turn: callTurn, call: id }, chat.startMs, [
+        startIdx,
+        endIdx,
+        responseIdx[callTurn - 1],
+      ]);
       pending[requestIdx[i]!]!.after.push(c);
     };
     if (chat.results) {
@@ -144,7 +163,10 @@ function inferMissingCalls(chats: ChatSpan[], tools: readonly ToolSpan[]): void 
     const end = chat.endMs;
     const nextStart = chats[i + 1]?.startMs ?? Infinity;
     const mine = tools.filter((t) => t.startMs >= end && t.startMs < nextStart);
-    chats[i] = { ...chat, calls: mine.map((t) => ({ id: t.callId ?? `span:${t.spanId}`, name: t.toolName })) };
+    chats[i] = {
+      ...chat,
+      calls: mine.map((t) => ({ id: t.callId ?? `span:${t.spanId}`, name: t.toolName })),
+    };
   });
 }
 

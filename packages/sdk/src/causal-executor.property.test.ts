@@ -68,7 +68,8 @@ function checkInvariants(events: TraceEvent[], lateIds: Set<string>): void {
       expect(e.turn).toBe(lastRequestTurn + 1);
       lastRequestTurn = e.turn;
       // No request while a call of an earlier turn is unresolved.
-      for (const [id, t] of callTurn) if (t < e.turn) expect(resolved.has(id), `call ${id} unresolved at turn ${e.turn}`).toBe(true);
+      for (const [id, t] of callTurn)
+        if (t < e.turn) expect(resolved.has(id), `call ${id} unresolved at turn ${e.turn}`).toBe(true);
     } else if (e.type === 'llm.response') {
       e.calls.forEach((c: ToolCallSpec, i: number) => {
         callTurn.set(c.id, e.turn);
@@ -117,8 +118,14 @@ describe('CausalExecutor under random schedules', () => {
           }),
         );
         plan.push([]);
-        const ex = new CausalExecutor({ clock, callTimeoutMs: s.callTimeoutMs, batchTimeoutMs: s.batchTimeoutMs });
-        const { events, context, result } = await runVirtual(clock, ex, tools, plan, { settleMs: s.settleMs });
+        const ex = new CausalExecutor({
+          clock,
+          callTimeoutMs: s.callTimeoutMs,
+          batchTimeoutMs: s.batchTimeoutMs,
+        });
+        const { events, context, result } = await runVirtual(clock, ex, tools, plan, {
+          settleMs: s.settleMs,
+        });
         expect(result.status).toBe('ok');
         const late = new Set<string>();
         checkInvariants(events, late);

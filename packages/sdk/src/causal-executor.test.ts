@@ -31,9 +31,11 @@ describe('CausalExecutor', () => {
     await clock.run(async () => {
       const first = ex.runBatch({ turn: 1, calls: [{ id: 'a', name: 'slow' }] }, e);
       await expect(ex.runBatch({ turn: 2, calls: [] }, e)).rejects.toThrow(
-        "turn 2 cannot start: the batch of turn 1 has not closed",
+        'turn 2 cannot start: the batch of turn 1 has not closed',
       );
-      expect(() => ex.beforeRequest(2)).toThrow("cannot call the model for turn 2: the batch of turn 1 has not closed");
+      expect(() => ex.beforeRequest(2)).toThrow(
+        'cannot call the model for turn 2: the batch of turn 1 has not closed',
+      );
       await first;
       expect(() => ex.beforeRequest(2)).not.toThrow();
     });
@@ -54,7 +56,10 @@ describe('CausalExecutor', () => {
     const commits = events.filter((e) => e.type === 'tool.commit').map((e) => ('call' in e ? e.call : ''));
     expect(commits).toEqual(['s', 'f']);
     expect(seqOf(events, 'tool.commit', 'f')!).toBeGreaterThan(seqOf(events, 'tool.end', 's')!);
-    expect(context.filter((c) => c.role === 'tool').map((c) => (c.role === 'tool' ? c.call : ''))).toEqual(['s', 'f']);
+    expect(context.filter((c) => c.role === 'tool').map((c) => (c.role === 'tool' ? c.call : ''))).toEqual([
+      's',
+      'f',
+    ]);
     expect(analyzeEvents(events).anomalies).toEqual([]);
   });
 
@@ -80,22 +85,30 @@ describe('CausalExecutor', () => {
     expect(commit).toMatchObject({ synthetic: true });
     expect(commit!.seq).toBeGreaterThan(timeout);
     expect(seqOf(events, 'tool.orphan', 'h')).toBeGreaterThan(seqOf(events, 'tool.end', 'h')!);
-    expect(ex.orphans).toEqual([{ turn: 1, call: 'h', name: 'hang', reason: 'late', ok: true, result: 'late data', writes: [] }]);
+    expect(ex.orphans).toEqual([
+      { turn: 1, call: 'h', name: 'hang', reason: 'late', ok: true, result: 'late data', writes: [] },
+    ]);
     const hEntry = context.find((c) => c.role === 'tool' && c.call === 'h');
     expect(hEntry).toMatchObject({ ok: false, synthetic: true });
     expect(JSON.stringify(context)).not.toContain('late data');
-    expect(analyzeEvents(events).anomalies.map((a) => `${a.type}/${a.severity}`)).toEqual(['orphaned-result/info']);
+    expect(analyzeEvents(events).anomalies.map((a) => `${a.type}/${a.severity}`)).toEqual([
+      'orphaned-result/info',
+    ]);
   });
 
   it('enforces the batch deadline even for calls that never answer', async () => {
     const clock = new VirtualClock();
     const ex = new CausalExecutor({ clock, callTimeoutMs: 10_000, batchTimeoutMs: 200 });
-    const { events } = await runVirtual(clock, ex, [waitTool(clock, 'forever', Number.POSITIVE_INFINITY)], [
-      [{ id: 'x', name: 'forever' }],
-      [],
-    ]);
+    const { events } = await runVirtual(
+      clock,
+      ex,
+      [waitTool(clock, 'forever', Number.POSITIVE_INFINITY)],
+      [[{ id: 'x', name: 'forever' }], []],
+    );
     expect(events.find((e) => e.type === 'tool.commit')).toMatchObject({ call: 'x', synthetic: true });
-    expect(events.find((e) => e.type === 'tool.timeout')!.t - events.find((e) => e.type === 'tool.start')!.t).toBe(200);
+    expect(
+      events.find((e) => e.type === 'tool.timeout')!.t - events.find((e) => e.type === 'tool.start')!.t,
+    ).toBe(200);
   });
 
   it('keeps an answer that names an unknown call id out of the context', async () => {
@@ -110,7 +123,12 @@ describe('CausalExecutor', () => {
     };
     const { events, context } = await runVirtual(clock, ex, [liar], [[{ id: 'c', name: 'liar' }], []]);
     expect(events.some((e) => 'call' in e && e.call === 'someone-else')).toBe(false);
-    expect(ex.orphans[0]).toMatchObject({ call: 'c', reason: 'unknown-call', answeredAs: 'someone-else', result: 'secret' });
+    expect(ex.orphans[0]).toMatchObject({
+      call: 'c',
+      reason: 'unknown-call',
+      answeredAs: 'someone-else',
+      result: 'secret',
+    });
     expect(JSON.stringify(context)).not.toContain('secret');
     expect(analyzeEvents(events).anomalies).toEqual([]);
   });
@@ -134,15 +152,20 @@ describe('CausalExecutor', () => {
         return store.write(a.key, 'v', ctx);
       },
     };
-    const { events, context } = await runVirtual(clock, new CausalExecutor({ clock }), [read, write], [
+    const { events, context } = await runVirtual(
+      clock,
+      new CausalExecutor({ clock }),
+      [read, write],
       [
-        { id: 'r', name: 'read', args: { key: 'k' } },
-        { id: 'w1', name: 'write', args: { key: 'k' } },
-        { id: 'w2', name: 'write', args: { key: 'k' } },
-        { id: 'other', name: 'write', args: { key: 'j' } },
+        [
+          { id: 'r', name: 'read', args: { key: 'k' } },
+          { id: 'w1', name: 'write', args: { key: 'k' } },
+          { id: 'w2', name: 'write', args: { key: 'k' } },
+          { id: 'other', name: 'write', args: { key: 'j' } },
+        ],
+        [],
       ],
-      [],
-    ]);
+    );
     const start = (c: string) => seqOf(events, 'tool.start', c)!;
     const end = (c: string) => seqOf(events, 'tool.end', c)!;
     expect(start('w2')).toBeGreaterThan(end('w1'));
@@ -164,7 +187,12 @@ describe('CausalExecutor', () => {
     };
     const read: Tool = { name: 'read', access: { reads: ['k'] }, run: async () => 'old' };
     const ex = new CausalExecutor({ clock, callTimeoutMs: 100 });
-    const { context } = await runVirtual(clock, ex, [write, read], [[{ id: 'w', name: 'write' }], [{ id: 'r', name: 'read' }], []]);
+    const { context } = await runVirtual(
+      clock,
+      ex,
+      [write, read],
+      [[{ id: 'w', name: 'write' }], [{ id: 'r', name: 'read' }], []],
+    );
     expect(context.find((c) => c.role === 'tool' && c.call === 'r')).toMatchObject({
       ok: false,
       synthetic: true,
@@ -177,10 +205,23 @@ describe('CausalExecutor', () => {
       const clock = new VirtualClock();
       const store = new VersionedStore({ clock, replicaLagMs: 500 });
       store.seed('k', 'old');
-      const write: Tool = { name: 'write', access: { writes: ['k'] }, run: async (_a, ctx) => store.write('k', 'new', ctx) };
-      const read: Tool = { name: 'read', access: { reads: ['k'] }, run: async (_a, ctx) => (await store.read('k', ctx)).value };
+      const write: Tool = {
+        name: 'write',
+        access: { writes: ['k'] },
+        run: async (_a, ctx) => store.write('k', 'new', ctx),
+      };
+      const read: Tool = {
+        name: 'read',
+        access: { reads: ['k'] },
+        run: async (_a, ctx) => (await store.read('k', ctx)).value,
+      };
       const ex = new CausalExecutor({ clock, readYourWrites });
-      const { events, context } = await runVirtual(clock, ex, [write, read], [[{ id: 'w', name: 'write' }], [{ id: 'r', name: 'read' }], []]);
+      const { events, context } = await runVirtual(
+        clock,
+        ex,
+        [write, read],
+        [[{ id: 'w', name: 'write' }], [{ id: 'r', name: 'read' }], []],
+      );
       const seen = context.find((c) => c.role === 'tool' && c.call === 'r');
       const stale = analyzeEvents(events).anomalies.filter((a) => a.type === 'stale-read');
       if (readYourWrites) {
@@ -201,13 +242,18 @@ describe('CausalExecutor', () => {
         throw new Error('quota exceeded');
       },
     };
-    const { context, events } = await runVirtual(clock, new CausalExecutor({ clock }), [boom], [
+    const { context, events } = await runVirtual(
+      clock,
+      new CausalExecutor({ clock }),
+      [boom],
       [
-        { id: 'b', name: 'boom' },
-        { id: 'u', name: 'nope' },
+        [
+          { id: 'b', name: 'boom' },
+          { id: 'u', name: 'nope' },
+        ],
+        [],
       ],
-      [],
-    ]);
+    );
     const results = context.filter((c) => c.role === 'tool');
     expect(results).toMatchObject([
       { call: 'b', ok: false, error: 'quota exceeded' },

@@ -6,6 +6,8 @@ export interface Clock {
   now(): number;
   /** Resolves after `ms`; rejects with the signal's reason if it aborts first. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /** Calls `fn` after `ms`; returns a cancel function. Cheaper than sleep + AbortSignal on hot paths. */
+  setTimer(ms: number, fn: () => void): () => void;
 }
 
 function abortReason(signal: AbortSignal): unknown {
@@ -14,6 +16,12 @@ function abortReason(signal: AbortSignal): unknown {
 
 export const realClock: Clock = {
   now: () => performance.timeOrigin + performance.now(),
+  setTimer(ms, fn) {
+    // setTimeout fires at once for Infinity or anything past 2^31-1 ms: treat those as never.
+    if (!(ms <= 2_147_483_647)) return () => {};
+    const timer = setTimeout(fn, ms);
+    return () => clearTimeout(timer);
+  },
   sleep(ms, signal) {
     return new Promise<void>((resolve, reject) => {
       if (signal?.aborted) return reject(abortReason(signal));
@@ -41,6 +49,7 @@ export function scaledClock(scale: number, base: Clock = realClock): Clock {
   const origin = base.now();
   return {
     now: () => origin + (base.now() - origin) * scale,
+    setTimer: (ms, fn) => base.setTimer(ms / scale, fn),
     sleep: (ms, signal) => base.sleep(ms / scale, signal),
   };
 }
@@ -73,6 +82,14 @@ export class VirtualClock implements Clock {
   /** Virtual ms since the clock started. */
   elapsed(): number {
     return this.t - this.startT;
+  }
+
+  setTimer(ms: number, fn: () => void): () => void {
+    const timer: Timer = { at: this.t + Math.max(0, ms), order: this.order++, fire: fn, cancelled: false };
+    if (Number.isFinite(ms)) this.timers.push(timer);
+    return () => {
+      timer.cancelled = true;
+    };
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {

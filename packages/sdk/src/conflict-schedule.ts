@@ -16,6 +16,7 @@ export interface CallAccess {
 /** For each call (by index), the indices of the conflicting calls that must finish before it starts. */
 export function conflictSchedule(access: readonly CallAccess[]): number[][] {
   const n = access.length;
+  if (access.every((a) => a.reads.length === 0 && a.writes.length === 0)) return access.map(() => []);
   const writes = access.map((a) => new Set(a.writes));
   const touches = access.map((a) => new Set([...a.reads, ...a.writes]));
   const conflicts: boolean[][] = access.map(() => new Array<boolean>(n).fill(false));

@@ -6,7 +6,12 @@ export { type Clock, realClock, scaledClock, VirtualClock } from './clock.ts';
 export { type CallAccess, conflictSchedule } from './conflict-schedule.ts';
 export type { Batch, BatchEnv, Executor, OrphanedResult } from './executor.ts';
 export { OpenAIChatModel, type OpenAIChatModelOptions, toChatMessages } from './models/openai-chat-model.ts';
-export { type PlanStep, type PlanTurn, ScriptedModel, type ScriptedModelOptions } from './models/scripted-model.ts';
+export {
+  type PlanStep,
+  type PlanTurn,
+  ScriptedModel,
+  type ScriptedModelOptions,
+} from './models/scripted-model.ts';
 export { NaiveExecutor, type NaiveExecutorOptions } from './naive-executor.ts';
 export { seededRandom } from './random.ts';
 export {

@@ -4,35 +4,60 @@ import type { KeyVersion, ToolCallSpec } from '@causelane/trace-schema';
 import { type CallOutcome, errorText } from './executor.ts';
 import type { Tool, ToolContext } from './tool.ts';
 
+/**
+ * A call's ToolContext. A class rather than an object of closures, and with the AbortController
+ * made on first use: most tools never look at their signal, and per-call allocations are most of
+ * an executor's overhead.
+ */
+export class CallRecorder implements ToolContext {
+  readonly reads: KeyVersion[] = [];
+  readonly writes: KeyVersion[] = [];
+  answeredAs: string | undefined;
+  private controller: AbortController | undefined;
+
+  constructor(
+    readonly turn: number,
+    readonly call: string,
+    readonly minVersion: (key: string) => number,
+  ) {}
+
+  get signal(): AbortSignal {
+    this.controller ??= new AbortController();
+    return this.controller.signal;
+  }
+
+  abort(reason: unknown): void {
+    this.controller?.abort(reason);
+  }
+
+  noteRead(kv: KeyVersion): void {
+    this.reads.push({ key: kv.key, version: kv.version });
+  }
+
+  noteWrite(kv: KeyVersion): void {
+    this.writes.push({ key: kv.key, version: kv.version });
+  }
+
+  answerAs(callId: string): void {
+    this.answeredAs = callId;
+  }
+}
+
 export async function invokeTool(
   tool: Tool | undefined,
   spec: ToolCallSpec,
-  turn: number,
-  signal: AbortSignal,
-  minVersion: (key: string) => number,
+  ctx: CallRecorder,
 ): Promise<CallOutcome> {
-  const reads: KeyVersion[] = [];
-  const writes: KeyVersion[] = [];
-  let answeredAs: string | undefined;
-  const ctx: ToolContext = {
-    turn,
-    call: spec.id,
-    signal,
-    minVersion,
-    noteRead: (kv) => reads.push({ key: kv.key, version: kv.version }),
-    noteWrite: (kv) => writes.push({ key: kv.key, version: kv.version }),
-    answerAs: (id) => {
-      answeredAs = id;
-    },
-  };
-  const extra = () => (answeredAs !== undefined && answeredAs !== spec.id ? { answeredAs } : {});
+  const { reads, writes } = ctx;
   if (!tool) return { ok: false, error: `unknown tool ${spec.name}`, reads, writes };
+  let outcome: CallOutcome;
   try {
-    const result = await tool.run(spec.args ?? {}, ctx);
-    return { ok: true, result, reads, writes, ...extra() };
+    outcome = { ok: true, result: await tool.run(spec.args ?? {}, ctx), reads, writes };
   } catch (err) {
-    return { ok: false, error: errorText(err), reads, writes, ...extra() };
+    outcome = { ok: false, error: errorText(err), reads, writes };
   }
+  if (ctx.answeredAs !== undefined && ctx.answeredAs !== spec.id) outcome.answeredAs = ctx.answeredAs;
+  return outcome;
 }
 
 /** The tool.end fields of an outcome (reads/writes only when present). */

@@ -18,7 +18,10 @@ describe('NaiveExecutor', () => {
       ],
       [],
     ]);
-    expect(context.filter((c) => c.role === 'tool').map((c) => (c.role === 'tool' ? c.call : ''))).toEqual(['f', 's']);
+    expect(context.filter((c) => c.role === 'tool').map((c) => (c.role === 'tool' ? c.call : ''))).toEqual([
+      'f',
+      's',
+    ]);
     expect(seqOf(events, 'llm.request')).toBeLessThan(seqOf(events, 'tool.commit', 's')!);
     expect(types(events)).toEqual(['commit-order']);
   });

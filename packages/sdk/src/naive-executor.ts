@@ -4,7 +4,7 @@ import type { ToolCallSpec } from '@causelane/trace-schema';
 import type { ToolResultEntry } from './agent-context.ts';
 import { type Clock, realClock } from './clock.ts';
 import type { Batch, BatchEnv, CallOutcome, Executor, OrphanedResult } from './executor.ts';
-import { endFields, invokeTool } from './invoke-tool.ts';
+import { CallRecorder, endFields, invokeTool } from './invoke-tool.ts';
 
 export interface NaiveExecutorOptions {
   /**
@@ -21,6 +21,8 @@ export interface NaiveExecutorOptions {
   timeoutMs?: number;
   clock?: Clock;
 }
+
+const noVersion = () => 0;
 
 export class NaiveExecutor implements Executor {
   readonly mode = 'naive' as const;
@@ -61,8 +63,9 @@ export class NaiveExecutor implements Executor {
     const waiters: Promise<unknown>[] = [];
     for (const spec of calls) {
       tracer.emit({ type: 'tool.start', turn, call: spec.id });
-      const signal = new AbortController().signal;
-      const handler = invokeTool(env.tools.get(spec.name), spec, turn, signal, () => 0).then((o) => onArrival(spec, o));
+      // The naive loop never cancels anything and knows nothing of versions.
+      const ctx = new CallRecorder(turn, spec.id, noVersion);
+      const handler = invokeTool(env.tools.get(spec.name), spec, ctx).then((o) => onArrival(spec, o));
       this.track(handler);
       if (this.opts.timeoutMs === undefined) {
         waiters.push(handler);

@@ -69,7 +69,12 @@ export async function runAgent(opts: RunAgentOptions): Promise<AgentResult> {
       tracer.emit({ type: 'llm.request', turn });
       const reply = await model.next({ turn, context: [...context], tools: opts.tools });
       tracer.emit({ type: 'llm.response', turn, calls: reply.calls });
-      context.push({ role: 'assistant', turn, calls: reply.calls, ...(reply.text ? { text: reply.text } : {}) });
+      context.push({
+        role: 'assistant',
+        turn,
+        calls: reply.calls,
+        ...(reply.text ? { text: reply.text } : {}),
+      });
       text = reply.text;
       if (reply.calls.length === 0) break;
       await executor.runBatch({ turn, calls: reply.calls }, { tools, tracer, commit });

@@ -2,7 +2,7 @@
 // Lives beside the tests that use it; not exported from the package.
 import type { TraceEvent } from '@causelane/trace-schema';
 import type { ContextEntry } from './agent-context.ts';
-import { VirtualClock } from './clock.ts';
+import type { VirtualClock } from './clock.ts';
 import type { Executor } from './executor.ts';
 import { type PlanTurn, ScriptedModel } from './models/scripted-model.ts';
 import { type AgentResult, runAgent } from './run-agent.ts';
@@ -24,15 +24,27 @@ export async function runVirtual(
   opts: { settleMs?: number; run?: string } = {},
 ): Promise<HarnessRun> {
   const sink = new MemorySink();
-  const tracer = new Tracer({ run: opts.run ?? 'test', sinks: [sink], now: () => clock.now(), flushIntervalMs: 1000 });
+  const tracer = new Tracer({
+    run: opts.run ?? 'test',
+    sinks: [sink],
+    now: () => clock.now(),
+    flushIntervalMs: 1000,
+  });
   const model = new ScriptedModel(plan, { clock, latencyMs: 10 });
-  const result = await clock.run(() => runAgent({ model, tools, executor, tracer, settleMs: opts.settleMs ?? 0 }));
+  const result = await clock.run(() =>
+    runAgent({ model, tools, executor, tracer, settleMs: opts.settleMs ?? 0 }),
+  );
   await tracer.close();
   return { events: sink.events, result, context: result.context };
 }
 
 /** A tool that waits `ms` of virtual time (Infinity: forever) and returns `value`, ignoring abort. */
-export function waitTool(clock: VirtualClock, name: string, ms: number | ((args: any) => number), value: unknown = name): Tool {
+export function waitTool(
+  clock: VirtualClock,
+  name: string,
+  ms: number | ((args: unknown) => number),
+  value: unknown = name,
+): Tool {
   return {
     name,
     async run(args) {

@@ -29,6 +29,7 @@ export interface ToolContext {
   answerAs(callId: string): void;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: a list of tools mixes argument types; each tool narrows its own
 export interface Tool<Args = any> {
   name: string;
   description?: string;

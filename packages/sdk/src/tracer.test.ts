@@ -110,6 +110,11 @@ describe('JsonlFileSink', () => {
     await tracer.close();
     const parsed = readTraceText(readFileSync(path, 'utf8'));
     expect(parsed.errors).toEqual([]);
-    expect(parsed.runs.get('file-run')?.map((e) => e.type)).toEqual(['run.start', 'llm.request', 'llm.response', 'run.end']);
+    expect(parsed.runs.get('file-run')?.map((e) => e.type)).toEqual([
+      'run.start',
+      'llm.request',
+      'llm.response',
+      'run.end',
+    ]);
   });
 });

@@ -1,19 +1,21 @@
 // A run's events in seq order behind a small interface, so analysis can run over plain arrays or
 // over the compact columnar store that big files are read into.
-import type { TraceEvent } from './events.ts';
+import type { EventType, TraceEvent } from './events.ts';
 
 export interface EventSource {
   readonly run: string;
   readonly length: number;
   /** seq of the i-th event (ascending). */
   seq(i: number): number;
+  /** type of the i-th event, without building the event. */
+  type(i: number): EventType;
   /** The i-th event; a compact source rebuilds it on each call (fields analysis needs only). */
   event(i: number): TraceEvent;
 }
 
 /** Wraps one run's events, already sorted by seq and free of repeats. */
 export function arraySource(run: string, events: readonly TraceEvent[]): EventSource {
-  return { run, length: events.length, seq: (i) => events[i]!.seq, event: (i) => events[i]! };
+  return { run, length: events.length, seq: (i) => events[i]!.seq, type: (i) => events[i]!.type, event: (i) => events[i]! };
 }
 
 /** Index of the event with this seq, or -1 (binary search). */

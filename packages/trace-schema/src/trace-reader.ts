@@ -186,7 +186,7 @@ export interface CompactReadResult {
 
 /**
  * Keeps events in columnar CompactRuns (a fraction of the memory of objects) for analysing big
- * files. Repeats are told apart by a 53-bit hash of the line, so an exact repeat must be the same
+ * files. Repeats are told apart by a 32-bit hash of the line, so an exact repeat must be the same
  * bytes (as a resend is); a reformatted repeat counts as conflicting.
  */
 export class CompactTraceReader extends LineReader<CompactReadResult> {

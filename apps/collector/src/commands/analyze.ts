@@ -32,19 +32,26 @@ export function registerAnalyze(program: Command): void {
     )
     .argument('<file>', 'trace file, or - for standard input')
     .addOption(
-      new Option('--format <format>', 'text for people, json for tools, github for Actions annotations, junit for test reports')
+      new Option(
+        '--format <format>',
+        'text for people, json for tools, github for Actions annotations, junit for test reports',
+      )
         .choices(['text', 'json', 'github', 'junit'])
         .default('text'),
     )
     .option('--json', 'same as --format json: one JSON object { runs, anomalies }')
     .addOption(
-      new Option('--fail-on <severity>', 'exit 1 when an anomaly of this severity or worse exists').choices(['error', 'warning']).default('error'),
+      new Option('--fail-on <severity>', 'exit 1 when an anomaly of this severity or worse exists')
+        .choices(['error', 'warning'])
+        .default('error'),
     )
     .action(async (file: string, opts: { json?: boolean; format: ReportFormat; failOn: FailOn }) => {
       const input = await readTraceInput(file);
       const report = analyzeRuns(input.runs);
       const format: ReportFormat = opts.json ? 'json' : opts.format;
-      process.stdout.write(render(report, format, opts.failOn, file === '-' ? undefined : file, input.lineOf));
+      process.stdout.write(
+        render(report, format, opts.failOn, file === '-' ? undefined : file, input.lineOf),
+      );
       process.exitCode = exitCodeFor(report, opts.failOn);
     });
 }
@@ -60,8 +67,14 @@ function render(
     case 'json':
       return `${JSON.stringify(report)}\n`;
     case 'github': {
-      const summary = report.runs.map((r) => `run ${r.run}: ${r.anomalies.error} error, ${r.anomalies.warning} warning, ${r.anomalies.info} info`);
-      return toGithubAnnotations(report.anomalies, { ...(file ? { file } : {}), lineOf }) + summary.map((l) => `${l}\n`).join('');
+      const summary = report.runs.map(
+        (r) =>
+          `run ${r.run}: ${r.anomalies.error} error, ${r.anomalies.warning} warning, ${r.anomalies.info} info`,
+      );
+      return (
+        toGithubAnnotations(report.anomalies, { ...(file ? { file } : {}), lineOf }) +
+        summary.map((l) => `${l}\n`).join('')
+      );
     }
     case 'junit':
       return toJunitXml(report, failOn);

@@ -9,9 +9,9 @@ import { EXAMPLES, runCli } from '../testing/run-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'causelane-export-'));
 const keys = (stdout: string) =>
-  (JSON.parse(stdout).anomalies as { type: string; severity: string; turn: number; call: string | null }[]).map(
-    (a) => `${a.type}|${a.severity}|${a.turn}|${a.call ?? ''}`,
-  );
+  (
+    JSON.parse(stdout).anomalies as { type: string; severity: string; turn: number; call: string | null }[]
+  ).map((a) => `${a.type}|${a.severity}|${a.turn}|${a.call ?? ''}`);
 
 let otlpFile: string;
 beforeAll(() => {
@@ -43,12 +43,20 @@ describe('causelane analyze detects other formats and gates CI', () => {
 
   it('lints an Anthropic history from stdin as GitHub annotations', async () => {
     const history = [
-      { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'book', input: {} }, { type: 'tool_use', id: 't2', name: 'pay', input: {} }] },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'tool_use', id: 't1', name: 'book', input: {} },
+          { type: 'tool_use', id: 't2', name: 'pay', input: {} },
+        ],
+      },
       { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: 'ok' }] },
     ];
     const r = await runCli(['analyze', '-', '--format', 'github'], { stdin: JSON.stringify(history) });
     expect(r.code).toBe(1);
-    expect(r.stdout.split('\n')[0]).toMatch(/^::error title=Premature model call \(premature-llm-call\)::.*\[run stdin, turn 2, call t2, seq /);
+    expect(r.stdout.split('\n')[0]).toMatch(
+      /^::error title=Premature model call \(premature-llm-call\)::.*\[run stdin, turn 2, call t2, seq /,
+    );
   });
 
   it('--fail-on warning fails on a commit-order warning that the default gate lets pass', async () => {
@@ -68,7 +76,9 @@ describe('causelane analyze detects other formats and gates CI', () => {
     expect((await runCli(['analyze', file])).code).toBe(0);
     const strict = await runCli(['analyze', file, '--fail-on', 'warning', '--format', 'junit']);
     expect(strict.code).toBe(1);
-    expect(strict.stdout).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="causelane" tests="1" failures="1"/);
+    expect(strict.stdout).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="causelane" tests="1" failures="1"/,
+    );
     expect(strict.stdout).toContain('<testsuite name="run swapped"');
     expect(strict.stdout).toContain('<failure message="');
   });
@@ -82,7 +92,9 @@ describe('causelane analyze detects other formats and gates CI', () => {
     const r = await runCli(['analyze', bad, '--json']);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr.trim()).toBe(`${bad}: $.resourceSpans[0].scopeSpans[0].spans[1].endTimeUnixNano: expected nanoseconds since the epoch, got -5`);
+    expect(r.stderr.trim()).toBe(
+      `${bad}: $.resourceSpans[0].scopeSpans[0].spans[1].endTimeUnixNano: expected nanoseconds since the epoch, got -5`,
+    );
   });
 });
 

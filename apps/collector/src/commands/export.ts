@@ -14,7 +14,10 @@ export function registerExport(program: Command): void {
     .description('convert a trace (JSONL v1, OTLP JSON or a message history) for other tools')
     .argument('<file>', 'trace file, or - for standard input')
     .addOption(
-      new Option('--to <format>', 'chrome: Trace Event JSON for Perfetto UI / chrome://tracing; jsonl: format v1')
+      new Option(
+        '--to <format>',
+        'chrome: Trace Event JSON for Perfetto UI / chrome://tracing; jsonl: format v1',
+      )
         .choices(['chrome', 'jsonl'])
         .makeOptionMandatory(),
     )
@@ -35,6 +38,8 @@ export function registerExport(program: Command): void {
         throw new CliError(`${opts.output}: cannot write: ${(err as Error).message}`);
       }
       const events = [...input.runs.values()].reduce((n, r) => n + r.length, 0);
-      process.stderr.write(`wrote ${opts.output} (${opts.to}, ${input.runs.size} runs, ${events} events from ${input.format})\n`);
+      process.stderr.write(
+        `wrote ${opts.output} (${opts.to}, ${input.runs.size} runs, ${events} events from ${input.format})\n`,
+      );
     });
 }

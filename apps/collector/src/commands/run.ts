@@ -2,7 +2,15 @@
 // plays a teaching scenario live and writes its trace to a file and/or a collector.
 import { join } from 'node:path';
 import { analyzeEvents } from '@causelane/analysis';
-import { findScenario, JsonlFileSink, MemorySink, newRunId, runScenario, SocketIoSink, type TraceSink } from '@causelane/sdk';
+import {
+  findScenario,
+  JsonlFileSink,
+  MemorySink,
+  newRunId,
+  runScenario,
+  SocketIoSink,
+  type TraceSink,
+} from '@causelane/sdk';
 import type { Command } from 'commander';
 import { CliError } from './cli-error.ts';
 
@@ -17,28 +25,36 @@ export interface RunCommandOptions {
   runsDir?: string;
 }
 
-function parseOptions(scenario: string, o: RunCommandOptions) {
+function parseOptions(
+  scenario: string,
+  o: RunCommandOptions,
+): { mode: 'naive' | 'causal'; seed: number; timeScale: number } {
   try {
     findScenario(scenario);
   } catch (err) {
     throw new CliError((err as Error).message);
   }
-  if (o.mode !== 'naive' && o.mode !== 'causal') throw new CliError(`--mode must be naive or causal, got "${o.mode ?? ''}"`);
+  const mode = o.mode;
+  if (mode !== 'naive' && mode !== 'causal')
+    throw new CliError(`--mode must be naive or causal, got "${mode ?? ''}"`);
   const seed = o.seed === undefined ? 1 : Number(o.seed);
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new CliError(`--seed must be a whole number >= 0, got "${o.seed}"`);
+  if (!Number.isSafeInteger(seed) || seed < 0)
+    throw new CliError(`--seed must be a whole number >= 0, got "${o.seed}"`);
   const timeScale = o.timeScale === undefined ? 1 : Number(o.timeScale);
-  if (!(timeScale > 0) || !Number.isFinite(timeScale)) throw new CliError(`--time-scale must be a positive number, got "${o.timeScale}"`);
+  if (!(timeScale > 0) || !Number.isFinite(timeScale))
+    throw new CliError(`--time-scale must be a positive number, got "${o.timeScale}"`);
   if (o.collector !== undefined && !/^https?:\/\/[^\s]+$/.test(o.collector)) {
     throw new CliError(`--collector must be an http(s) URL, got "${o.collector}"`);
   }
-  return { mode: o.mode, seed, timeScale };
+  return { mode, seed, timeScale };
 }
 
 /** Runs the command; returns the lines to print. Throws CliError on bad input or a failed sink. */
 export async function runCommand(scenario: string, o: RunCommandOptions): Promise<string> {
   const { mode, seed, timeScale } = parseOptions(scenario, o);
   const run = newRunId(`${scenario}-${mode}`);
-  const out = o.out ?? (o.collector ? undefined : join(o.runsDir ?? join('.causelane', 'runs'), `${run}.jsonl`));
+  const out =
+    o.out ?? (o.collector ? undefined : join(o.runsDir ?? join('.causelane', 'runs'), `${run}.jsonl`));
   const memory = new MemorySink();
   const sinks: TraceSink[] = [memory];
   // The file comes before the collector, so a collector that stops answering never costs the file.

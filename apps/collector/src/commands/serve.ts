@@ -2,8 +2,7 @@
 // one process, bound to loopback unless told otherwise, and never exposed without a token.
 import type { Command } from 'commander';
 import { isLoopbackHost } from '../server/access-policy.ts';
-import { startCollector } from '../server/collector.ts';
-import { loadScenarioSdk } from '../server/scenario-sdk.ts';
+import type { Collector } from '../server/collector.ts';
 import { CliError } from './cli-error.ts';
 
 interface ServeOptions {
@@ -40,7 +39,10 @@ export function registerServe(program: Command): void {
             'Set CAUSELANE_TOKEN or pass --token, or bind to 127.0.0.1.',
         );
       }
-      let collector: Awaited<ReturnType<typeof startCollector>>;
+      // Loaded here, not at the top: other commands should not pay for fastify, socket.io and the SDK.
+      const { startCollector } = await import('../server/collector.ts');
+      const { loadScenarioSdk } = await import('../server/scenario-sdk.ts');
+      let collector: Collector;
       try {
         collector = await startCollector({
           port: parsePort(opts.port),
@@ -54,12 +56,8 @@ export function registerServe(program: Command): void {
       } catch (err) {
         throw new CliError(`causelane serve: ${(err as Error).message}`);
       }
-      process.stdout.write(`Causelane collector listening on ${collector.url}\n`);
-      process.stdout.write(
-        `  database ${opts.db}${opts.redis ? `, live fan-out shared through ${opts.redis}` : ''}\n`,
-      );
-      if (token) process.stdout.write(`  token required; open ${collector.url}/?token=…\n`);
-      await new Promise<void>((resolve) => {
+      // Handlers go in before the URL is printed: whoever reads that line may signal us at once.
+      const stopped = new Promise<void>((resolve) => {
         const stop = (signal: string) => {
           process.stderr.write(`${signal}: closing the collector\n`);
           process.once(signal, () => process.exit(130));
@@ -71,5 +69,10 @@ export function registerServe(program: Command): void {
         process.once('SIGINT', () => stop('SIGINT'));
         process.once('SIGTERM', () => stop('SIGTERM'));
       });
+      const lines = [`Causelane collector listening on ${collector.url}`];
+      lines.push(`  database ${opts.db}${opts.redis ? `, live fan-out shared through ${opts.redis}` : ''}`);
+      if (token) lines.push(`  token required; open ${collector.url}/?token=…`);
+      process.stdout.write(`${lines.join('\n')}\n`);
+      await stopped;
     });
 }

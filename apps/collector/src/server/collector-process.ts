@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
-const CLI_BIN = fileURLToPath(new URL('../../bin/causelane.mjs', import.meta.url));
+export const CLI_BIN = fileURLToPath(new URL('../../bin/causelane.mjs', import.meta.url));
 
 export interface CollectorProcess {
   child: ChildProcess;
@@ -28,9 +28,13 @@ export function freePort(): Promise<number> {
   });
 }
 
-export function spawnCollector(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CollectorProcess> {
+export function spawnCollector(
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Promise<CollectorProcess> {
   const child = spawn(process.execPath, [CLI_BIN, 'serve', ...args], {
-    env: { ...process.env, NO_COLOR: '1', ...env },
+    cwd: opts.cwd,
+    env: { ...process.env, NO_COLOR: '1', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -87,7 +87,9 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       redis = createClient({ url: options.redis });
       redis.on('error', (err: Error) => log.error(`redis: ${err.message}`));
       await redis.connect();
-      io.adapter(createAdapter(redis));
+      // A shorter XREAD block than the default 5 s: the stream reader only stops between reads, so
+      // this bounds how long a shutdown waits for it.
+      io.adapter(createAdapter(redis, { blockTimeInMs: 1000 }));
     }
   } catch (err) {
     store.close();

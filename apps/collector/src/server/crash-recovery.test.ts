@@ -56,6 +56,8 @@ it('loses and duplicates nothing when the collector is killed -9 mid-run and res
   expect(stored.duplicates).toBe(0);
   expect(stored.runs.get('crash-run')).toHaveLength(events.length);
   expect(stored.runs.get('crash-run')).toEqual(own.runs.get('crash-run'));
-  const listed = (await (await fetch(`${second.url}/api/runs`)).json()) as { runs: { id: string; events: number }[] };
+  const listed = (await (await fetch(`${second.url}/api/runs`)).json()) as {
+    runs: { id: string; events: number }[];
+  };
   expect(listed.runs.find((r) => r.id === 'crash-run')?.events).toBe(events.length);
 }, 60_000);

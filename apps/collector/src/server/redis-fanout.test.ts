@@ -17,12 +17,17 @@ import { connected, sampleRun } from './test-collector.ts';
 
 const REDIS = '/usr/bin/redis-server';
 const haveRedis = existsSync(REDIS);
-if (!haveRedis) console.warn(`skipping the Redis fan-out test: ${REDIS} is missing (apt-get install redis-server)`);
+if (!haveRedis)
+  console.warn(`skipping the Redis fan-out test: ${REDIS} is missing (apt-get install redis-server)`);
 
 async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn(REDIS, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    REDIS,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`redis-server did not start:\n${out}`)), 10_000);
@@ -55,11 +60,15 @@ describe.skipIf(!haveRedis)('live fan-out across collectors through Redis', () =
     redis = await startRedis(redisPort);
     const redisUrl = `redis://127.0.0.1:${redisPort}`;
     const [a, b] = await Promise.all(
-      ['a', 'b'].map((n) => spawnCollector(['--port', '0', '--db', join(dir, `${n}.db`), '--redis', redisUrl])),
+      ['a', 'b'].map((n) =>
+        spawnCollector(['--port', '0', '--db', join(dir, `${n}.db`), '--redis', redisUrl]),
+      ),
     );
     nodes.push(a!, b!);
 
-    const browser = await connected(io(`${b!.url}${UI_NAMESPACE}`, { transports: ['websocket'], reconnection: false }));
+    const browser = await connected(
+      io(`${b!.url}${UI_NAMESPACE}`, { transports: ['websocket'], reconnection: false }),
+    );
     sockets.push(browser);
     const live: TraceEvent[] = [];
     const changes: RunChangedMessage[] = [];
@@ -68,7 +77,9 @@ describe.skipIf(!haveRedis)('live fan-out across collectors through Redis', () =
     const watched = await browser.timeout(5000).emitWithAck('run:watch', { run: 'across' });
     expect(watched).toEqual({ ok: true, run: 'across', events: [] });
 
-    const agent = await connected(io(`${a!.url}${INGEST_NAMESPACE}`, { transports: ['websocket'], reconnection: false }));
+    const agent = await connected(
+      io(`${a!.url}${INGEST_NAMESPACE}`, { transports: ['websocket'], reconnection: false }),
+    );
     sockets.push(agent);
     const events = sampleRun('across');
     const ack = await agent.timeout(5000).emitWithAck('events', { batch: 1, events });

@@ -15,11 +15,17 @@ afterAll(async () => {
 });
 
 const post = (name: string, body: unknown) =>
-  fetch(`${c.url}/api/scenarios/${name}/run`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  fetch(`${c.url}/api/scenarios/${name}/run`, {
+    method: 'POST',
+    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json' },
+  });
 
 describe('scenarios', () => {
   it('lists the SDK scenarios', async () => {
-    const { scenarios } = (await (await fetch(`${c.url}/api/scenarios`)).json()) as { scenarios: ScenarioListItem[] };
+    const { scenarios } = (await (await fetch(`${c.url}/api/scenarios`)).json()) as {
+      scenarios: ScenarioListItem[];
+    };
     expect(scenarios.length).toBeGreaterThan(0);
     expect(scenarios[0]).toEqual({
       name: expect.any(String),
@@ -31,7 +37,9 @@ describe('scenarios', () => {
   });
 
   it('starts a scenario live and a watching browser receives the whole run', async () => {
-    const { scenarios } = (await (await fetch(`${c.url}/api/scenarios`)).json()) as { scenarios: ScenarioListItem[] };
+    const { scenarios } = (await (await fetch(`${c.url}/api/scenarios`)).json()) as {
+      scenarios: ScenarioListItem[];
+    };
     const browser = await c.uiClient();
     const live: TraceEvent[] = [];
     browser.on('run:events', (m) => live.push(...m.events));
@@ -43,14 +51,20 @@ describe('scenarios', () => {
     await expect.poll(() => events().some((e) => e.type === 'run.end'), { timeout: 20_000 }).toBe(true);
     const seqs = events().map((e) => e.seq);
     expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i));
-    expect(c.store.getRun(run)).toMatchObject({ mode: 'causal', events: seqs.length, anomalies: { error: 0, warning: 0 } });
+    expect(c.store.getRun(run)).toMatchObject({
+      mode: 'causal',
+      events: seqs.length,
+      anomalies: { error: 0, warning: 0 },
+    });
   }, 30_000);
 
   it('answers unknown scenarios and bad requests with clear errors', async () => {
     const unknown = await post('no-such-scenario', { mode: 'naive' });
     expect(unknown.status).toBe(404);
     expect(((await unknown.json()) as ApiError).error).toMatch(/no scenario "no-such-scenario"; known: /);
-    const { scenarios } = (await (await fetch(`${c.url}/api/scenarios`)).json()) as { scenarios: ScenarioListItem[] };
+    const { scenarios } = (await (await fetch(`${c.url}/api/scenarios`)).json()) as {
+      scenarios: ScenarioListItem[];
+    };
     const badMode = await post(scenarios[0]!.name, { mode: 'fast' });
     expect(badMode.status).toBe(400);
     expect(((await badMode.json()) as ApiError).error).toBe('field mode: must be "naive" or "causal"');

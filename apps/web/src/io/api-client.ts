@@ -33,7 +33,8 @@ async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
 }
 
 export const listRuns = () => api<{ runs: RunListItem[] }>('/api/runs').then((r) => r.runs);
-export const listScenarios = () => api<{ scenarios: ScenarioListItem[] }>('/api/scenarios').then((r) => r.scenarios);
+export const listScenarios = () =>
+  api<{ scenarios: ScenarioListItem[] }>('/api/scenarios').then((r) => r.scenarios);
 export const runScenario = (name: string, req: ScenarioRunRequest) =>
   api<ScenarioRunResponse>(`/api/scenarios/${encodeURIComponent(name)}/run`, {
     method: 'POST',

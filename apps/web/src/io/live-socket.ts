@@ -23,7 +23,7 @@ export class LiveSocket {
   private readonly socket: UiSocket;
   private readonly watched = new Set<string>();
 
-  constructor(private readonly handlers: LiveHandlers) {
+  constructor(handlers: LiveHandlers) {
     const token = authToken();
     this.socket = io(UI_NAMESPACE, { auth: token ? { token } : {}, transports: ['websocket', 'polling'] });
     this.socket.on('connect', () => {

@@ -28,7 +28,10 @@ function anchorView(cols: TimelineColumns, win: TimeWindow | null): void {
 }
 
 /** Opens a trace file, URL or text; replaces what is open. A bad file changes nothing. */
-export async function openTrace(source: LoadSource, opts: { src?: string | null; run?: string | null } = {}): Promise<boolean> {
+export async function openTrace(
+  source: LoadSource,
+  opts: { src?: string | null; run?: string | null } = {},
+): Promise<boolean> {
   const label = source.type === 'file' ? source.file.name : source.type === 'url' ? source.url : source.name;
   set({ loading: { label, bytes: 0, total: null }, loadError: null });
   try {
@@ -80,7 +83,8 @@ function queueLive(run: string, events: unknown[]): void {
   for (const e of events) q.push(e);
   pendingLive.set(run, q);
   // Batches arrive at agent speed; analysis runs at most ten times a second per run.
-  flushTimer ??= setTimeout(() => {
+  if (flushTimer) return;
+  flushTimer = setTimeout(() => {
     flushTimer = null;
     const batches = [...pendingLive];
     pendingLive.clear();
@@ -90,7 +94,8 @@ function queueLive(run: string, events: unknown[]): void {
 
 let runListTimer: ReturnType<typeof setTimeout> | null = null;
 function onRunsChanged(_msg: RunChangedMessage): void {
-  runListTimer ??= setTimeout(() => {
+  if (runListTimer) return;
+  runListTimer = setTimeout(() => {
     runListTimer = null;
     void refreshRunList();
   }, 250);
@@ -100,7 +105,10 @@ function liveSocket(): LiveSocket {
   socket ??= new LiveSocket({
     onRunEvents: queueLive,
     onRunsChanged,
-    onConnection: (connected) => set({ collector: connected ? 'online' : get().collector }),
+    onConnection: (connected) => {
+      // Changes made while (re)connecting were broadcast to no one: fetch the list afresh.
+      if (connected) void refreshRunList();
+    },
   });
   return socket;
 }
@@ -116,7 +124,14 @@ export async function openCollectorRun(run: string, activate = true): Promise<bo
     }
     await applyLive(run, history, true);
     set((s) => ({ liveRuns: s.liveRuns.includes(run) ? s.liveRuns : [...s.liveRuns, run] }));
-    if (activate) set({ activeRun: run, src: null, sourceName: `collector run ${run}`, selectedCall: null, selectedAnomaly: null });
+    if (activate)
+      set({
+        activeRun: run,
+        src: null,
+        sourceName: `collector run ${run}`,
+        selectedCall: null,
+        selectedAnomaly: null,
+      });
     return true;
   } catch (err) {
     set({ loadError: { message: (err as Error).message, details: [] } });
@@ -280,7 +295,8 @@ function writeUrl(): void {
     },
     window.location.search,
   );
-  if (search !== window.location.search) window.history.replaceState(null, '', `${window.location.pathname}${search}`);
+  if (search !== window.location.search)
+    window.history.replaceState(null, '', `${window.location.pathname}${search}`);
 }
 
 /** Reads the token and the URL, opens what it names, and keeps the URL in step with the view. */

@@ -50,8 +50,11 @@ async function* chunksOf(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uin
   }
 }
 
-async function openSource(source: LoadSource): Promise<{ name: string; stream: ReadableStream<Uint8Array>; total: number | null }> {
-  if (source.type === 'file') return { name: source.file.name, stream: source.file.stream(), total: source.file.size };
+async function openSource(
+  source: LoadSource,
+): Promise<{ name: string; stream: ReadableStream<Uint8Array>; total: number | null }> {
+  if (source.type === 'file')
+    return { name: source.file.name, stream: source.file.stream(), total: source.file.size };
   if (source.type === 'text') {
     const blob = new Blob([source.text]);
     return { name: source.name, stream: blob.stream(), total: blob.size };
@@ -62,9 +65,12 @@ async function openSource(source: LoadSource): Promise<{ name: string; stream: R
   } catch (err) {
     throw new InputError(`could not fetch ${source.url}: ${(err as Error).message}`);
   }
-  if (!res.ok || !res.body) throw new InputError(`could not fetch ${source.url}: HTTP ${res.status} ${res.statusText}`);
+  if (!res.ok || !res.body)
+    throw new InputError(`could not fetch ${source.url}: HTTP ${res.status} ${res.statusText}`);
   const len = Number(res.headers.get('content-length'));
-  const name = decodeURIComponent(new URL(source.url, self.location.href).pathname.split('/').pop() || source.url);
+  const name = decodeURIComponent(
+    new URL(source.url, self.location.href).pathname.split('/').pop() || source.url,
+  );
   return { name, stream: res.body, total: Number.isFinite(len) && len > 0 ? len : null };
 }
 
@@ -94,9 +100,16 @@ async function load(id: number, source: LoadSource): Promise<void> {
       [...read.errors.map((e) => formatLineError(name, e)), ...(more > 0 ? [`… and ${more} more`] : [])],
     );
   }
-  if (read.runs.size === 0) throw new InputError(`${name}: no events found (expected one JSON event per line)`);
+  if (read.runs.size === 0)
+    throw new InputError(`${name}: no events found (expected one JSON event per line)`);
   const t1 = performance.now();
-  const result: LoadResult = { name, runs: [], duplicates: read.duplicates, lines: read.lines, timings: { read: t1 - t0, analyze: 0 } };
+  const result: LoadResult = {
+    name,
+    runs: [],
+    duplicates: read.duplicates,
+    lines: read.lines,
+    timings: { read: t1 - t0, analyze: 0 },
+  };
   for (const [run, events] of read.runs) {
     const open = analyzeRun(run, events);
     runs.set(run, open);
@@ -142,7 +155,11 @@ async function handle(req: WorkerRequest): Promise<void> {
       return post({ id: req.id, kind: 'result', value: callDetails(need(req.run).model, req.call) });
     case 'snapshot': {
       const open = need(req.run);
-      return post({ id: req.id, kind: 'result', value: replaySnapshot(open.model, open.cols.anomalies, req.at) });
+      return post({
+        id: req.id,
+        kind: 'result',
+        value: replaySnapshot(open.model, open.cols.anomalies, req.at),
+      });
     }
     case 'hb':
       return post({ id: req.id, kind: 'result', value: happensBeforeDiagram(need(req.run).model, req.turn) });

@@ -25,10 +25,14 @@ export class TraceWorkerClient {
   private readonly pending = new Map<number, Pending>();
 
   constructor() {
-    this.worker = new Worker(new URL('./trace-worker.ts', import.meta.url), { type: 'module', name: 'causelane-trace' });
+    this.worker = new Worker(new URL('./trace-worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'causelane-trace',
+    });
     this.worker.onmessage = (e: MessageEvent<WorkerResponse>) => this.receive(e.data);
     this.worker.onerror = (e) => {
-      for (const p of this.pending.values()) p.reject(new TraceLoadError(`trace worker failed: ${e.message}`, []));
+      for (const p of this.pending.values())
+        p.reject(new TraceLoadError(`trace worker failed: ${e.message}`, []));
       this.pending.clear();
     };
   }

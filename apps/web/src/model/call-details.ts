@@ -54,7 +54,8 @@ export function callDetails(model: RunModel, callId: string): CallDetails | null
   for (const o of turn?.calls ?? []) {
     if (o === c || c.startSeq === undefined || o.startSeq === undefined) continue;
     const kind = relationBetween(c, o);
-    const verb = kind === 'before' ? 'happens before' : kind === 'after' ? 'happens after' : 'is concurrent with';
+    const verb =
+      kind === 'before' ? 'happens before' : kind === 'after' ? 'happens after' : 'is concurrent with';
     relations.push({ kind, text: `${verb} ${o.name} (${o.id})`, call: o.id });
   }
   const close = turn?.closeSeq;
@@ -64,12 +65,20 @@ export function callDetails(model: RunModel, callId: string): CallDetails | null
     if (c.commitSeq !== undefined && c.commitSeq > close) {
       relations.push({ kind: 'violation', text: `committed after ${next}: a late commit`, call: null });
     } else if (resolved === undefined || resolved > close) {
-      relations.push({ kind: 'violation', text: `not resolved before ${next}: that request was premature`, call: null });
+      relations.push({
+        kind: 'violation',
+        text: `not resolved before ${next}: that request was premature`,
+        call: null,
+      });
     } else {
       relations.push({ kind: 'resolved', text: `resolved (seq ${resolved}) before ${next}`, call: null });
     }
   } else if (resolved !== undefined) {
-    relations.push({ kind: 'resolved', text: `resolved at seq ${resolved}; no later turn asked the model yet`, call: null });
+    relations.push({
+      kind: 'resolved',
+      text: `resolved at seq ${resolved}; no later turn asked the model yet`,
+      call: null,
+    });
   }
   return {
     id: c.id,

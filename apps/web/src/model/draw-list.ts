@@ -132,7 +132,16 @@ export function buildDrawList(input: DrawInput): DrawList {
 type XFn = (i: number) => number;
 type VisFn = (x0: number, x1: number) => boolean;
 
-function drawAgentLane(input: DrawInput, out: DrawList, x: XFn, y: number, h: number, last: number, endX: number, vis: VisFn): void {
+function drawAgentLane(
+  input: DrawInput,
+  out: DrawList,
+  x: XFn,
+  y: number,
+  h: number,
+  last: number,
+  endX: number,
+  vis: VisFn,
+): void {
   const { cols } = input;
   for (let ti = 0; ti < cols.turnCount; ti++) {
     const rq = cols.turnRequest[ti]!;
@@ -144,7 +153,17 @@ function drawAgentLane(input: DrawInput, out: DrawList, x: XFn, y: number, h: nu
   }
 }
 
-function drawCall(input: DrawInput, out: DrawList, c: number, x: XFn, y: number, h: number, last: number, endX: number, vis: VisFn): void {
+function drawCall(
+  input: DrawInput,
+  out: DrawList,
+  c: number,
+  x: XFn,
+  y: number,
+  h: number,
+  last: number,
+  endX: number,
+  vis: VisFn,
+): void {
   const { cols, width } = input;
   const s = cols.callStart[c]!;
   if (s >= 0 && s <= last) {

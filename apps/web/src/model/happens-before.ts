@@ -63,9 +63,19 @@ export function happensBeforeDiagram(model: RunModel, turn: number): HbDiagram |
     const col = i + 1;
     const start = add(`${c.id}:start`, col, c.startSeq, 'tool.start');
     const end = add(`${c.id}:end`, col, c.endSeq, c.ok === false ? 'tool.end (error)' : 'tool.end');
-    const commit = add(`${c.id}:commit`, col, c.commitSeq, c.synthetic ? 'tool.commit (synthetic)' : 'tool.commit');
+    const commit = add(
+      `${c.id}:commit`,
+      col,
+      c.commitSeq,
+      c.synthetic ? 'tool.commit (synthetic)' : 'tool.commit',
+    );
     const timeout = add(`${c.id}:timeout`, col, c.timeoutSeq, 'tool.timeout');
-    const orphan = add(`${c.id}:orphan`, col, c.orphanSeq, `tool.orphan${c.orphanReason ? ` (${c.orphanReason})` : ''}`);
+    const orphan = add(
+      `${c.id}:orphan`,
+      col,
+      c.orphanSeq,
+      `tool.orphan${c.orphanReason ? ` (${c.orphanReason})` : ''}`,
+    );
     if (res && start) edges.push({ from: res, to: start, kind: 'dispatch', violation: null });
     if (start && end) edges.push({ from: start, to: end, kind: 'run', violation: null });
     if (end && commit) edges.push({ from: end, to: commit, kind: 'commit', violation: null });
@@ -75,7 +85,12 @@ export function happensBeforeDiagram(model: RunModel, turn: number): HbDiagram |
     const resolved = resolvedSeq(c);
     const closed = callClosedSeq(c, tm);
     if (commit && c.commitSeq! > tm.closeSeq) {
-      edges.push({ from: next, to: commit, kind: 'consume', violation: 'committed after the next turn asked the model (late commit)' });
+      edges.push({
+        from: next,
+        to: commit,
+        kind: 'consume',
+        violation: 'committed after the next turn asked the model (late commit)',
+      });
     } else if (resolved === undefined || resolved > tm.closeSeq) {
       const last = end ?? start ?? null;
       edges.push({
@@ -89,7 +104,12 @@ export function happensBeforeDiagram(model: RunModel, turn: number): HbDiagram |
       if (via) edges.push({ from: via, to: next, kind: 'consume', violation: null });
     }
     if (end && closed !== undefined && c.endSeq! > closed && !commit) {
-      edges.push({ from: next, to: end, kind: 'orphan', violation: 'the result arrived after the call was closed' });
+      edges.push({
+        from: next,
+        to: end,
+        kind: 'orphan',
+        violation: 'the result arrived after the call was closed',
+      });
     }
   });
 
@@ -98,7 +118,10 @@ export function happensBeforeDiagram(model: RunModel, turn: number): HbDiagram |
   for (const n of nodes) n.row = rank.get(n.seq)!;
   return {
     turn,
-    columns: [{ label: 'agent', call: null }, ...calls.map((c) => ({ label: `${c.name} #${c.index}`, call: c.id }))],
+    columns: [
+      { label: 'agent', call: null },
+      ...calls.map((c) => ({ label: `${c.name} #${c.index}`, call: c.id })),
+    ],
     nodes,
     edges,
   };

@@ -9,7 +9,12 @@ export interface MinimapDensity {
   anomalies: { col: number; severity: PlacedAnomaly['severity'] }[];
 }
 
-export function minimapDensity(cols: TimelineColumns, mode: XMode, bounds: TimeWindow, width: number): MinimapDensity {
+export function minimapDensity(
+  cols: TimelineColumns,
+  mode: XMode,
+  bounds: TimeWindow,
+  width: number,
+): MinimapDensity {
   const w = Math.max(1, Math.floor(width));
   const counts = new Float32Array(w);
   for (let i = 0; i < cols.eventCount; i++) {

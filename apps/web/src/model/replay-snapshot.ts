@@ -31,7 +31,11 @@ export interface ReplaySnapshot {
   anomalyIds: number[];
 }
 
-export function replaySnapshot(model: RunModel, anomalies: readonly PlacedAnomaly[], at: number): ReplaySnapshot {
+export function replaySnapshot(
+  model: RunModel,
+  anomalies: readonly PlacedAnomaly[],
+  at: number,
+): ReplaySnapshot {
   const src = model.source;
   const last = Math.min(at, src.length - 1);
   const ev = last >= 0 ? src.event(last) : undefined;
@@ -49,7 +53,13 @@ export function replaySnapshot(model: RunModel, anomalies: readonly PlacedAnomal
   for (const c of model.calls) {
     if (!done(c.startSeq)) continue;
     const resolved = done(c.commitSeq) || done(c.orphanSeq) || done(c.timeoutSeq);
-    if (!resolved) inFlight.push({ call: c.id, name: c.name, turn: c.turn, phase: done(c.endSeq) ? 'uncommitted' : 'running' });
+    if (!resolved)
+      inFlight.push({
+        call: c.id,
+        name: c.name,
+        turn: c.turn,
+        phase: done(c.endSeq) ? 'uncommitted' : 'running',
+      });
     if (done(c.commitSeq) && !c.synthetic && done(c.endSeq)) {
       for (const w of c.writes) put({ key: w.key, version: w.version, call: c.id, seq: c.commitSeq! });
     }

@@ -1,7 +1,6 @@
 // Columnar form of one analyzed run, built in the worker and transferred to the main thread: typed
 // arrays per event and per call instead of an object per event, so a 1M-event trace stays cheap.
-import type { Anomaly } from '@causelane/analysis';
-import type { RunModel } from '@causelane/analysis';
+import type { Anomaly, RunModel } from '@causelane/analysis';
 import type { EventType } from '@causelane/trace-schema';
 
 export const EVENT_CODES: Record<EventType, number> = {
@@ -99,7 +98,7 @@ export function buildTimelineColumns(model: RunModel, anomalies: readonly Anomal
   const ordered = turns.flatMap((tm) => [...tm.calls].sort((a, b) => a.index - b.index));
   const m = ordered.length;
   const laneOf = new Map<string, number>();
-  ordered.forEach((c, i) => laneOf.set(c.id, i));
+  for (const [i, c] of ordered.entries()) laneOf.set(c.id, i);
 
   for (let i = 0; i < n; i++) {
     const ev = src.event(i);
@@ -136,7 +135,10 @@ export function buildTimelineColumns(model: RunModel, anomalies: readonly Anomal
     callOrphan: Int32Array.from(ordered, (c) => idx(c.orphanSeq)),
     callFlags: Uint8Array.from(
       ordered,
-      (c) => (c.ok === true ? CALL_OK : 0) | (c.ok === false ? CALL_FAILED : 0) | (c.synthetic ? CALL_SYNTHETIC : 0),
+      (c) =>
+        (c.ok === true ? CALL_OK : 0) |
+        (c.ok === false ? CALL_FAILED : 0) |
+        (c.synthetic ? CALL_SYNTHETIC : 0),
     ),
     turnCount: turns.length,
     turnNumber: Int32Array.from(turns, (tm) => tm.turn),
@@ -156,7 +158,12 @@ export function buildTimelineColumns(model: RunModel, anomalies: readonly Anomal
   return cols;
 }
 
-function placeAnomaly(cols: TimelineColumns, a: Anomaly, id: number, laneOf: Map<string, number>): PlacedAnomaly {
+function placeAnomaly(
+  cols: TimelineColumns,
+  a: Anomaly,
+  id: number,
+  laneOf: Map<string, number>,
+): PlacedAnomaly {
   const evs = a.seqs.map((s) => eventIndexOfSeq(cols, s));
   const callLane = a.call === null ? -1 : (laneOf.get(a.call) ?? -1);
   const lanes = evs.map((e) => {
@@ -164,7 +171,9 @@ function placeAnomaly(cols: TimelineColumns, a: Anomaly, id: number, laneOf: Map
     const l = cols.lane[e]!;
     // Proof events of the agent (requests) stay on the agent lane; unmatched call events go to the call.
     if (l >= 0) return l;
-    return cols.type[e]! >= EVENT_CODES['tool.start'] && cols.type[e]! <= EVENT_CODES['tool.orphan'] ? callLane : -1;
+    return cols.type[e]! >= EVENT_CODES['tool.start'] && cols.type[e]! <= EVENT_CODES['tool.orphan']
+      ? callLane
+      : -1;
   });
   return { ...a, id, evs, lanes, knownAt: Math.max(-1, ...evs) };
 }

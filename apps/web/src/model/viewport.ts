@@ -99,13 +99,23 @@ export function windowAround(a: number, b: number, bounds: TimeWindow): TimeWind
  * d3-zoom transform (k, x) under which `bounds`, drawn over `width` pixels starting at `offset`
  * (the label gutter), shows exactly `win` in that same pixel range.
  */
-export function transformForWindow(win: TimeWindow, bounds: TimeWindow, width: number, offset = 0): { k: number; x: number } {
+export function transformForWindow(
+  win: TimeWindow,
+  bounds: TimeWindow,
+  width: number,
+  offset = 0,
+): { k: number; x: number } {
   const k = (bounds.end - bounds.start) / (win.end - win.start);
   return { k, x: offset - k * (offset + xOf(win.start, bounds, width)) };
 }
 
 /** Inverse of transformForWindow. */
-export function windowForTransform(tr: { k: number; x: number }, bounds: TimeWindow, width: number, offset = 0): TimeWindow {
+export function windowForTransform(
+  tr: { k: number; x: number },
+  bounds: TimeWindow,
+  width: number,
+  offset = 0,
+): TimeWindow {
   return {
     start: posAt((offset - tr.x) / tr.k - offset, bounds, width),
     end: posAt((offset + width - tr.x) / tr.k - offset, bounds, width),

@@ -1,10 +1,16 @@
 // The anomaly list of the active run: filter by type and severity, arrow keys to move, Enter or click
 // to zoom the timeline to the proof and select the call. The selected one shows what, why and fix.
-import { ANOMALY_TYPES, type AnomalyType, EXPLANATIONS, SEVERITIES, type Severity } from '@causelane/analysis';
+import {
+  ANOMALY_TYPES,
+  type AnomalyType,
+  EXPLANATIONS,
+  SEVERITIES,
+  type Severity,
+} from '@causelane/analysis';
 import { useMemo, useRef } from 'react';
 import { focusAnomaly } from '../io/trace-session.ts';
-import { appStore } from '../model/app-store.ts';
 import { countBySeverity, countByType, filterAnomalies } from '../model/anomaly-filter.ts';
+import { appStore } from '../model/app-store.ts';
 import type { PlacedAnomaly } from '../model/timeline-columns.ts';
 import { useApp } from './use-app.ts';
 
@@ -18,7 +24,7 @@ export function AnomalyPanel({ run }: { run: string }) {
   const cols = useApp((s) => s.runs[run]);
   const filter = useApp((s) => s.filter);
   const selected = useApp((s) => s.selectedAnomaly);
-  const listRef = useRef<HTMLUListElement>(null);
+  const listRef = useRef<HTMLDivElement>(null);
   const all = cols?.anomalies ?? [];
   const shown = useMemo(() => filterAnomalies(all, filter), [all, filter]);
   const bySeverity = useMemo(() => countBySeverity(all), [all]);
@@ -30,7 +36,9 @@ export function AnomalyPanel({ run }: { run: string }) {
     const i = shown.findIndex((a) => a.id === selected);
     const next = shown[Math.max(0, Math.min(Math.min(shown.length, LIST_CAP) - 1, i < 0 ? 0 : i + delta))]!;
     focusAnomaly(next);
-    listRef.current?.querySelector<HTMLElement>(`[data-anomaly-id="${next.id}"]`)?.scrollIntoView({ block: 'nearest' });
+    const el = listRef.current?.querySelector<HTMLElement>(`[data-anomaly-id="${next.id}"]`);
+    el?.focus();
+    el?.scrollIntoView({ block: 'nearest' });
   };
   const onKey = (e: React.KeyboardEvent) => {
     if (e.key === 'ArrowDown' || e.key === 'j') move(1);
@@ -55,7 +63,7 @@ export function AnomalyPanel({ run }: { run: string }) {
         </span>
       </header>
       {all.length > 0 && (
-        <div className="filters" role="group" aria-label="Filter anomalies">
+        <fieldset className="filters" aria-label="Filter anomalies">
           {SEVERITIES.map((sev: Severity) => (
             <button
               key={sev}
@@ -78,29 +86,31 @@ export function AnomalyPanel({ run }: { run: string }) {
               {t} {byType.get(t)}
             </button>
           ))}
-        </div>
+        </fieldset>
       )}
       {all.length === 0 ? (
         <p className="empty">
-          No anomalies in this run. A run the causal executor ran correctly looks like this; try a scenario in naive mode to
-          see what goes wrong without it.
+          No anomalies in this run. A run the causal executor ran correctly looks like this; try a scenario in
+          naive mode to see what goes wrong without it.
         </p>
       ) : (
-        <ul
+        // biome-ignore lint/a11y/noStaticElementInteractions: arrow keys move between the buttons inside
+        <div
           ref={listRef}
           className="anomaly-list"
-          role="listbox"
-          tabIndex={0}
-          aria-label="Anomaly list: arrow keys to move, Enter to zoom"
-          aria-activedescendant={current ? `anomaly-${current.id}` : undefined}
+          title="Arrow keys move through the list; Enter zooms to the selected anomaly"
           onKeyDown={onKey}
           data-testid="anomaly-list"
         >
-          {shown.slice(0, LIST_CAP).map((a) => (
-            <AnomalyRow key={a.id} a={a} selected={a.id === selected} />
-          ))}
-          {shown.length > LIST_CAP && <li className="more">{shown.length - LIST_CAP} more: filter to narrow the list</li>}
-        </ul>
+          <ul>
+            {shown.slice(0, LIST_CAP).map((a) => (
+              <AnomalyRow key={a.id} a={a} selected={a.id === selected} />
+            ))}
+            {shown.length > LIST_CAP && (
+              <li className="more">{shown.length - LIST_CAP} more: filter to narrow the list</li>
+            )}
+          </ul>
+        </div>
       )}
       {current && <AnomalyExplanation a={current} />}
     </section>
@@ -109,24 +119,24 @@ export function AnomalyPanel({ run }: { run: string }) {
 
 function AnomalyRow({ a, selected }: { a: PlacedAnomaly; selected: boolean }) {
   return (
-    // biome-ignore lint/a11y/useKeyWithClickEvents: the listbox handles keys for all options
-    <li
-      id={`anomaly-${a.id}`}
-      role="option"
-      aria-selected={selected}
-      className={`anomaly sev-${a.severity}${selected ? ' selected' : ''}`}
-      data-anomaly-id={a.id}
-      data-type={a.type}
-      data-severity={a.severity}
-      onClick={() => focusAnomaly(a)}
-    >
-      <span className={`badge sev-${a.severity}`}>{a.severity}</span>
-      <span className="anomaly-type">{a.type}</span>
-      <span className="where">
-        turn {a.turn}
-        {a.call !== null && <> · {a.call}</>}
-      </span>
-      <div className="message">{a.message}</div>
+    <li>
+      <button
+        type="button"
+        aria-current={selected}
+        className={`anomaly sev-${a.severity}${selected ? ' selected' : ''}`}
+        data-anomaly-id={a.id}
+        data-type={a.type}
+        data-severity={a.severity}
+        onClick={() => focusAnomaly(a)}
+      >
+        <span className={`badge sev-${a.severity}`}>{a.severity}</span>
+        <span className="anomaly-type">{a.type}</span>
+        <span className="where">
+          turn {a.turn}
+          {a.call !== null && <> · {a.call}</>}
+        </span>
+        <span className="message">{a.message}</span>
+      </button>
     </li>
   );
 }

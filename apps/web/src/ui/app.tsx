@@ -46,14 +46,19 @@ function Toolbar() {
       )}
       {live && <span className="badge live">live</span>}
       <div className="spacer" />
-      <div className="segmented" role="group" aria-label="X axis">
+      <fieldset className="segmented" aria-label="X axis">
         <button type="button" aria-pressed={mode === 'time'} onClick={() => setMode('time')}>
           wall clock
         </button>
-        <button type="button" aria-pressed={mode === 'seq'} onClick={() => setMode('seq')} data-testid="mode-seq">
+        <button
+          type="button"
+          aria-pressed={mode === 'seq'}
+          onClick={() => setMode('seq')}
+          data-testid="mode-seq"
+        >
           seq order
         </button>
-      </div>
+      </fieldset>
       <button
         type="button"
         onClick={() => appStore.setState({ theme: theme === 'dark' ? 'light' : 'dark' })}
@@ -67,7 +72,7 @@ function Toolbar() {
 
 function Legend() {
   return (
-    <div className="legend" aria-label="Legend">
+    <div className="legend">
       <span className="lg bar-ok">call running → ended</span>
       <span className="lg bar-open">no result yet</span>
       <span className="lg bar-failed">error</span>

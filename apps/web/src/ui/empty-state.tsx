@@ -20,13 +20,17 @@ export function EmptyState() {
           {collector === 'online' && hasScenarios ? <ScenarioPicker /> : <pre>pnpm causelane serve</pre>}
         </li>
         <li>
-          <strong>Stream your own agent</strong>: start the collector, give your tracer the SDK's socket.io sink, then
-          pick the run on the left as it streams:
-          <pre>{'pnpm causelane serve --port 4800\n// in your agent:\nnew SocketIoSink({ url: "http://127.0.0.1:4800" })'}</pre>
+          <strong>Stream your own agent</strong>: start the collector, give your tracer the SDK's socket.io
+          sink, then pick the run on the left as it streams:
+          <pre>
+            {
+              'pnpm causelane serve --port 4800\n// in your agent:\nnew SocketIoSink({ url: "http://127.0.0.1:4800" })'
+            }
+          </pre>
         </li>
         <li>
-          <strong>Open a trace file</strong> (JSONL): drop it anywhere on this page, use <OpenFileButton />, or link one as{' '}
-          <code>?src=URL</code>.
+          <strong>Open a trace file</strong> (JSONL): drop it anywhere on this page, use <OpenFileButton />,
+          or link one as <code>?src=URL</code>.
         </li>
       </ol>
     </div>

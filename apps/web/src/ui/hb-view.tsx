@@ -3,7 +3,7 @@
 import { traceWorker } from '../io/trace-session.ts';
 import type { HbDiagram } from '../model/happens-before.ts';
 import { useApp } from './use-app.ts';
-import { useWorkerQuery } from './use-worker-query.ts';
+import { useWorkerQuery, versionOf } from './use-worker-query.ts';
 
 const COL_W = 130;
 const ROW_H = 26;
@@ -12,15 +12,22 @@ const TOP = 34;
 export function HbView({ run }: { run: string }) {
   const cols = useApp((s) => s.runs[run]);
   const call = useApp((s) => s.selectedCall);
-  const anomalyTurn = useApp((s) => (s.selectedAnomaly === null ? null : (s.runs[run]?.anomalies[s.selectedAnomaly]?.turn ?? null)));
+  const anomalyTurn = useApp((s) =>
+    s.selectedAnomaly === null ? null : (s.runs[run]?.anomalies[s.selectedAnomaly]?.turn ?? null),
+  );
   const lane = cols && call ? cols.callId.indexOf(call) : -1;
   const turn = lane >= 0 ? cols!.callTurn[lane]! : anomalyTurn;
-  const hb = useWorkerQuery<HbDiagram | null>(cols && turn !== null ? () => traceWorker().happensBefore(run, turn) : null, [cols, turn, run]);
+  const hb = useWorkerQuery<HbDiagram | null>(
+    cols && turn !== null ? () => traceWorker().happensBefore(run, turn) : null,
+    `${run}|${turn}|${versionOf(cols)}`,
+  );
   if (turn === null || !hb) {
     return (
       <section className="panel hb-view" data-testid="hb-view">
         <h2>Happens-before</h2>
-        <p className="empty">Select a call to see its turn's causal order: dispatch, end, commit, and the next model request.</p>
+        <p className="empty">
+          Select a call to see its turn's causal order: dispatch, end, commit, and the next model request.
+        </p>
       </section>
     );
   }
@@ -44,12 +51,33 @@ export function HbView({ run }: { run: string }) {
         <p className="muted">Every result of this turn was resolved before the next model request.</p>
       )}
       <div className="hb-scroll">
-        <svg width={width} height={height} role="img" aria-label={`Happens-before diagram of turn ${hb.turn}`}>
+        <svg
+          width={width}
+          height={height}
+          role="img"
+          aria-label={`Happens-before diagram of turn ${hb.turn}`}
+        >
           <defs>
-            <marker id="hb-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto">
+            <marker
+              id="hb-arrow"
+              viewBox="0 0 10 10"
+              refX="9"
+              refY="5"
+              markerWidth="6"
+              markerHeight="6"
+              orient="auto"
+            >
               <path d="M0,0 L10,5 L0,10 z" className="hb-arrowhead" />
             </marker>
-            <marker id="hb-arrow-bad" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto">
+            <marker
+              id="hb-arrow-bad"
+              viewBox="0 0 10 10"
+              refX="9"
+              refY="5"
+              markerWidth="6"
+              markerHeight="6"
+              orient="auto"
+            >
               <path d="M0,0 L10,5 L0,10 z" className="hb-arrowhead bad" />
             </marker>
           </defs>
@@ -81,7 +109,12 @@ export function HbView({ run }: { run: string }) {
           })}
           {hb.nodes.map((n) => (
             <g key={n.id}>
-              <circle cx={cx(n.col)} cy={cy(n.row)} r={5} className={`hb-node ${n.col === 0 ? 'agent' : 'call'}`} />
+              <circle
+                cx={cx(n.col)}
+                cy={cy(n.row)}
+                r={5}
+                className={`hb-node ${n.col === 0 ? 'agent' : 'call'}`}
+              />
               <text x={cx(n.col) + 8} y={cy(n.row) - 6} className="hb-node-label">
                 {n.label} · {n.seq}
               </text>

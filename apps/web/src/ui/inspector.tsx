@@ -3,10 +3,11 @@
 import { traceWorker } from '../io/trace-session.ts';
 import type { CallDetails } from '../model/call-details.ts';
 import { useApp } from './use-app.ts';
-import { useWorkerQuery } from './use-worker-query.ts';
+import { useWorkerQuery, versionOf } from './use-worker-query.ts';
 
 function json(v: unknown): string {
   if (v === undefined) return '(none)';
+  if (typeof v === 'string') return v;
   return JSON.stringify(v, null, 2) ?? String(v);
 }
 
@@ -17,12 +18,18 @@ function fmtTime(t: number, t0: number): string {
 export function Inspector({ run }: { run: string }) {
   const cols = useApp((s) => s.runs[run]);
   const call = useApp((s) => s.selectedCall);
-  const details = useWorkerQuery<CallDetails | null>(cols && call ? () => traceWorker().call(run, call) : null, [cols, call, run]);
+  const details = useWorkerQuery<CallDetails | null>(
+    cols && call ? () => traceWorker().call(run, call) : null,
+    `${run}|${call}|${versionOf(cols)}`,
+  );
   if (!call) {
     return (
       <section className="panel inspector" aria-label="Inspector" data-testid="inspector">
         <h2>Inspector</h2>
-        <p className="empty">Click a lane or an anomaly to inspect the call: its arguments, result, state versions and causal order.</p>
+        <p className="empty">
+          Click a lane or an anomaly to inspect the call: its arguments, result, state versions and causal
+          order.
+        </p>
       </section>
     );
   }
@@ -38,7 +45,8 @@ export function Inspector({ run }: { run: string }) {
   return (
     <section className="panel inspector" aria-label="Inspector" data-testid="inspector">
       <h2>
-        <span data-testid="inspector-name">{details.name}</span> <span className="muted">#{details.index}</span>
+        <span data-testid="inspector-name">{details.name}</span>{' '}
+        <span className="muted">#{details.index}</span>
       </h2>
       <dl className="facts">
         <dt>call id</dt>

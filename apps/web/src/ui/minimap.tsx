@@ -81,7 +81,12 @@ export function Minimap({ run }: { run: string }) {
     const ro = new ResizeObserver(schedule);
     ro.observe(canvas);
     const unsub = appStore.subscribe((s, p) => {
-      if (s.windows[run] !== p.windows[run] || s.runs[run] !== p.runs[run] || s.mode !== p.mode || s.theme !== p.theme)
+      if (
+        s.windows[run] !== p.windows[run] ||
+        s.runs[run] !== p.runs[run] ||
+        s.mode !== p.mode ||
+        s.theme !== p.theme
+      )
         schedule();
     });
     schedule();

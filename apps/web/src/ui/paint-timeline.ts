@@ -1,7 +1,8 @@
 // Paints a draw list onto a 2D canvas in passes by colour. Trace text goes through fillText only,
 // so names and arguments are never interpreted as markup.
-import { ROW_AGENT, ROW_CALL, ROW_TURN } from '../model/lane-layout.ts';
+
 import type { DrawList } from '../model/draw-list.ts';
+import { ROW_AGENT, ROW_CALL, ROW_TURN } from '../model/lane-layout.ts';
 import type { TimelineColumns } from '../model/timeline-columns.ts';
 import type { Palette } from './theme.ts';
 
@@ -18,10 +19,16 @@ export interface PaintOptions {
 function rects(ctx: CanvasRenderingContext2D, batch: number[], color: string, dx: number): void {
   if (batch.length === 0) return;
   ctx.fillStyle = color;
-  for (let i = 0; i < batch.length; i += 4) ctx.fillRect(batch[i]! + dx, batch[i + 1]!, batch[i + 2]!, batch[i + 3]!);
+  for (let i = 0; i < batch.length; i += 4)
+    ctx.fillRect(batch[i]! + dx, batch[i + 1]!, batch[i + 2]!, batch[i + 3]!);
 }
 
-export function paintTimeline(ctx: CanvasRenderingContext2D, cols: TimelineColumns, list: DrawList, o: PaintOptions): void {
+export function paintTimeline(
+  ctx: CanvasRenderingContext2D,
+  cols: TimelineColumns,
+  list: DrawList,
+  o: PaintOptions,
+): void {
   const { palette: p, gutter: g, rowHeight: rh } = o;
   ctx.fillStyle = p.bg;
   ctx.fillRect(0, 0, o.width, o.height);
@@ -88,7 +95,13 @@ export function paintTimeline(ctx: CanvasRenderingContext2D, cols: TimelineColum
   }
 }
 
-function markers(ctx: CanvasRenderingContext2D, pts: number[], color: string, dx: number, shape: 'diamond' | 'cross' | 'circle'): void {
+function markers(
+  ctx: CanvasRenderingContext2D,
+  pts: number[],
+  color: string,
+  dx: number,
+  shape: 'diamond' | 'cross' | 'circle',
+): void {
   if (pts.length === 0) return;
   ctx.fillStyle = color;
   ctx.strokeStyle = color;

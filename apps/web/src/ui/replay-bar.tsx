@@ -2,7 +2,14 @@
 // the playhead (calls in flight, committed state, anomalies known by then). The slider follows the
 // playhead through a store subscription, not React renders.
 import { useEffect, useRef, useState } from 'react';
-import { pauseReplay, playReplay, setPlayhead, stepReplay, stopReplay, traceWorker } from '../io/trace-session.ts';
+import {
+  pauseReplay,
+  playReplay,
+  setPlayhead,
+  stepReplay,
+  stopReplay,
+  traceWorker,
+} from '../io/trace-session.ts';
 import { appStore } from '../model/app-store.ts';
 import type { ReplaySnapshot } from '../model/replay-snapshot.ts';
 import { EVENT_NAMES } from '../model/timeline-columns.ts';
@@ -51,7 +58,12 @@ export function ReplayBar({ run }: { run: string }) {
           ▶ Play
         </button>
       )}
-      <button type="button" onClick={() => stepReplay(1)} aria-label="Step forward" title="Step forward one event">
+      <button
+        type="button"
+        onClick={() => stepReplay(1)}
+        aria-label="Step forward"
+        title="Step forward one event"
+      >
         step ▶
       </button>
       <select
@@ -107,15 +119,18 @@ export function ReplayState({ run }: { run: string }) {
       asked = at;
       traceWorker()
         .snapshot(run, at)
-        .then((v) => {
-          if (appStore.getState().playhead !== null) setSnap(v);
-        }, () => setSnap(null));
+        .then(
+          (v) => {
+            if (appStore.getState().playhead !== null) setSnap(v);
+          },
+          () => setSnap(null),
+        );
     };
     ask();
     return appStore.subscribe((s, p) => {
       if (s.playhead === p.playhead && s.runs[run] === p.runs[run]) return;
       // Scrubbing fires per frame; the worker is asked at most every 80 ms.
-      timer ??= setTimeout(ask, 80);
+      if (!timer) timer = setTimeout(ask, 80);
     });
   }, [run]);
   const anomalies = useApp((s) => s.runs[run]?.anomalies);

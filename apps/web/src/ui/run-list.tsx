@@ -37,7 +37,9 @@ export function RunList() {
                 </span>
                 <span className="counts">
                   {r.anomalies.error > 0 && <span className="badge sev-error">{r.anomalies.error}</span>}
-                  {r.anomalies.warning > 0 && <span className="badge sev-warning">{r.anomalies.warning}</span>}
+                  {r.anomalies.warning > 0 && (
+                    <span className="badge sev-warning">{r.anomalies.warning}</span>
+                  )}
                   {r.anomalies.info > 0 && <span className="badge sev-info">{r.anomalies.info}</span>}
                 </span>
               </button>

@@ -24,7 +24,12 @@ export function ScenarioPicker() {
           ))}
         </select>
       </label>
-      <button type="button" className="primary" onClick={() => void startCompare(chosen)} data-testid="run-scenario">
+      <button
+        type="button"
+        className="primary"
+        onClick={() => void startCompare(chosen)}
+        data-testid="run-scenario"
+      >
         Run naive vs causal
       </button>
     </div>
@@ -43,12 +48,24 @@ function Side({ run, label }: { run: string | null; label: 'naive' | 'causal' })
   }
   const c = countBySeverity(cols.anomalies);
   return (
-    <div className={`compare-side ${label}`} data-testid={`compare-${label}`} data-run={run} data-status={cols.status ?? 'running'}>
+    <div
+      className={`compare-side ${label}`}
+      data-testid={`compare-${label}`}
+      data-run={run}
+      data-status={cols.status ?? 'running'}
+    >
       <h3>
         {label} <span className="muted">{run}</span>
       </h3>
-      <p className="compare-counts" data-testid={`compare-${label}-counts`} data-errors={c.error} data-warnings={c.warning} data-infos={c.info}>
-        <span className="badge sev-error">{c.error} errors</span> <span className="badge sev-warning">{c.warning} warnings</span>{' '}
+      <p
+        className="compare-counts"
+        data-testid={`compare-${label}-counts`}
+        data-errors={c.error}
+        data-warnings={c.warning}
+        data-infos={c.info}
+      >
+        <span className="badge sev-error">{c.error} errors</span>{' '}
+        <span className="badge sev-warning">{c.warning} warnings</span>{' '}
         <span className="badge sev-info">{c.info} info</span> · {cols.eventCount} events
       </p>
       <SwimlaneCanvas run={run} height={220} onAnomaly={(id) => focusAnomaly(cols.anomalies[id]!)} />

@@ -4,8 +4,8 @@ import { select } from 'd3-selection';
 import { type ZoomBehavior, zoom, zoomIdentity } from 'd3-zoom';
 import { useEffect, useRef } from 'react';
 import { selectCall } from '../io/trace-session.ts';
-import { type AppState, appStore } from '../model/app-store.ts';
 import { filterAnomalies } from '../model/anomaly-filter.ts';
+import { type AppState, appStore } from '../model/app-store.ts';
 import { buildDrawList, type DrawList } from '../model/draw-list.ts';
 import { layoutOf, maxScroll, ROW_CALL, ROW_TURN, rowAt } from '../model/lane-layout.ts';
 import {
@@ -67,6 +67,7 @@ export function SwimlaneCanvas({ run, main = false, height, onAnomaly }: Props) 
 
     const paint = () => {
       frame = 0;
+      const started = performance.now();
       const s = st();
       const cols = s.runs[run];
       if (!cols || width === 0) return;
@@ -97,6 +98,8 @@ export function SwimlaneCanvas({ run, main = false, height, onAnomaly }: Props) 
         selectedLane,
         palette: PALETTES[s.theme],
       });
+      // Frame cost, read by the web benchmark (pan/zoom p95).
+      if (main) performance.measure('causelane:frame', { start: started, end: performance.now() });
       if (main && !readyMarked.has(cols)) {
         readyMarked.add(cols);
         performance.mark('causelane:ready', { detail: { run, events: cols.eventCount } });
@@ -167,7 +170,9 @@ export function SwimlaneCanvas({ run, main = false, height, onAnomaly }: Props) 
       const cols = st().runs[run];
       if (!cols) return;
       const x = ev.offsetX - GUTTER;
-      const hit = lastList?.flagHits.find((f) => Math.abs(f.x - x) <= 6 && ev.offsetY >= f.y && ev.offsetY <= f.y + 12);
+      const hit = lastList?.flagHits.find(
+        (f) => Math.abs(f.x - x) <= 6 && ev.offsetY >= f.y && ev.offsetY <= f.y + 12,
+      );
       if (hit && onAnomaly) {
         onAnomaly(hit.id);
         return;

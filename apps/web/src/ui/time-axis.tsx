@@ -21,12 +21,18 @@ export function TimeAxis({ run }: { run: string }) {
       const win = s.windows[run] ?? fullWindow(cols, s.mode);
       const width = Math.max(1, svg.clientWidth - GUTTER);
       if (s.mode === 'time') {
-        const x = scaleUtc().domain([new Date(win.start), new Date(win.end)]).range([0, width]);
+        const x = scaleUtc()
+          .domain([new Date(win.start), new Date(win.end)])
+          .range([0, width]);
         g.call(axisTop(x).ticks(Math.max(2, Math.floor(width / 110))));
         label.text(`UTC ${new Date(win.start).toISOString().slice(0, 10)}`);
       } else {
         const x = scaleLinear().domain([win.start, win.end]).range([0, width]);
-        g.call(axisTop(x).ticks(Math.max(2, Math.floor(width / 80))).tickFormat((d) => `#${d}`));
+        g.call(
+          axisTop(x)
+            .ticks(Math.max(2, Math.floor(width / 80)))
+            .tickFormat((d) => `#${d}`),
+        );
         label.text('event order (seq)');
       }
     };

@@ -1,10 +1,10 @@
 // Asks the trace worker for something derived (call details, a replay snapshot, a diagram) whenever
-// the inputs change, keeping only the latest answer.
+// `key` changes, keeping only the latest answer.
 import { useEffect, useState } from 'react';
 
-export function useWorkerQuery<T>(query: (() => Promise<T>) | null, deps: readonly unknown[]): T | null {
+export function useWorkerQuery<T>(query: (() => Promise<T>) | null, key: string): T | null {
   const [value, setValue] = useState<T | null>(null);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the caller lists the query's inputs
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` names everything the query reads
   useEffect(() => {
     if (!query) {
       setValue(null);
@@ -18,6 +18,20 @@ export function useWorkerQuery<T>(query: (() => Promise<T>) | null, deps: readon
     return () => {
       live = false;
     };
-  }, deps);
+  }, [key]);
   return value;
+}
+
+const versions = new WeakMap<object, number>();
+let nextVersion = 1;
+
+/** A number that changes whenever `obj` is replaced (a live run's columns are, on every batch). */
+export function versionOf(obj: object | undefined): number {
+  if (!obj) return 0;
+  let v = versions.get(obj);
+  if (v === undefined) {
+    v = nextVersion++;
+    versions.set(obj, v);
+  }
+  return v;
 }

@@ -6,10 +6,10 @@ import { analyzeEvents } from '@causelane/analysis';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CausalExecutor } from '../causal-executor.ts';
-import { VirtualClock } from '../clock.ts';
+import { realClock } from '../clock.ts';
 import { runAgent } from '../run-agent.ts';
 import { MemorySink } from '../sinks/memory-sink.ts';
-import { waitTool } from '../testing-harness.ts';
+import type { Tool } from '../tool.ts';
 import { Tracer } from '../tracer.ts';
 import { OpenAIChatModel, toChatMessages } from './openai-chat-model.ts';
 
@@ -36,7 +36,14 @@ function completion(message: Record<string, unknown>, finish: string) {
     object: 'chat.completion',
     created: 1_760_000_000,
     model: 'fake-1',
-    choices: [{ index: 0, message: { role: 'assistant', content: null, ...message }, finish_reason: finish, logprobs: null }],
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: null, ...message },
+        finish_reason: finish,
+        logprobs: null,
+      },
+    ],
     usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
   };
 }
@@ -55,8 +62,16 @@ beforeAll(async () => {
         ? completion(
             {
               tool_calls: [
-                { id: 'call_slow', type: 'function', function: { name: 'slow_lookup', arguments: '{"q":"a"}' } },
-                { id: 'call_fast', type: 'function', function: { name: 'fast_lookup', arguments: '{"q":"b"}' } },
+                {
+                  id: 'call_slow',
+                  type: 'function',
+                  function: { name: 'slow_lookup', arguments: '{"q":"a"}' },
+                },
+                {
+                  id: 'call_fast',
+                  type: 'function',
+                  function: { name: 'fast_lookup', arguments: '{"q":"b"}' },
+                },
               ],
             },
             'tool_calls',
@@ -74,22 +89,32 @@ afterAll(async () => {
 
 describe('OpenAIChatModel', () => {
   it('runs parallel tool_calls and answers every tool_call_id in call order', async () => {
-    const clock = new VirtualClock();
     const sink = new MemorySink();
     const tracer = new Tracer({ run: 'openai', sinks: [sink] });
     const client = new OpenAI({ baseURL, apiKey: 'test-key', maxRetries: 0 });
-    const model = new OpenAIChatModel({ client, model: 'fake-1', prompt: 'look both up', system: 'be brief' });
-    const tools = [
-      { ...waitTool(clock, 'slow_lookup', 300, { hit: 'slow' }), description: 'slow', parameters: { type: 'object' } },
-      waitTool(clock, 'fast_lookup', 5, { hit: 'fast' }),
-    ];
-    // Real HTTP with virtual tool latency: the clock only advances when nothing else is ready,
-    // so it runs the loop directly (a socket wait would look like a deadlock to clock.run).
-    const executor = new CausalExecutor({ clock });
-    const done = runAgent({ model, tools, executor, tracer });
-    const ticker = setInterval(() => void clock.run(() => clock.sleep(1)), 1);
-    const result = await done;
-    clearInterval(ticker);
+    const model = new OpenAIChatModel({
+      client,
+      model: 'fake-1',
+      prompt: 'look both up',
+      system: 'be brief',
+    });
+    const lookup = (name: string, ms: number): Tool => ({
+      name,
+      description: `${name} lookup`,
+      parameters: { type: 'object', properties: { q: { type: 'string' } } },
+      run: async () => {
+        await realClock.sleep(ms);
+        return { hit: name };
+      },
+    });
+    // Real HTTP and the real clock: the slow lookup finishes well after the fast one.
+    const executor = new CausalExecutor();
+    const result = await runAgent({
+      model,
+      tools: [lookup('slow_lookup', 80), lookup('fast_lookup', 1)],
+      executor,
+      tracer,
+    });
     await tracer.close();
 
     expect(result).toMatchObject({ status: 'ok', turns: 2, text: 'both lookups done' });
@@ -101,7 +126,9 @@ describe('OpenAIChatModel', () => {
     expect(second[2]!.tool_calls!.map((c) => c.id)).toEqual(['call_slow', 'call_fast']);
     // Call order, even though the fast lookup finished first.
     expect(second.slice(3).map((m) => m.tool_call_id)).toEqual(['call_slow', 'call_fast']);
-    expect(JSON.parse(second[3]!.content!)).toEqual({ hit: 'slow' });
+    expect(JSON.parse(second[3]!.content!)).toEqual({ hit: 'slow_lookup' });
+    const endOf = (call: string) => sink.events.find((e) => e.type === 'tool.end' && e.call === call)!.seq;
+    expect(endOf('call_fast')).toBeLessThan(endOf('call_slow'));
     expect(analyzeEvents(sink.events).anomalies).toEqual([]);
   });
 
@@ -109,11 +136,20 @@ describe('OpenAIChatModel', () => {
     expect(() =>
       toChatMessages(
         [
-          { role: 'assistant', turn: 1, calls: [{ id: 'a', name: 'x' }, { id: 'b', name: 'x' }] },
+          {
+            role: 'assistant',
+            turn: 1,
+            calls: [
+              { id: 'a', name: 'x' },
+              { id: 'b', name: 'x' },
+            ],
+          },
           { role: 'tool', turn: 1, call: 'a', name: 'x', ok: true, result: 1 },
         ],
         'hi',
       ),
-    ).toThrow('turn 1: no result committed for tool call b; the chat API requires one tool message per tool_call_id');
+    ).toThrow(
+      'turn 1: no result committed for tool call b; the chat API requires one tool message per tool_call_id',
+    );
   });
 });

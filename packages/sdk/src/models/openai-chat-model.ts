@@ -2,10 +2,7 @@
 // package: parallel tool_calls out, and back in, one tool message per tool_call_id in call order.
 import type { ToolCallSpec } from '@causelane/trace-schema';
 import type OpenAI from 'openai';
-import type {
-  ChatCompletionMessageParam,
-  ChatCompletionTool,
-} from 'openai/resources/chat/completions';
+import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import type { ContextEntry, ToolResultEntry } from '../agent-context.ts';
 import type { Model, ModelReply, ModelRequest } from '../run-agent.ts';
 import type { Tool } from '../tool.ts';
@@ -20,7 +17,11 @@ export interface OpenAIChatModelOptions {
 }
 
 /** Renders the context as chat messages; throws if a requested call has no committed result. */
-export function toChatMessages(context: readonly ContextEntry[], prompt: string, system?: string): ChatCompletionMessageParam[] {
+export function toChatMessages(
+  context: readonly ContextEntry[],
+  prompt: string,
+  system?: string,
+): ChatCompletionMessageParam[] {
   const messages: ChatCompletionMessageParam[] = [];
   if (system) messages.push({ role: 'system', content: system });
   messages.push({ role: 'user', content: prompt });
@@ -48,13 +49,15 @@ export function toChatMessages(context: readonly ContextEntry[], prompt: string,
         `turn ${e.turn}: no result committed for tool call ${missing.join(', ')}; the chat API requires one tool message per tool_call_id`,
       );
     }
-    for (const c of e.calls) messages.push({ role: 'tool', tool_call_id: c.id, content: toolContent(results.get(c.id)!) });
+    for (const c of e.calls)
+      messages.push({ role: 'tool', tool_call_id: c.id, content: toolContent(results.get(c.id)!) });
   }
   return messages;
 }
 
 function toolContent(r: ToolResultEntry): string {
-  if (!r.ok) return JSON.stringify({ error: r.error ?? 'failed', ...(r.synthetic ? { synthetic: true } : {}) });
+  if (!r.ok)
+    return JSON.stringify({ error: r.error ?? 'failed', ...(r.synthetic ? { synthetic: true } : {}) });
   return typeof r.result === 'string' ? r.result : JSON.stringify(r.result ?? null);
 }
 
@@ -92,7 +95,9 @@ export class OpenAIChatModel implements Model {
       try {
         args = tc.function.arguments ? JSON.parse(tc.function.arguments) : {};
       } catch {
-        throw new Error(`turn ${req.turn}: tool call ${tc.id} (${tc.function.name}) has arguments that are not JSON`);
+        throw new Error(
+          `turn ${req.turn}: tool call ${tc.id} (${tc.function.name}) has arguments that are not JSON`,
+        );
       }
       calls.push({ id: tc.id, name: tc.function.name, args });
     }

@@ -33,7 +33,8 @@ export class ScriptedModel implements Model {
   }
 
   async next(req: ModelRequest): Promise<ModelReply> {
-    const latency = typeof this.opts.latencyMs === 'function' ? this.opts.latencyMs(req.turn) : this.opts.latencyMs;
+    const latency =
+      typeof this.opts.latencyMs === 'function' ? this.opts.latencyMs(req.turn) : this.opts.latencyMs;
     if (latency && this.opts.clock) await this.opts.clock.sleep(latency);
     const step = this.plan[req.turn - 1];
     if (step === undefined) return { calls: [], text: 'done' };

@@ -12,7 +12,12 @@ const call = (id: string, name: string, args: Record<string, unknown>): ToolCall
 const thinking = latency.uniform(60, 140);
 
 /** read_file / write_file over `file:<path>` keys. */
-function fileTools(w: ScenarioWorld, store: VersionedStore, readMs: [number, number], writeMs: [number, number]): Tool[] {
+function fileTools(
+  w: ScenarioWorld,
+  store: VersionedStore,
+  readMs: [number, number],
+  writeMs: [number, number],
+): Tool[] {
   return [
     simTool<{ path: string; content: string }>(w.clock, w.random, {
       name: 'write_file',
@@ -33,7 +38,11 @@ function fileTools(w: ScenarioWorld, store: VersionedStore, readMs: [number, num
 }
 
 /** An edit is read-modify-write: it reads the file when it starts and writes when it finishes. */
-function editTool(clock: Clock, random: () => number, store: VersionedStore): Tool<{ path: string; append: string; big?: boolean }> {
+function editTool(
+  clock: Clock,
+  random: () => number,
+  store: VersionedStore,
+): Tool<{ path: string; append: string; big?: boolean }> {
   return {
     name: 'edit_file',
     // Only the write is reported: the tool's answer is an acknowledgement, the model sees no
@@ -63,7 +72,10 @@ export const SCENARIOS: readonly Scenario[] = [
       return {
         tools: fileTools(w, store, [20, 80], [120, 260]),
         plan: [
-          [call('w1', 'write_file', { path: 'notes.md', content: 'v2.0: faster sync' }), call('r1', 'read_file', { path: 'notes.md' })],
+          [
+            call('w1', 'write_file', { path: 'notes.md', content: 'v2.0: faster sync' }),
+            call('r1', 'read_file', { path: 'notes.md' }),
+          ],
           (s) => {
             const read = s.result('r1')?.result as { content?: string } | undefined;
             // The model saw the old draft, so it "fixes" a write that had in fact worked.
@@ -94,7 +106,9 @@ export const SCENARIOS: readonly Scenario[] = [
         tools: [
           tool('calculator', latency.fixed(30), { value: 1260 }),
           tool('get_weather', latency.uniform(60, 150), { city: 'Lisbon', forecast: 'sunny, 24C' }),
-          tool('web_search', latency.longTail(900, 0.4), { hits: ['Lisbon ferry timetable', 'Sintra day trip'] }),
+          tool('web_search', latency.longTail(900, 0.4), {
+            hits: ['Lisbon ferry timetable', 'Sintra day trip'],
+          }),
         ],
         plan: [
           [
@@ -140,7 +154,9 @@ export const SCENARIOS: readonly Scenario[] = [
             name: 'issue_refund',
             access: { writes: ['refund:A-17'] },
             latency: latency.uniform(80, 160),
-            act: (_a, ctx) => ({ refunded: store.write('refund:A-17', { eligible: false, refunded: 84 }, ctx) > 0 }),
+            act: (_a, ctx) => ({
+              refunded: store.write('refund:A-17', { eligible: false, refunded: 84 }, ctx) > 0,
+            }),
           }),
         ],
         plan: [
@@ -226,7 +242,8 @@ export const SCENARIOS: readonly Scenario[] = [
     expects: ['stale-read'],
     explanation:
       "A billing agent changes a customer's email, then, next turn, reads the profile back to send a receipt. The read is served by a replica that is 600 ms behind, so it returns the old email, and the receipt goes to the wrong address. Nothing ran in parallel: the bug is reading older state than the agent itself already wrote. The causal executor tracks the highest version it has seen written per key and hands it to tools, so the read waits until the replica has caught up (read-your-writes).",
-    mirrors: 'no single report: the read-your-writes gap of any eventually consistent replica, met across agent turns',
+    mirrors:
+      'no single report: the read-your-writes gap of any eventually consistent replica, met across agent turns',
     agent: 'billing-agent',
     setup(w) {
       const store = new VersionedStore({ clock: w.clock, replicaLagMs: 600 });
@@ -293,7 +310,10 @@ export const SCENARIOS: readonly Scenario[] = [
             },
           },
         ],
-        plan: [[call('cust', 'get_customer', { id: 'C-9' }), call('inv', 'fetch_invoice', { invoice: 'INV-881' })], []],
+        plan: [
+          [call('cust', 'get_customer', { id: 'C-9' }), call('inv', 'fetch_invoice', { invoice: 'INV-881' })],
+          [],
+        ],
         modelLatency: thinking,
         naive: {},
         causal: { callTimeoutMs: 2000 },

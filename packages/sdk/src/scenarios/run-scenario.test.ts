@@ -34,13 +34,16 @@ describe('teaching scenarios', () => {
         const found = new Set(analyzeEvents(await trace(s.name, 'naive', seed)).anomalies.map((a) => a.type));
         for (const t of s.expects) if (found.has(t)) hits.set(t, hits.get(t)! + 1);
       }
-      for (const [type, n] of hits) expect(n, `${type} in ${n}/${seeds.length} seeds`).toBeGreaterThan(seeds.length * 0.75);
+      for (const [type, n] of hits)
+        expect(n, `${type} in ${n}/${seeds.length} seeds`).toBeGreaterThan(seeds.length * 0.75);
     });
 
     it(`${s.name}: causal mode shows nothing above info, on any seed`, async () => {
       await fc.assert(
         fc.asyncProperty(fc.integer({ min: 0, max: 2 ** 31 - 1 }), async (seed) => {
-          const bad = analyzeEvents(await trace(s.name, 'causal', seed)).anomalies.filter((a) => a.severity !== 'info');
+          const bad = analyzeEvents(await trace(s.name, 'causal', seed)).anomalies.filter(
+            (a) => a.severity !== 'info',
+          );
           expect(bad).toEqual([]);
         }),
         { numRuns: 40 },
@@ -50,7 +53,9 @@ describe('teaching scenarios', () => {
 
   it('replays exactly for one seed in virtual time', async () => {
     const strip = (events: Awaited<ReturnType<typeof trace>>) => events.map(({ run: _r, ...e }) => e);
-    expect(strip(await trace('impatient-loop', 'naive', 5))).toEqual(strip(await trace('impatient-loop', 'naive', 5)));
+    expect(strip(await trace('impatient-loop', 'naive', 5))).toEqual(
+      strip(await trace('impatient-loop', 'naive', 5)),
+    );
   });
 
   it('runs live on the real clock, sped up, within its simulated time budget', async () => {

@@ -31,12 +31,17 @@ export function findScenario(name: string): Scenario {
 }
 
 /** Runs the scenario; resolves once every event is written to the sinks (they are flushed, not closed). */
-export async function runScenario(name: string, opts: RunScenarioOptions): Promise<{ run: string; events: number }> {
+export async function runScenario(
+  name: string,
+  opts: RunScenarioOptions,
+): Promise<{ run: string; events: number }> {
   const scenario = findScenario(name);
-  if (opts.mode !== 'naive' && opts.mode !== 'causal') throw new Error(`mode must be naive or causal, got "${opts.mode}"`);
+  if (opts.mode !== 'naive' && opts.mode !== 'causal')
+    throw new Error(`mode must be naive or causal, got "${opts.mode}"`);
   if (!Number.isSafeInteger(opts.seed)) throw new Error(`seed must be an integer, got ${opts.seed}`);
   const virtual = opts.virtual ? new VirtualClock() : undefined;
-  const clock: Clock = virtual ?? (opts.timeScale && opts.timeScale !== 1 ? scaledClock(opts.timeScale) : realClock);
+  const clock: Clock =
+    virtual ?? (opts.timeScale && opts.timeScale !== 1 ? scaledClock(opts.timeScale) : realClock);
   const random = seededRandom(opts.seed);
   const setup = scenario.setup({ clock, random });
   const executor: Executor =

@@ -11,7 +11,11 @@ export type Latency =
 export const latency = {
   fixed: (ms: number): Latency => ({ kind: 'fixed', ms }),
   uniform: (min: number, max: number): Latency => ({ kind: 'uniform', min, max }),
-  longTail: (median: number, sigma?: number): Latency => ({ kind: 'long-tail', median, ...(sigma ? { sigma } : {}) }),
+  longTail: (median: number, sigma?: number): Latency => ({
+    kind: 'long-tail',
+    median,
+    ...(sigma ? { sigma } : {}),
+  }),
   hang: (ms?: number): Latency => ({ kind: 'hang', ...(ms !== undefined ? { ms } : {}) }),
 };
 

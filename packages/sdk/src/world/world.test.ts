@@ -68,7 +68,9 @@ describe('latency distributions', () => {
     const uniform = Array.from({ length: 2000 }, () => sampleLatency(latency.uniform(10, 20), r));
     expect(Math.min(...uniform)).toBeGreaterThanOrEqual(10);
     expect(Math.max(...uniform)).toBeLessThan(20);
-    const tail = Array.from({ length: 2000 }, () => sampleLatency(latency.longTail(100), r)).sort((a, b) => a - b);
+    const tail = Array.from({ length: 2000 }, () => sampleLatency(latency.longTail(100), r)).sort(
+      (a, b) => a - b,
+    );
     expect(tail[1000]!).toBeGreaterThan(85);
     expect(tail[1000]!).toBeLessThan(115);
     expect(tail[1990]!).toBeGreaterThan(250); // the tail: p99.5 far above the median

@@ -1,0 +1,12 @@
+// Test helper: analyzed columns and model of a public example, read from ../shared at test time.
+import { readFileSync } from 'node:fs';
+import { analyzeModel, buildRunModel, type RunModel } from '@causelane/analysis';
+import { readTraceText } from '@causelane/trace-schema';
+import { buildTimelineColumns, type TimelineColumns } from './timeline-columns.ts';
+
+export function loadExample(name: string): { model: RunModel; cols: TimelineColumns } {
+  const text = readFileSync(new URL(`../../../../../shared/examples/${name}.jsonl`, import.meta.url), 'utf8');
+  const [run, events] = [...readTraceText(text).runs][0]!;
+  const model = buildRunModel(run, events);
+  return { model, cols: buildTimelineColumns(model, analyzeModel(model)) };
+}

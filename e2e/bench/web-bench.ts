@@ -1,0 +1,137 @@
+// `pnpm --filter @causelane/e2e bench`: time to `causelane:ready` for a 1M-event trace opened with
+// ?src=, as a ratio to what the same headless Chromium needs to fetch and JSON.parse the same lines,
+// and the p95 cost of a timeline frame while zooming and panning. Writes bench-out/web-bench.json.
+import { createReadStream, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize } from 'node:path';
+import { synthesizeRun } from '@causelane/analysis/synth';
+import type { TraceEvent } from '@causelane/trace-schema';
+import { chromium } from '@playwright/test';
+import { buildWeb, CHROMIUM, REPO_ROOT } from '../collector-process.ts';
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+const DIST = join(REPO_ROOT, 'apps/web/dist');
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.jsonl': 'application/x-ndjson',
+};
+
+function writeTrace(file: string): number {
+  const sample = synthesizeRun({ seed: 1, turns: 200, maxCalls: 6 }).length / 200;
+  const events: TraceEvent[] = synthesizeRun({
+    seed: 1,
+    turns: Math.ceil((EVENTS / sample) * 1.05),
+    maxCalls: 6,
+    faults: ['premature-llm-call', 'late-commit', 'stale-read', 'commit-order', 'ww-conflict'],
+  }).slice(0, EVENTS);
+  let out = '';
+  for (const e of events) out += `${JSON.stringify(e)}\n`;
+  writeFileSync(file, out);
+  return events.length;
+}
+
+function serve(trace: string): Promise<{ url: string; close: () => void }> {
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path === '/blank') {
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>baseline</title>');
+      return;
+    }
+    const file = path === '/trace.jsonl' ? trace : join(DIST, normalize(path === '/' ? '/index.html' : path));
+    try {
+      const size = statSync(file).size;
+      res.writeHead(200, {
+        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'content-length': size,
+      });
+      createReadStream(file).pipe(res);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  return new Promise((ok) =>
+    server.listen(0, '127.0.0.1', () =>
+      ok({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() }),
+    ),
+  );
+}
+
+function p95(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(s.length * 0.95))] ?? Number.NaN;
+}
+
+async function main(): Promise<void> {
+  await buildWeb();
+  const dir = mkdtempSync(join(tmpdir(), 'causelane-bench-'));
+  const trace = join(dir, 'trace.jsonl');
+  const count = writeTrace(trace);
+  const bytes = statSync(trace).size;
+  const server = await serve(trace);
+  const browser = await chromium.launch(CHROMIUM);
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    // Baseline: the same browser fetching and JSON.parse-ing every line, from a blank page of ours.
+    await page.goto(`${server.url}/blank`);
+    const baseline = await page.evaluate(async () => {
+      const t0 = performance.now();
+      const text = await (await fetch('/trace.jsonl')).text();
+      let n = 0;
+      for (const line of text.split('\n')) if (line) n += JSON.parse(line) ? 1 : 0;
+      return { ms: performance.now() - t0, n };
+    });
+    await page.goto(`${server.url}/?src=/trace.jsonl`);
+    await page.waitForFunction(() => performance.getEntriesByName('causelane:ready').length > 0, null, {
+      timeout: 600_000,
+    });
+    const readyMs = await page.evaluate(() => performance.getEntriesByName('causelane:ready')[0]!.startTime);
+
+    // Zoom and pan like a user: wheel at the pointer, drag, and WASD.
+    const canvas = page.getByTestId('timeline-canvas');
+    const box = (await canvas.boundingBox())!;
+    await page.evaluate(() => performance.clearMeasures('causelane:frame'));
+    const cx = box.x + box.width * 0.6;
+    const cy = box.y + box.height / 2;
+    await page.mouse.move(cx, cy);
+    for (let i = 0; i < 40; i++) {
+      await page.mouse.wheel(0, -120);
+      await page.evaluate(() => new Promise(requestAnimationFrame));
+    }
+    await page.mouse.down();
+    for (let i = 0; i < 40; i++) {
+      await page.mouse.move(cx - i * 8, cy);
+      await page.evaluate(() => new Promise(requestAnimationFrame));
+    }
+    await page.mouse.up();
+    for (const key of 'sssssssssssssssssssssssssaaaaaaaaaaddddddddddwwwww') {
+      await page.keyboard.press(key);
+      await page.evaluate(() => new Promise(requestAnimationFrame));
+    }
+    const frames = await page.evaluate(() =>
+      performance.getEntriesByName('causelane:frame').map((e) => e.duration),
+    );
+    const result = {
+      machine: 'headless Debian Chromium, 2 cores shared with other builds, Node 20',
+      events: count,
+      bytes,
+      baselineFetchParseMs: Math.round(baseline.ms),
+      readyMs: Math.round(readyMs),
+      readyRatio: Number((readyMs / baseline.ms).toFixed(2)),
+      frames: frames.length,
+      frameP95Ms: Number(p95(frames).toFixed(2)),
+      frameMaxMs: Number(Math.max(...frames).toFixed(2)),
+    };
+    mkdirSync(join(REPO_ROOT, 'bench-out'), { recursive: true });
+    writeFileSync(join(REPO_ROOT, 'bench-out/web-bench.json'), `${JSON.stringify(result, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+await main();

@@ -1,0 +1,115 @@
+// The bridge on the real OpenTelemetry SDK: an agent whose spans follow the GenAI conventions,
+// played in wall-clock order, streams the same events the OTLP importer finds in its export.
+import { analyzeEvents, anomalyKey } from '@causelane/analysis';
+import { importOtlpJson } from '@causelane/importers';
+import { type AgentScript, playAgentScript, recordAgentOtlp } from '@causelane/importers/testing';
+import { type TraceEvent, validateEvent } from '@causelane/trace-schema';
+import { context, trace } from '@opentelemetry/api';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { describe, expect, it } from 'vitest';
+import { MemorySink } from '../sinks/memory-sink.ts';
+import { CauselaneSpanProcessor } from './causelane-span-processor.ts';
+
+const impatient: AgentScript = {
+  conversationId: 'conv-live',
+  turns: [
+    {
+      start: 0,
+      end: 10,
+      calls: [
+        { id: 'call_search', name: 'search', start: 11, end: 40 },
+        { id: 'call_calc', name: 'calculator', start: 12, end: 15 },
+      ],
+    },
+    { start: 20, end: 30, calls: [], results: ['call_calc'] },
+    { start: 45, end: 50, calls: [], results: ['call_search'] },
+  ],
+};
+
+// Two recordings differ only in trace ids and the source named in run.start.
+const withoutMeta = (events: readonly TraceEvent[]) =>
+  events.map((e) => (e.type === 'run.start' ? { ...e, meta: {} } : e));
+
+describe('CauselaneSpanProcessor', () => {
+  it('streams GenAI spans as they end, in batches, with the importer’s events', async () => {
+    const batches: (readonly TraceEvent[])[] = [];
+    const sink = new MemorySink((b) => batches.push(b));
+    const provider = new BasicTracerProvider({
+      resource: resourceFromAttributes({ 'service.name': 'trip-agent' }),
+      spanProcessors: [new CauselaneSpanProcessor({ sink })],
+    });
+    playAgentScript(provider, impatient);
+    await provider.forceFlush();
+
+    // Live: several batches, each continuing the seqs of the one before.
+    expect(batches.length).toBeGreaterThan(2);
+    const streamed = batches.flat();
+    expect(streamed.map((e) => e.seq)).toEqual(streamed.map((_, i) => i));
+    for (const e of streamed) expect(validateEvent(e).ok).toBe(true);
+
+    const fromExport = importOtlpJson(recordAgentOtlp(impatient)).get('conv-live')!;
+    expect(withoutMeta(sink.events)).toEqual(withoutMeta(fromExport));
+    expect(analyzeEvents(sink.events).anomalies.map(anomalyKey).sort()).toEqual([
+      'conv-live|late-commit|error|1|call_search',
+      'conv-live|premature-llm-call|error|2|call_search',
+    ]);
+  });
+
+  it('holds back events while an earlier GenAI span is still running', async () => {
+    const sink = new MemorySink();
+    const provider = new BasicTracerProvider({ spanProcessors: [new CauselaneSpanProcessor({ sink })] });
+    const tracer = provider.getTracer('t');
+    const t0 = 1_760_000_000_000;
+    const agent = tracer.startSpan('invoke_agent', { startTime: t0 });
+    const ctx = trace.setSpan(context.active(), agent);
+    const slow = tracer.startSpan(
+      'execute_tool search',
+      {
+        startTime: t0,
+        attributes: {
+          'gen_ai.operation.name': 'execute_tool',
+          'gen_ai.tool.name': 'search',
+          'gen_ai.tool.call.id': 's',
+        },
+      },
+      ctx,
+    );
+    const chat = tracer.startSpan(
+      'chat m',
+      { startTime: t0 + 5, attributes: { 'gen_ai.operation.name': 'chat' } },
+      ctx,
+    );
+    chat.setAttribute(
+      'gen_ai.output.messages',
+      JSON.stringify([{ role: 'assistant', parts: [], finish_reason: 'stop' }]),
+    );
+    chat.end(t0 + 9);
+    await new Promise((r) => setTimeout(r, 0));
+    // The chat began after the still-running tool: sending it now could put a later seq first.
+    expect(sink.events).toEqual([]);
+    slow.end(t0 + 20);
+    await provider.forceFlush();
+    expect(sink.events.map((e) => e.type)).toEqual([
+      'run.start',
+      'tool.start',
+      'llm.request',
+      'llm.response',
+      'tool.end',
+    ]);
+  });
+
+  it('reports unreadable message attributes without throwing into the agent', async () => {
+    const errors: string[] = [];
+    const sink = new MemorySink();
+    const provider = new BasicTracerProvider({
+      spanProcessors: [new CauselaneSpanProcessor({ sink, onError: (e) => errors.push(e.message) })],
+    });
+    const span = provider.getTracer('t').startSpan('chat m', {
+      attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.output.messages': '{oops' },
+    });
+    expect(() => span.end()).not.toThrow();
+    await provider.shutdown();
+    expect(errors).toEqual([expect.stringMatching(/attributes\[gen_ai.output.messages\]: not valid JSON/)]);
+  });
+});
