@@ -12,11 +12,19 @@ export interface RunningCollector {
   stop: () => Promise<void>;
 }
 
-export async function startCollector(): Promise<RunningCollector> {
+export async function startCollector(opts: { token?: string } = {}): Promise<RunningCollector> {
   const dir = mkdtempSync(join(tmpdir(), 'causelane-e2e-'));
   const child: ChildProcess = spawn(
     join(REPO_ROOT, 'node_modules/.bin/tsx'),
-    ['apps/collector/src/cli.ts', 'serve', '--port', '0', '--db', join(dir, 'e2e.db')],
+    [
+      'apps/collector/src/cli.ts',
+      'serve',
+      '--port',
+      '0',
+      '--db',
+      join(dir, 'e2e.db'),
+      ...(opts.token ? ['--token', opts.token] : []),
+    ],
     {
       cwd: REPO_ROOT,
       detached: true,

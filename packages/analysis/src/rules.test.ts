@@ -196,6 +196,9 @@ describe('stale-read', () => {
     const c = traceBuilder().req(1).res(1, 'get').start(1, 'get').end(1, 'get', r('s', 1));
     c.ev({ type: 'state.write', key: 's', version: 5 }).commit(1, 'get').req(2);
     expect(keys(c)).toEqual(['r|stale-read|error|1|get']);
+    const d = traceBuilder().req(1).res(1, 'get').start(1, 'get').end(1, 'get', r('s', 1));
+    d.ev({ type: 'state.write', key: 's', version: 2, turn: 1, call: 'get' }).commit(1, 'get').req(2);
+    expect(keys(d)).toEqual(['r|stale-read|error|1|get']);
   });
   it('does not flag a write that comes after the consumption, or a read never consumed', () => {
     const b = traceBuilder()

@@ -165,7 +165,8 @@ export function staleRead(m: RunModel): { anomalies: Anomaly[]; staleKeys: Set<s
   const src = m.source;
   for (let i = 0; i < src.length; i++) {
     const type = src.type(i);
-    if (type === 'tool.start' || type === 'llm.response' || type === 'run.start' || type === 'run.end') continue;
+    if (type === 'tool.start' || type === 'llm.response' || type === 'run.start' || type === 'run.end')
+      continue;
     if (type === 'llm.request' && pending.length === 0) continue;
     const ev = src.event(i);
     if (ev.type === 'tool.end') {
@@ -173,7 +174,8 @@ export function staleRead(m: RunModel): { anomalies: Anomaly[]; staleKeys: Set<s
       if (c && c.endSeq === ev.seq)
         for (const kv of c.writes) record(kv.key, { version: kv.version, seq: ev.seq, by: c.id });
     } else if (ev.type === 'state.write') {
-      record(ev.key, { version: ev.version, seq: ev.seq, by: ev.call ?? null });
+      // The spec counts any state.write, whichever call it names: only tool.end writes must be another's.
+      record(ev.key, { version: ev.version, seq: ev.seq, by: null });
     } else if (ev.type === 'tool.commit') {
       const c = m.callById.get(ev.call);
       if (c && c.commitSeq === ev.seq && !c.synthetic && c.reads.length > 0) pending.push(c);

@@ -1,6 +1,7 @@
 // Turns importer output (events with wall-clock times and explicit happens-before edges) into
 // format-v1 events with seq: a topological order that follows time wherever the edges allow, so
 // clock skew between spans never puts a commit before its tool.end or a request before its commits.
+import { MinHeap } from '@causelane/analysis';
 import { type EventBody, type TraceEvent, VERSION, validateEvent } from '@causelane/trace-schema';
 import { ImportError } from './import-error.ts';
 
@@ -30,7 +31,7 @@ function cmp(a: PendingEvent, ai: number, b: PendingEvent, bi: number): number {
   return a.t - b.t || TIE_RANK[a.body.type]! - TIE_RANK[b.body.type]! || ai - bi;
 }
 
-/** Kahn's algorithm with a binary min-heap on (t, tie rank, input index). */
+/** Kahn's algorithm with a min-heap on (t, tie rank, input index). */
 export function orderEvents(run: string, pending: readonly PendingEvent[]): TraceEvent[] {
   const n = pending.length;
   const indegree = new Int32Array(n);
@@ -41,39 +42,11 @@ export function orderEvents(run: string, pending: readonly PendingEvent[]): Trac
       next[p]!.push(i);
     }
   }
-  const heap: number[] = [];
-  const less = (x: number, y: number) => cmp(pending[x]!, x, pending[y]!, y) < 0;
-  const push = (i: number) => {
-    heap.push(i);
-    for (let c = heap.length - 1; c > 0; ) {
-      const p = (c - 1) >> 1;
-      if (!less(heap[c]!, heap[p]!)) break;
-      [heap[c], heap[p]] = [heap[p]!, heap[c]!];
-      c = p;
-    }
-  };
-  const pop = (): number => {
-    const top = heap[0]!;
-    const last = heap.pop()!;
-    if (heap.length > 0) {
-      heap[0] = last;
-      for (let p = 0; ; ) {
-        const l = 2 * p + 1;
-        const r = l + 1;
-        let m = p;
-        if (l < heap.length && less(heap[l]!, heap[m]!)) m = l;
-        if (r < heap.length && less(heap[r]!, heap[m]!)) m = r;
-        if (m === p) break;
-        [heap[m], heap[p]] = [heap[p]!, heap[m]!];
-        p = m;
-      }
-    }
-    return top;
-  };
-  for (let i = 0; i < n; i++) if (indegree[i] === 0) push(i);
+  const heap = new MinHeap<number>((x, y) => cmp(pending[x]!, x, pending[y]!, y));
+  for (let i = 0; i < n; i++) if (indegree[i] === 0) heap.push(i);
   const out: TraceEvent[] = [];
-  while (heap.length > 0) {
-    const i = pop();
+  while (heap.size > 0) {
+    const i = heap.pop()!;
     const p = pending[i]!;
     const event = { v: VERSION, run, seq: out.length, t: p.t, ...p.body } as TraceEvent;
     const res = validateEvent(event);
@@ -84,7 +57,7 @@ export function orderEvents(run: string, pending: readonly PendingEvent[]): Trac
         `${res.error.field}: ${res.error.message}`,
       );
     out.push(event);
-    for (const j of next[i]!) if (--indegree[j]! === 0) push(j);
+    for (const j of next[i]!) if (--indegree[j]! === 0) heap.push(j);
   }
   if (out.length !== n)
     throw new ImportError(`run ${JSON.stringify(run)}`, 'the spans imply a cycle in happens-before');

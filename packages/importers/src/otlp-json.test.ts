@@ -79,6 +79,17 @@ describe('importOtlpJson on spans from the real OpenTelemetry SDK', () => {
     expect(importOtlpJson(otlp)).toEqual(straight);
   });
 
+  it('does not depend on request order when one conversation spans several traces', () => {
+    const a = recordAgentOtlp(impatient) as { resourceSpans: unknown[] };
+    const b = recordAgentOtlp(impatient) as { resourceSpans: unknown[] };
+    const ab = importOtlpJson({ resourceSpans: [...a.resourceSpans, ...b.resourceSpans] });
+    const ba = importOtlpJson({ resourceSpans: [...b.resourceSpans, ...a.resourceSpans] });
+    expect(
+      (ab.get('conv-impatient')![0] as unknown as { meta: { traceIds: string[] } }).meta.traceIds,
+    ).toHaveLength(2);
+    expect(ba).toEqual(ab);
+  });
+
   it('infers commits from timing when the opt-in message attributes are absent', () => {
     const runs = importOtlpJson(recordAgentOtlp({ ...impatient, withoutInput: true, withoutOutput: true }));
     expect(keys(runs)).toEqual([

@@ -85,8 +85,17 @@ export function isOtlpTraceRequest(value: unknown): boolean {
   return isObject(value) && Array.isArray(value.resourceSpans);
 }
 
+export interface OtlpSpanOptions {
+  /**
+   * Called with the error of a span that cannot be read, which is then skipped (live ingest
+   * answers OTLP partial success). Without it the first bad span throws. Errors in the request's
+   * structure above the spans always throw.
+   */
+  onSpanError?: (err: ImportError) => void;
+}
+
 /** Every GenAI span of one or more requests (the file exporter writes one request per line). */
-export function otlpGenAiSpans(requests: readonly unknown[]): GenAiSpan[] {
+export function otlpGenAiSpans(requests: readonly unknown[], opts: OtlpSpanOptions = {}): GenAiSpan[] {
   const out: GenAiSpan[] = [];
   requests.forEach((request, r) => {
     const root = requests.length === 1 ? '$' : `line ${r + 1}: $`;
@@ -106,37 +115,49 @@ export function otlpGenAiSpans(requests: readonly unknown[]): GenAiSpan[] {
         const ssWhere = `${rsWhere}.scopeSpans[${j}]`;
         const spans = arrayAt(objectAt(scopeSpans, j, `${rsWhere}.scopeSpans`), 'spans', ssWhere);
         for (let k = 0; k < spans.length; k++) {
-          const where = `${ssWhere}.spans[${k}]`;
-          const s = objectAt(spans, k, `${ssWhere}.spans`);
-          const raw: RawSpan = {
-            traceId: hexId(s.traceId, `${where}.traceId`),
-            spanId: hexId(s.spanId, `${where}.spanId`),
-            name: typeof s.name === 'string' ? s.name : '',
-            startMs: nanosToMs(s.startTimeUnixNano, `${where}.startTimeUnixNano`),
-            endMs: nanosToMs(s.endTimeUnixNano, `${where}.endTimeUnixNano`),
-            attributes: attributes(s, where),
-            events: arrayAt(s, 'events', where).map((_, n, list) => {
-              const ev = objectAt(list, n, `${where}.events`);
-              return {
-                name: typeof ev.name === 'string' ? ev.name : '',
-                attributes: attributes(ev, `${where}.events[${n}]`),
-              };
-            }),
-            error: statusIsError(s.status),
-            where,
-          };
-          if (raw.endMs! < raw.startMs)
-            throw new ImportError(`${where}.endTimeUnixNano`, 'ends before it starts');
-          if (isObject(s.status) && typeof s.status.message === 'string')
-            raw.statusMessage = s.status.message;
-          if (service) raw.service = service;
-          const span = genAiSpanFrom(raw);
-          if (span) out.push(span);
+          try {
+            const span = readSpan(spans, k, ssWhere, service);
+            if (span) out.push(span);
+          } catch (err) {
+            if (!(err instanceof ImportError) || !opts.onSpanError) throw err;
+            opts.onSpanError(err);
+          }
         }
       }
     }
   });
   return out;
+}
+
+function readSpan(
+  spans: unknown[],
+  k: number,
+  ssWhere: string,
+  service: string | undefined,
+): GenAiSpan | null {
+  const where = `${ssWhere}.spans[${k}]`;
+  const s = objectAt(spans, k, `${ssWhere}.spans`);
+  const raw: RawSpan = {
+    traceId: hexId(s.traceId, `${where}.traceId`),
+    spanId: hexId(s.spanId, `${where}.spanId`),
+    name: typeof s.name === 'string' ? s.name : '',
+    startMs: nanosToMs(s.startTimeUnixNano, `${where}.startTimeUnixNano`),
+    endMs: nanosToMs(s.endTimeUnixNano, `${where}.endTimeUnixNano`),
+    attributes: attributes(s, where),
+    events: arrayAt(s, 'events', where).map((_, n, list) => {
+      const ev = objectAt(list, n, `${where}.events`);
+      return {
+        name: typeof ev.name === 'string' ? ev.name : '',
+        attributes: attributes(ev, `${where}.events[${n}]`),
+      };
+    }),
+    error: statusIsError(s.status),
+    where,
+  };
+  if (raw.endMs! < raw.startMs) throw new ImportError(`${where}.endTimeUnixNano`, 'ends before it starts');
+  if (isObject(s.status) && typeof s.status.message === 'string') raw.statusMessage = s.status.message;
+  if (service) raw.service = service;
+  return genAiSpanFrom(raw);
 }
 
 /** OTLP JSON (one request, or several from a JSON-lines file) to format-v1 runs. */

@@ -10,10 +10,15 @@ export interface SpanRunOptions {
   source: string;
 }
 
+/** Start order, with ties broken by end and span id: a total order independent of arrival. */
+const byStart = (a: GenAiSpan, b: GenAiSpan) =>
+  a.startMs - b.startMs || (a.endMs ?? Infinity) - (b.endMs ?? Infinity) || a.spanId.localeCompare(b.spanId);
+
 /** A run is gen_ai.conversation.id, or else the trace id (spans without the id join their trace's). */
 export function runOfSpans(spans: readonly GenAiSpan[]): Map<string, GenAiSpan[]> {
   const traceConversation = new Map<string, string>();
-  for (const s of spans)
+  // The earliest span naming a conversation decides, so arrival order never changes the answer.
+  for (const s of [...spans].sort(byStart))
     if (s.conversationId && !traceConversation.has(s.traceId))
       traceConversation.set(s.traceId, s.conversationId);
   const runs = new Map<string, GenAiSpan[]>();
@@ -28,9 +33,6 @@ export function runOfSpans(spans: readonly GenAiSpan[]): Map<string, GenAiSpan[]
   }
   return runs;
 }
-
-const byStart = (a: GenAiSpan, b: GenAiSpan) =>
-  a.startMs - b.startMs || (a.endMs ?? Infinity) - (b.endMs ?? Infinity) || a.spanId.localeCompare(b.spanId);
 
 interface CallInfo {
   turn: number;
@@ -49,9 +51,11 @@ export function spansToEvents(run: string, spans: readonly GenAiSpan[], opts: Sp
     pending.push({ body, t, after: after.filter((i): i is number => i !== undefined) });
     return pending.length - 1;
   };
-  const first = spans.reduce((m, s) => Math.min(m, s.startMs), Infinity);
-  const agent = spans.find((s) => s.agent)?.agent;
-  const traceIds = [...new Set(spans.map((s) => s.traceId))];
+  // Read in start order, so the agent and trace ids do not depend on which batch came first.
+  const ordered = [...spans].sort(byStart);
+  const first = ordered[0]?.startMs ?? Infinity;
+  const agent = ordered.find((s) => s.agent)?.agent;
+  const traceIds = [...new Set(ordered.map((s) => s.traceId))];
   const startIdx = add(
     {
       type: 'run.start',

@@ -60,6 +60,8 @@ function checkInvariants(events: TraceEvent[], lateIds: Set<string>): void {
   const resolved = new Map<string, number>();
   const commits = new Map<string, number>();
   const closedAt = new Map<string, number>();
+  /** Calls whose answer named another call id: orphaned ('cancelled') before their commit. */
+  const cancelled = new Set<string>();
   const commitsByTurn = new Map<number, string[]>();
   let lastRequestTurn = 0;
   for (const e of events) {
@@ -84,13 +86,20 @@ function checkInvariants(events: TraceEvent[], lateIds: Set<string>): void {
       commitsByTurn.set(e.turn, list);
       if (!resolved.has(e.call)) resolved.set(e.call, e.seq);
       // A closed call's commit can only be the synthetic stand-in.
-      if (closedAt.has(e.call)) expect(e.synthetic).toBe(true);
+      if (closedAt.has(e.call) || cancelled.has(e.call)) expect(e.synthetic).toBe(true);
     } else if (e.type === 'tool.timeout') {
       if (!resolved.has(e.call)) resolved.set(e.call, e.seq);
       closedAt.set(e.call, e.seq);
     } else if (e.type === 'tool.orphan') {
-      expect(closedAt.has(e.call)).toBe(true);
-      lateIds.add(e.call);
+      if (e.reason === 'late') {
+        expect(closedAt.has(e.call), `late orphan ${e.call} of a closed call`).toBe(true);
+        lateIds.add(e.call);
+      } else {
+        // A mis-addressed answer arrives in time but is no answer to its call.
+        expect(e.reason).toBe('cancelled');
+        expect(resolved.has(e.call), `cancelled orphan ${e.call} before its commit`).toBe(false);
+        cancelled.add(e.call);
+      }
     } else if (e.type === 'tool.end' && closedAt.has(e.call)) {
       lateIds.add(e.call);
     }
@@ -138,6 +147,9 @@ describe('CausalExecutor under random schedules', () => {
         }
         const text = JSON.stringify(context);
         for (const o of ex.orphans) expect(text).not.toContain(`"result:${o.call}"`);
+        // Everything in the orphan buffer is in the trace's orphan record too.
+        const traced = new Set(events.flatMap((e) => (e.type === 'tool.orphan' ? [e.call] : [])));
+        for (const o of ex.orphans) expect(traced.has(o.call), `tool.orphan for ${o.call}`).toBe(true);
         const bad = analyzeEvents(events).anomalies.filter((a) => a.severity !== 'info');
         expect(bad).toEqual([]);
       }),

@@ -111,18 +111,32 @@ describe('CausalExecutor', () => {
     ).toBe(200);
   });
 
-  it('keeps an answer that names an unknown call id out of the context', async () => {
+  it('keeps an answer that names an unknown call id out of the context, and traces it as orphaned', async () => {
     const clock = new VirtualClock();
     const ex = new CausalExecutor({ clock });
     const liar: Tool = {
       name: 'liar',
       async run(_a, ctx) {
+        ctx.noteRead({ key: 'doc', version: 1 });
+        ctx.noteWrite({ key: 'doc', version: 2 });
         ctx.answerAs('someone-else');
         return 'secret';
       },
     };
     const { events, context } = await runVirtual(clock, ex, [liar], [[{ id: 'c', name: 'liar' }], []]);
     expect(events.some((e) => 'call' in e && e.call === 'someone-else')).toBe(false);
+    const ofC = events.filter((e) => 'call' in e && e.call === 'c');
+    expect(ofC.map((e) => e.type)).toEqual(['tool.start', 'tool.end', 'tool.orphan', 'tool.commit']);
+    expect(ofC[1]).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('answered as call someone-else'),
+      reads: [{ key: 'doc', version: 1 }],
+      writes: [{ key: 'doc', version: 2 }],
+    });
+    expect(ofC[1]).not.toHaveProperty('result');
+    expect(ofC[2]).toMatchObject({ turn: 1, reason: 'cancelled' });
+    expect(ofC[3]).toMatchObject({ synthetic: true });
+    expect(JSON.stringify(events)).not.toContain('secret');
     expect(ex.orphans[0]).toMatchObject({
       call: 'c',
       reason: 'unknown-call',

@@ -199,7 +199,19 @@ export class CausalExecutor implements Executor {
     if (o.answeredAs !== undefined) {
       // The answer names another call id: it is no answer to this call and never reaches the context.
       const error = `the tool answered as call ${o.answeredAs}, which the model never asked for; answer kept out of the context`;
-      env.tracer.emit({ type: 'tool.end', turn, call: spec.id, ok: false, error });
+      // The tool did run: its reads and writes are real, so the trace keeps them (the analyzer needs
+      // the writes), and the answer itself is recorded as orphaned, as the spec's tool.orphan says.
+      const { reads, writes } = endFields(o);
+      env.tracer.emit({
+        type: 'tool.end',
+        turn,
+        call: spec.id,
+        ok: false,
+        error,
+        ...(reads ? { reads } : {}),
+        ...(writes ? { writes } : {}),
+      });
+      env.tracer.emit({ type: 'tool.orphan', turn, call: spec.id, reason: 'cancelled' });
       this.orphanBuffer.push({
         turn,
         call: spec.id,

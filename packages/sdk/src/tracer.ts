@@ -11,6 +11,11 @@ export interface TracerOptions {
   batchSize?: number;
   /** How long an event may wait in the buffer. Default 50 ms. */
   flushIntervalMs?: number;
+  /**
+   * How long flush() and close() wait for a sink to store what it was given, and close() for its
+   * close(), before reporting it as failed. Default 10 s; Infinity waits for ever.
+   */
+  flushTimeoutMs?: number;
   /** Wall clock for `t` (ms since the epoch); a simulated run passes its clock's. */
   now?: () => number;
 }
@@ -19,18 +24,73 @@ export function newRunId(prefix = 'run'): string {
   return `${prefix}-${globalThis.crypto.randomUUID().slice(0, 8)}`;
 }
 
+/** One sink that did not store everything, and how many events it is missing. */
+export interface SinkFailure {
+  sink: TraceSink;
+  /** The sink's position in TracerOptions.sinks. */
+  index: number;
+  /** Events emitted but never acknowledged by this sink (they may or may not be stored). */
+  unacknowledged: number;
+  cause: Error;
+}
+
+/** flush() or close() could not get every event into every sink; the other sinks are complete. */
+export class TraceSinkError extends Error {
+  constructor(
+    readonly run: string,
+    readonly emitted: number,
+    readonly failures: readonly SinkFailure[],
+  ) {
+    super(
+      `trace sink failed for run ${run}: ${failures
+        .map((f) => `${f.cause.message} (${sinkName(f)}: ${f.unacknowledged} of ${emitted} events not acknowledged)`)
+        .join('; ')}`,
+    );
+  }
+}
+
+function sinkName(f: SinkFailure): string {
+  const ctor = (f.sink as { constructor?: { name?: string } }).constructor;
+  return ctor && ctor !== Object && ctor.name ? ctor.name : `sink ${f.index}`;
+}
+
+/**
+ * Each sink has its own queue of batches and its own failure, so a sink that fails or stops
+ * answering (a collector that is down) never delays or drops what the other sinks get.
+ */
+interface Lane {
+  sink: TraceSink;
+  index: number;
+  /** Batches go out one after another, so a sink never sees two writes at once and order holds. */
+  chain: Promise<void>;
+  /** Events whose write resolved. */
+  acked: number;
+  /** Set on the first failed write; later batches skip this sink (a gap would be worse than a stop). */
+  failure: Error | undefined;
+}
+
+const toError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
+
+/** Resolves to true when `p` settles within `ms`, false when the time runs out first. */
+function within(p: Promise<unknown>, ms: number): Promise<boolean> {
+  if (!(ms <= 2_147_483_647)) return p.then(() => true);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), Math.max(0, ms));
+  });
+  return Promise.race([p.then(() => true as const), expired]).finally(() => clearTimeout(timer));
+}
+
 export class Tracer {
   readonly run: string;
-  private readonly sinks: TraceSink[];
+  private readonly lanes: Lane[];
   private readonly batchSize: number;
   private readonly flushIntervalMs: number;
+  private readonly flushTimeoutMs: number;
   private readonly now: () => number;
   private seq = 0;
   private buffer: TraceEvent[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
-  /** Batches go out one after another, so a sink never sees two writes at once and order holds. */
-  private chain: Promise<void> = Promise.resolve();
-  private failure: Error | undefined;
   private closed = false;
 
   constructor(opts: TracerOptions) {
@@ -38,9 +98,16 @@ export class Tracer {
       throw new Error(`run id must be 1-200 characters, got ${opts.run.length}`);
     }
     this.run = opts.run ?? newRunId();
-    this.sinks = opts.sinks;
+    this.lanes = opts.sinks.map((sink, index) => ({
+      sink,
+      index,
+      chain: Promise.resolve(),
+      acked: 0,
+      failure: undefined,
+    }));
     this.batchSize = Math.max(1, opts.batchSize ?? 256);
     this.flushIntervalMs = Math.max(0, opts.flushIntervalMs ?? 50);
+    this.flushTimeoutMs = Math.max(0, opts.flushTimeoutMs ?? 10_000);
     this.now = opts.now ?? (() => performance.timeOrigin + performance.now());
   }
 
@@ -68,32 +135,79 @@ export class Tracer {
     if (this.buffer.length === 0) return;
     const batch = this.buffer;
     this.buffer = [];
-    this.chain = this.chain.then(async () => {
-      if (this.failure) return;
-      try {
-        for (const sink of this.sinks) await sink.write(batch);
-      } catch (err) {
-        this.failure = err instanceof Error ? err : new Error(String(err));
-      }
-    });
+    for (const lane of this.lanes) lane.chain = lane.chain.then(() => this.deliver(lane, batch));
   }
 
-  /** Writes everything emitted so far; rejects with the first sink error, if any. */
+  private async deliver(lane: Lane, batch: readonly TraceEvent[]): Promise<void> {
+    if (lane.failure) return;
+    try {
+      await lane.sink.write(batch);
+      lane.acked += batch.length;
+    } catch (err) {
+      lane.failure ??= toError(err);
+    }
+  }
+
+  private failureOf(lane: Lane, cause: Error): SinkFailure {
+    return { sink: lane.sink, index: lane.index, unacknowledged: this.seq - lane.acked, cause };
+  }
+
+  /**
+   * Writes everything emitted so far to every sink and flushes them. Rejects with a TraceSinkError
+   * naming each sink that failed or did not finish within flushTimeoutMs (which keeps trying).
+   */
   async flush(): Promise<void> {
     this.ship();
-    await this.chain;
-    if (this.failure) throw new Error(`trace sink failed for run ${this.run}: ${this.failure.message}`);
-    for (const sink of this.sinks) await sink.flush();
+    const failures = await Promise.all(this.lanes.map((lane) => this.flushLane(lane)));
+    this.throwIfAny(failures);
   }
 
-  /** Flushes, then closes every sink. Emitting afterwards throws. */
+  private async flushLane(lane: Lane): Promise<SinkFailure | undefined> {
+    const t = this.flushTimeoutMs;
+    if (!(await within(lane.chain, t))) return this.failureOf(lane, new Error(`no ack within ${t} ms`));
+    if (lane.failure) return this.failureOf(lane, lane.failure);
+    try {
+      if (await within(lane.sink.flush(), t)) return undefined;
+      return this.failureOf(lane, new Error(`flush did not finish within ${t} ms`));
+    } catch (err) {
+      lane.failure ??= toError(err);
+      return this.failureOf(lane, lane.failure);
+    }
+  }
+
+  /**
+   * Flushes, then closes every sink, each bounded by flushTimeoutMs: a sink that never answers is
+   * given up on (and still told to close) so the others, and the caller, never wait on it. Rejects
+   * with a TraceSinkError if any sink is missing events or failed to close. Emitting afterwards throws.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.ship();
+    const failures = await Promise.all(this.lanes.map((lane) => this.closeLane(lane)));
+    this.throwIfAny(failures);
+  }
+
+  private async closeLane(lane: Lane): Promise<SinkFailure | undefined> {
+    const t = this.flushTimeoutMs;
+    let failure = await this.flushLane(lane);
+    // Past this point nothing more is written to the sink: what it lacks now is missing for good.
+    if (failure) lane.failure ??= failure.cause;
+    const closing = Promise.resolve().then(() => lane.sink.close());
     try {
-      await this.flush();
-    } finally {
-      for (const sink of this.sinks) await sink.close();
+      if (!(await within(closing, t))) {
+        closing.catch(() => {});
+        failure ??= this.failureOf(lane, new Error(`close did not finish within ${t} ms`));
+      }
+    } catch (err) {
+      // The sink's own account (e.g. how many events its collector never acknowledged) says most.
+      failure = this.failureOf(lane, toError(err));
     }
+    return failure;
+  }
+
+  private throwIfAny(failures: (SinkFailure | undefined)[]): void {
+    const failed = failures.filter((f): f is SinkFailure => f !== undefined);
+    if (failed.length > 0) throw new TraceSinkError(this.run, this.seq, failed);
   }
 }

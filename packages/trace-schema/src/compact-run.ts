@@ -35,6 +35,16 @@ function grow<T extends Float64Array | Int32Array | Uint8Array | Uint32Array>(a:
   return b;
 }
 
+/** See CompactRun.columns(). The arrays are views: do not write to them. */
+export interface CompactColumns {
+  readonly seq: Float64Array;
+  readonly t: Float64Array;
+  readonly type: Uint8Array;
+  readonly turn: Int32Array;
+  readonly call: Int32Array;
+  readonly ids: readonly string[];
+}
+
 export class CompactRun implements EventSource {
   length = 0;
   private seqs = new Float64Array(1024);
@@ -184,6 +194,23 @@ export class CompactRun implements EventSource {
   /** Line of the input that held the i-th event. */
   line(i: number): number {
     return this.lines[i]!;
+  }
+
+  /**
+   * Read-only views of the columns, `length` long, for consumers that scan every event (a
+   * timeline) and would otherwise rebuild an object per event. `type` indexes EVENT_TYPES; `call`
+   * indexes `ids` (-1 when the event names no call); `turn` is 0 for events without one.
+   */
+  columns(): CompactColumns {
+    const n = this.length;
+    return {
+      seq: this.seqs.subarray(0, n),
+      t: this.ts.subarray(0, n),
+      type: this.types.subarray(0, n),
+      turn: this.turns.subarray(0, n),
+      call: this.calls.subarray(0, n),
+      ids: this.ids,
+    };
   }
 
   event(i: number): TraceEvent {

@@ -15,7 +15,13 @@ export interface EventSource {
 
 /** Wraps one run's events, already sorted by seq and free of repeats. */
 export function arraySource(run: string, events: readonly TraceEvent[]): EventSource {
-  return { run, length: events.length, seq: (i) => events[i]!.seq, type: (i) => events[i]!.type, event: (i) => events[i]! };
+  return {
+    run,
+    length: events.length,
+    seq: (i) => events[i]!.seq,
+    type: (i) => events[i]!.type,
+    event: (i) => events[i]!,
+  };
 }
 
 /** Index of the event with this seq, or -1 (binary search). */

@@ -4,7 +4,12 @@ import Type, { type Static } from 'typebox';
 
 export const VERSION = 1 as const;
 
-const Turn = Type.Integer({ minimum: 1, description: 'turn number, 1-based within a run' });
+const Turn = Type.Integer({
+  minimum: 1,
+  // Turns are stored in Int32 columns; a turn past 2^31 - 1 is refused rather than wrapped.
+  maximum: 2 ** 31 - 1,
+  description: 'turn number, 1-based within a run',
+});
 const CallId = Type.String({ description: 'tool call id, unique within a run' });
 export const KeyVersion = Type.Object({ key: Type.String(), version: Type.Integer({ minimum: 0 }) });
 const KeyVersions = Type.Array(KeyVersion);

@@ -4,10 +4,7 @@ import Type, { type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
 import type { TraceEvent } from './events.ts';
 
-/** socket.io namespace that agents stream to. */
-export const INGEST_NAMESPACE = '/ingest';
-/** socket.io namespace that browsers watch. */
-export const UI_NAMESPACE = '/ui';
+export { INGEST_NAMESPACE, UI_NAMESPACE } from './namespaces.ts';
 
 export const IngestBatchSchema = Type.Object({
   /** Client-chosen id, echoed in the ack so a resend can be matched. */
@@ -66,6 +63,11 @@ export interface UiClientToServerEvents {
 /** Collector to browser, on UI_NAMESPACE. */
 export interface UiServerToClientEvents {
   'run:events': (msg: RunEventsMessage) => void;
+  /**
+   * The run's stored events were re-derived (an OTLP batch filled in spans that come earlier): drop
+   * everything held for `msg.run` and take `msg.events` as its whole history; `run:events` continue it.
+   */
+  'run:reset': (msg: RunEventsMessage) => void;
   'runs:changed': (msg: RunChangedMessage) => void;
 }
 

@@ -7,6 +7,8 @@ import { type FieldError, validateEvent } from './validate.ts';
 
 export interface LineError extends FieldError {
   line: number;
+  /** For a repeat of (run, seq) with other content: the line that held it first. */
+  repeatOf?: number;
 }
 
 export interface ReadResult {
@@ -167,6 +169,7 @@ function sortAndDedup(
           line: lines[i]!,
           field: 'seq',
           message: `run ${JSON.stringify(ev.run)} seq ${ev.seq} repeats line ${keptLine} with different content`,
+          repeatOf: keptLine,
         });
       }
       continue;
@@ -186,8 +189,9 @@ export interface CompactReadResult {
 
 /**
  * Keeps events in columnar CompactRuns (a fraction of the memory of objects) for analysing big
- * files. Repeats are told apart by a 32-bit hash of the line, so an exact repeat must be the same
- * bytes (as a resend is); a reformatted repeat counts as conflicting.
+ * files. Repeats of a (run, seq) are told apart by a 32-bit hash of the line's bytes, so an exact
+ * resend is dropped; a repeat with other bytes is reported (with `repeatOf`) even when it is the
+ * same event in another key order: callers that can read the input again let TraceReader decide.
  */
 export class CompactTraceReader extends LineReader<CompactReadResult> {
   private readonly runs = new Map<string, CompactRun>();
@@ -210,6 +214,7 @@ export class CompactTraceReader extends LineReader<CompactReadResult> {
           line: c.line,
           field: 'seq',
           message: `run ${JSON.stringify(run)} seq ${c.seq} repeats line ${c.firstLine} with different content`,
+          repeatOf: c.firstLine,
         }),
       );
     }

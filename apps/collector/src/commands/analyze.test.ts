@@ -53,6 +53,23 @@ describe('causelane analyze', () => {
     expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
   });
 
+  it('drops a repeat with the same content in another key order, and rejects one with other content', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'causelane-'));
+    const lines = readFileSync(`${EXAMPLES}lost-update.jsonl`, 'utf8').trimEnd().split('\n');
+    const reordered = JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(lines[4]!)).reverse()));
+    const same = join(dir, 'same.jsonl');
+    writeFileSync(same, [...lines, reordered, lines[2]].join('\n'));
+    const ok = await runCli(['analyze', same, '--json']);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout).anomalies.map(keyOf)).toEqual(['edits|ww-conflict|warning|1|e2']);
+    const other = join(dir, 'other.jsonl');
+    writeFileSync(other, [...lines, lines[4]!.replace('"version":2', '"version":5')].join('\n'));
+    const bad = await runCli(['analyze', other]);
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr.trim()).toBe(`${other}:10: field seq: run "edits" seq 4 repeats line 5 with different content`);
+  });
+
   it('names a missing file clearly', async () => {
     const r = await runCli(['analyze', 'no/such/file.jsonl']);
     expect(r.code).toBe(2);

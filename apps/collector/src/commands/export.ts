@@ -23,7 +23,7 @@ export function registerExport(program: Command): void {
     )
     .option('-o, --output <file>', 'write here instead of standard output')
     .action(async (file: string, opts: { to: 'chrome' | 'jsonl'; output?: string }) => {
-      const input = await readTraceInput(file);
+      const input = await readTraceInput(file, 'full');
       const text =
         opts.to === 'chrome'
           ? `${JSON.stringify(toChromeTrace(input.runs, analyzeRuns(input.runs).anomalies))}\n`

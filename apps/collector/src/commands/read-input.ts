@@ -10,15 +10,32 @@ import {
   importTraceText,
   type TraceFormat,
 } from '@causelane/importers';
-import { formatLineError, type ReadResult, type TraceEvent, TraceReader } from '@causelane/trace-schema';
+import {
+  arraySource,
+  type CompactRun,
+  CompactTraceReader,
+  formatLineError,
+  indexOfSeq,
+  type LineError,
+  type TraceEvent,
+  TraceReader,
+} from '@causelane/trace-schema';
 import { CliError } from './cli-error.ts';
 
-export interface TraceInput extends ReadResult {
+interface InputBase {
   format: TraceFormat;
   /** Display name: the path, or `<stdin>`. */
   source: string;
   /** The line of the event with this seq, for JSONL input; undefined for JSON documents. */
   lineOf(run: string, seq: number): number | undefined;
+}
+/** Every event with every field (for export). */
+export interface FullTraceInput extends InputBase {
+  runs: Map<string, TraceEvent[]>;
+}
+/** Events for analysis: compact columnar runs for JSONL (big files), arrays for imports. */
+export interface TraceInput extends InputBase {
+  runs: Map<string, TraceEvent[] | CompactRun>;
 }
 
 /** A TraceReader that remembers each event's line, for CI annotations. */
@@ -30,20 +47,19 @@ class LineTrackingReader extends TraceReader {
   }
 }
 
-function lineLookup(runs: Map<string, TraceEvent[]>, lines: WeakMap<object, number>) {
+function objectLineLookup(runs: Map<string, TraceEvent[]>, lines: WeakMap<object, number>) {
   return (run: string, seq: number): number | undefined => {
     const events = runs.get(run);
-    if (!events) return undefined;
-    let lo = 0;
-    let hi = events.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const s = events[mid]!.seq;
-      if (s === seq) return lines.get(events[mid]!);
-      if (s < seq) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return undefined;
+    const i = events ? indexOfSeq(arraySource(run, events), seq) : -1;
+    return i < 0 ? undefined : lines.get(events![i]!);
+  };
+}
+
+function compactLineLookup(runs: Map<string, CompactRun>) {
+  return (run: string, seq: number): number | undefined => {
+    const r = runs.get(run);
+    const i = r ? indexOfSeq(r, seq) : -1;
+    return i < 0 ? undefined : r!.line(i);
   };
 }
 
@@ -68,22 +84,48 @@ function modeOf(head: string): 'jsonl' | 'document' | 'unsure' {
   }
 }
 
-function fromImport(source: string, text: string, run: string, parsed?: unknown): TraceInput {
+function fromImport(source: string, text: string, run: string, parsed?: unknown): FullTraceInput {
   try {
     const res = parsed === undefined ? importTraceText(text, { run }) : importDocument(parsed, { run });
-    return { ...res, errors: [], duplicates: 0, lines: 0, source, lineOf: () => undefined };
+    return { runs: res.runs, format: res.format, source, lineOf: () => undefined };
   } catch (err) {
     if (err instanceof ImportError) throw new CliError(`${source}: ${err.message}`);
     throw err;
   }
 }
 
-export async function readTraceInput(file: string): Promise<TraceInput> {
+function fail(source: string, errors: LineError[]): never {
+  throw new CliError(errors.map((e) => formatLineError(source, e)).join('\n'));
+}
+
+/** Full fidelity: every field of every event, as the object reader keeps them. */
+async function readObjects(
+  source: string,
+  feed: (r: TraceReader) => Promise<void> | void,
+): Promise<FullTraceInput> {
+  const reader = new LineTrackingReader();
+  await feed(reader);
+  const res = reader.finish();
+  if (res.errors.length > 0) fail(source, res.errors);
+  return { runs: res.runs, format: 'jsonl', source, lineOf: objectLineLookup(res.runs, reader.lineByEvent) };
+}
+
+/**
+ * Reads a trace file, or standard input for "-", detecting its format. With `full`, every field of
+ * every event is kept (for export); otherwise JSONL streams into compact columnar runs, a fraction
+ * of the memory, which is all analysis needs.
+ */
+export function readTraceInput(file: string, fidelity: 'full'): Promise<FullTraceInput>;
+export function readTraceInput(file: string, fidelity?: 'analysis'): Promise<TraceInput>;
+export async function readTraceInput(
+  file: string,
+  fidelity: 'full' | 'analysis' = 'analysis',
+): Promise<TraceInput> {
   const source = file === '-' ? '<stdin>' : file;
   // Message histories carry no run id: name the run after the file.
   const run = file === '-' ? 'stdin' : basename(file, extname(file)) || 'history';
-  const stream = file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
-  const chunks = (stream as AsyncIterable<string | Uint8Array>)[Symbol.asyncIterator]();
+  const open = () => (file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 }));
+  const chunks = (open() as AsyncIterable<string | Uint8Array>)[Symbol.asyncIterator]();
   const decoder = new TextDecoder();
   const next = async (): Promise<string | null> => {
     try {
@@ -104,18 +146,17 @@ export async function readTraceInput(file: string): Promise<TraceInput> {
     if (trimmed.startsWith('[') || (trimmed !== '' && trimmed.includes('\n'))) break;
   }
   const mode = modeOf(head.replace(/^\uFEFF/, ''));
-  let ended = false;
   const readRest = async (): Promise<string> => {
     let text = head;
     for (let c = await next(); c !== null; c = await next()) text += c;
-    ended = true;
     return text + decoder.decode();
   };
+  // Standard input cannot be read twice, and a pretty-printed document needs all of it: hold those
+  // in memory. A file streams.
+  let text: string | null = null;
   if (mode === 'document') return fromImport(source, await readRest(), run);
-
-  const reader = new LineTrackingReader();
   if (mode === 'unsure') {
-    const text = await readRest();
+    text = await readRest();
     const body = text.replace(/^\uFEFF/, '');
     let parsed: unknown;
     try {
@@ -131,15 +172,32 @@ export async function readTraceInput(file: string): Promise<TraceInput> {
     } catch {
       // Fall through: the JSONL reader below names every bad line.
     }
-    reader.push(text);
-  } else {
-    reader.push(head);
-    if (!ended) for (let c = await next(); c !== null; c = await next()) reader.push(c);
-    reader.push(decoder.decode());
-  }
-  const result = reader.finish();
-  if (result.errors.length > 0) {
-    throw new CliError(result.errors.map((e) => formatLineError(source, e)).join('\n'));
-  }
-  return { ...result, format: 'jsonl', source, lineOf: lineLookup(result.runs, reader.lineByEvent) };
+  } else if (file === '-') text = await readRest();
+
+  const feedAll = async (r: { push(chunk: string): void }) => {
+    if (text !== null) return r.push(text);
+    r.push(head);
+    for (let c = await next(); c !== null; c = await next()) r.push(c);
+    r.push(decoder.decode());
+  };
+  if (fidelity === 'full') return readObjects(source, feedAll);
+
+  const compact = new CompactTraceReader();
+  await feedAll(compact);
+  const res = compact.finish();
+  if (res.errors.length === 0)
+    return { runs: res.runs, format: 'jsonl', source, lineOf: compactLineLookup(res.runs) };
+  // The compact reader tells repeats apart by their bytes; a repeat with other bytes may still be
+  // the same event (another key order). Only the object reader can say, so let it decide.
+  if (!res.errors.some((e) => e.repeatOf !== undefined)) fail(source, res.errors);
+  const replay = text;
+  return readObjects(source, async (r) => {
+    if (replay !== null) return r.push(replay);
+    const again = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
+    try {
+      for await (const c of again) r.push(c as string);
+    } catch (err) {
+      throw cannotRead(source, err);
+    }
+  });
 }

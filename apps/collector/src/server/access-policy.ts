@@ -33,6 +33,11 @@ export class AccessPolicy {
     return given.length === this.token.length && timingSafeEqual(given, this.token);
   }
 
+  /** Paths that need the token: the API and OTLP ingest (`/v1/traces`); the web app's files do not. */
+  guards(url: string): boolean {
+    return url.startsWith('/api/') || url.startsWith('/v1/');
+  }
+
   /** The token of an HTTP request: `Authorization: Bearer T`, or `?token=T` on GET (for links). */
   httpTokenMatches(headers: IncomingHttpHeaders, method: string, query: unknown): boolean {
     if (this.token === null) return true;

@@ -107,7 +107,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   app.addHook('onRequest', async (req, reply) => {
     if (!access.originAllowed(req.headers)) return sendError(reply, 403, 'cross-origin request refused');
-    if (req.url.startsWith('/api/') && !access.httpTokenMatches(req.headers, req.method, req.query)) {
+    if (access.guards(req.url) && !access.httpTokenMatches(req.headers, req.method, req.query)) {
       return sendError(reply, 401, 'unauthorized: send Authorization: Bearer TOKEN (or ?token= on GET)');
     }
   });

@@ -41,6 +41,11 @@ CREATE TABLE IF NOT EXISTS events (
   run TEXT NOT NULL, seq INTEGER NOT NULL, body TEXT NOT NULL,
   PRIMARY KEY (run, seq)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS otlp_spans (
+  trace_id TEXT NOT NULL, span_id TEXT NOT NULL, run TEXT NOT NULL, body TEXT NOT NULL,
+  PRIMARY KEY (trace_id, span_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS otlp_spans_run ON otlp_spans (run);
 `;
 
 interface RunRow {
@@ -117,6 +122,26 @@ export class EventStore {
     return this.writeBatch(events, bodies);
   }
 
+  /** Runs `fn` in one write transaction (nested calls become savepoints). */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  /**
+   * Replaces all of a run's events (call inside transaction()): the run keeps its place in the
+   * list, its summary is rebuilt from the new events and its analysis redone on the next read.
+   */
+  replaceRunEvents(run: string, events: readonly TraceEvent[], bodies: readonly string[]): StoredBatch {
+    this.db.prepare('DELETE FROM events WHERE run = ?').run(run);
+    this.db
+      .prepare(
+        `UPDATE runs SET events = 0, analyzed = -1, agent = NULL, mode = NULL, status = NULL,
+           t_start = NULL, t_end = NULL WHERE id = ?`,
+      )
+      .run(run);
+    return this.writeInTransaction(events, bodies);
+  }
+
   private writeInTransaction(events: readonly TraceEvent[], bodies: readonly string[]): StoredBatch {
     const out: StoredBatch = { stored: 0, duplicates: 0, fresh: new Map(), created: [] };
     const deltas = new Map<string, RunDelta>();
@@ -189,6 +214,7 @@ export class EventStore {
   deleteRun(run: string): boolean {
     return this.db.transaction(() => {
       this.db.prepare('DELETE FROM events WHERE run = ?').run(run);
+      this.db.prepare('DELETE FROM otlp_spans WHERE run = ?').run(run);
       return this.db.prepare('DELETE FROM runs WHERE id = ?').run(run).changes > 0;
     })();
   }

@@ -1,5 +1,5 @@
 // Every HTTP route of the collector is registered here, in one place: health, the run API, JSONL
-// upload, scenarios and the web app. Bodies arrive as strings and each route parses its own, so a
+// upload, OTLP ingest (otlp-route.ts), scenarios and the web app. Bodies arrive as strings and each route parses its own, so a
 // malformed body is a 400 with a message, never a parser stack trace.
 import { Readable } from 'node:stream';
 import { analyzeRuns } from '@causelane/analysis';
@@ -13,6 +13,7 @@ import {
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { EventStore } from './event-store.ts';
 import type { IngestService } from './ingest-service.ts';
+import { registerOtlpRoute } from './otlp-route.ts';
 import type { ScenarioHost } from './scenario-host.ts';
 
 export interface RouteContext {
@@ -112,6 +113,8 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
       return sendError(reply, 404, `no run ${JSON.stringify(req.params.id)}`);
     return reply.code(204).send();
   });
+
+  registerOtlpRoute(app, ingest);
 
   app.get('/api/scenarios', async () => ({ scenarios: scenarios.list() }));
 

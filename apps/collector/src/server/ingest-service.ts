@@ -1,24 +1,42 @@
 // The one way events enter the collector: validate, enforce the size limit, store atomically in
-// SQLite, then fan out. Socket ingest, JSONL uploads, in-process scenario runs and importers
-// (OTLP) all call this, so every path has the same guarantees.
+// SQLite, then fan out. Socket ingest, JSONL uploads, in-process scenario runs and OTLP spans
+// (re-derived per run, see ingestSpans) all call this, so every path has the same guarantees.
+import { type GenAiSpan, ImportError, runOfSpans, spansToEvents } from '@causelane/importers';
 import { type IngestRejection, type TraceEvent, validateEvent } from '@causelane/trace-schema';
 import { type EventStore, SeqConflictError } from './event-store.ts';
 import type { Limits } from './limits.ts';
+import { OtlpSpanStore } from './otlp-span-store.ts';
 import type { RunFanout } from './run-fanout.ts';
 
 export type IngestResult =
   | { ok: true; stored: number; duplicates: number; runs: string[] }
   | { ok: false; error: string; rejected: IngestRejection[] };
 
+export type SpanIngestResult = { ok: true; runs: string[] } | { ok: false; status: 400 | 409; error: string };
+
+/** What re-deriving one OTLP run did to its stored events, for the fan-out after the commit. */
+type RunChange =
+  | { run: string; kind: 'unchanged' }
+  | { run: string; kind: 'extended'; fresh: TraceEvent[]; created: boolean }
+  | { run: string; kind: 'reset'; events: TraceEvent[] }
+  | { run: string; kind: 'deleted' };
+
+/** Thrown inside the span transaction when a span would land in a run that did not come from OTLP. */
+class ForeignRunError extends Error {}
+
 /** Stop listing rejections after this many; the error message still gives the total. */
 const MAX_REJECTIONS = 20;
 
 export class IngestService {
+  private readonly spans: OtlpSpanStore;
+
   constructor(
     private readonly store: EventStore,
     private readonly fanout: RunFanout,
     private readonly limits: Pick<Limits, 'maxEventBytes'>,
-  ) {}
+  ) {
+    this.spans = new OtlpSpanStore(store.db);
+  }
 
   /** Validates untrusted values (a socket batch, parsed JSON) and stores them if every one is valid. */
   ingestValues(values: readonly unknown[]): IngestResult {
@@ -87,6 +105,82 @@ export class IngestService {
       duplicates: batch.duplicates,
       runs: [...new Set(events.map((e) => e.run))],
     };
+  }
+
+  /**
+   * Stores GenAI spans from OTLP and re-derives every run they touch. An exporter sends one trace
+   * over many requests in any order, and a span that arrives late can change the seqs of events
+   * already stored, so a run's events are never patched: in one transaction the spans are kept
+   * (table otlp_spans), each touched run is mapped again from all of its spans, exactly as a
+   * one-shot import of everything received so far would, and its stored events are extended when
+   * the old ones are a prefix of the new ones, or else replaced. After the commit, watchers get
+   * the new tail as `run:events`, or the whole run as `run:reset`, never an event twice.
+   */
+  ingestSpans(spans: readonly GenAiSpan[]): SpanIngestResult {
+    if (spans.length === 0) return { ok: true, runs: [] };
+    const changes: RunChange[] = [];
+    try {
+      this.store.transaction(() => {
+        for (const s of spans) this.spans.put(s);
+        // A trace's spans may join a conversation named by a span of a later batch: place them all again.
+        const stored = [...new Set(spans.map((s) => s.traceId))].flatMap((t) => this.spans.spansOfTrace(t));
+        const before = new Set(stored.map((s) => s.run).filter((r) => r !== ''));
+        const placed = runOfSpans(stored.map((s) => s.span));
+        for (const [run, list] of placed) {
+          if (!before.has(run) && this.store.hasRunId(run) && !this.spans.hasRun(run))
+            throw new ForeignRunError(
+              `run ${JSON.stringify(run)} already holds events that did not come from OTLP; spans cannot be merged into it; nothing was stored`,
+            );
+          for (const s of list) this.spans.assign(s, run);
+        }
+        for (const run of new Set([...before, ...placed.keys()])) changes.push(this.rederive(run));
+      });
+    } catch (err) {
+      if (err instanceof ForeignRunError) return { ok: false, status: 409, error: err.message };
+      if (err instanceof ImportError)
+        return { ok: false, status: 400, error: `${err.message}; nothing was stored` };
+      throw err;
+    }
+    // Same tick as the commit, as in ingestEvents.
+    for (const c of changes) {
+      if (c.kind === 'extended') {
+        this.fanout.publish(c.run, c.fresh);
+        this.fanout.runChanged(c.run, c.created ? 'created' : 'updated');
+      } else if (c.kind === 'reset') {
+        this.fanout.reset(c.run, c.events);
+        this.fanout.runChanged(c.run, 'updated');
+      } else if (c.kind === 'deleted') this.fanout.runChanged(c.run, 'deleted');
+    }
+    return { ok: true, runs: changes.filter((c) => c.kind !== 'deleted').map((c) => c.run) };
+  }
+
+  /** Maps a run's stored spans to events again and brings its stored events in line (inside the transaction). */
+  private rederive(run: string): RunChange {
+    const spans = this.spans.spansOfRun(run);
+    if (spans.length === 0) {
+      // Every span moved to another run (its trace named a conversation in a later batch).
+      this.store.deleteRun(run);
+      return { run, kind: 'deleted' };
+    }
+    const events = spansToEvents(run, spans, { source: 'otlp' });
+    const bodies = events.map((e) => JSON.stringify(e));
+    for (let i = 0; i < bodies.length; i++) {
+      const size = Buffer.byteLength(bodies[i]!);
+      if (size > this.limits.maxEventBytes)
+        throw new ImportError(
+          `run ${JSON.stringify(run)} seq ${i}`,
+          `the ${events[i]!.type} event is ${size} bytes; the limit is ${this.limits.maxEventBytes}`,
+        );
+    }
+    const old = [...this.store.runBodies(run)].flat();
+    if (old.length <= bodies.length && old.every((b, i) => b === bodies[i])) {
+      if (old.length === bodies.length) return { run, kind: 'unchanged' };
+      const fresh = events.slice(old.length);
+      const batch = this.store.insert(fresh, bodies.slice(old.length));
+      return { run, kind: 'extended', fresh, created: batch.created.length > 0 };
+    }
+    this.store.replaceRunEvents(run, events, bodies);
+    return { run, kind: 'reset', events };
   }
 
   deleteRun(run: string): boolean {

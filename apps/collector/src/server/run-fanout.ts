@@ -34,6 +34,11 @@ export class RunFanout {
     this.ui.to(runRoom(run)).emit('run:events', { run, events });
   }
 
+  /** Sends a run's whole re-derived history to its watchers, replacing what they hold. */
+  reset(run: string, events: TraceEvent[]): void {
+    this.ui.to(runRoom(run)).emit('run:reset', { run, events });
+  }
+
   runChanged(run: string, change: RunChangedMessage['change']): void {
     if (change === 'updated') {
       if (this.pendingUpdates.has(run)) return;

@@ -5,7 +5,7 @@ import type {
   ScenarioListItem,
   ScenarioRunRequest,
   ScenarioRunResponse,
-} from '@causelane/trace-schema';
+} from '@causelane/trace-schema/api';
 import { authHeaders } from './auth-token.ts';
 
 export class ApiRequestError extends Error {

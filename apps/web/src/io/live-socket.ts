@@ -7,7 +7,7 @@ import {
   type UiClientToServerEvents,
   type UiServerToClientEvents,
   type WatchAck,
-} from '@causelane/trace-schema';
+} from '@causelane/trace-schema/api';
 import { io, type Socket } from 'socket.io-client';
 import { authToken } from './auth-token.ts';
 

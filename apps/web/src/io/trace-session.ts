@@ -1,7 +1,7 @@
 // Drives the store from the outside world: loading traces through the worker, watching runs over
 // socket.io, the collector's run list and scenarios, focus and selection. UI components call these
 // actions; they never parse or analyze themselves.
-import type { RunChangedMessage } from '@causelane/trace-schema';
+import type { RunChangedMessage } from '@causelane/trace-schema/api';
 import { appStore } from '../model/app-store.ts';
 import { layoutOf, scrollToRow } from '../model/lane-layout.ts';
 import type { PlacedAnomaly, TimelineColumns } from '../model/timeline-columns.ts';

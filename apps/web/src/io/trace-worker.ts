@@ -1,14 +1,21 @@
-// Web Worker that owns the full events of every open run: parses JSONL (streamed, with progress),
-// analyzes, and ships columnar typed arrays to the main thread. Details (args, results, replay
-// snapshots, happens-before diagrams) are computed here on demand so the main thread never holds
-// a million event objects.
+// Web Worker that owns every open run: parses JSONL (streamed, with progress) into the compact
+// columnar reader, analyzes, and ships typed-array columns to the main thread. A loaded file keeps
+// only its raw bytes besides the columns; the inspector's args and results are parsed from the one
+// line they are on when asked. Replay snapshots and happens-before diagrams are computed on demand.
 /// <reference lib="webworker" />
 import { analyzeModel, buildRunModel, type RunModel } from '@causelane/analysis';
-import { formatLineError, type TraceEvent, TraceReader, validateEvent } from '@causelane/trace-schema';
-import { callDetails } from '../model/call-details.ts';
+import {
+  type CompactRun,
+  CompactTraceReader,
+  formatLineError,
+  type TraceEvent,
+  validateEvent,
+} from '@causelane/trace-schema';
+import { type CallPayload, callDetails, callPayloadFromLines } from '../model/call-details.ts';
 import { happensBeforeDiagram } from '../model/happens-before.ts';
 import { replaySnapshot } from '../model/replay-snapshot.ts';
 import { buildTimelineColumns, type TimelineColumns, transferablesOf } from '../model/timeline-columns.ts';
+import { LineStore } from './line-store.ts';
 import type { LoadResult, LoadSource, WorkerRequest, WorkerResponse } from './worker-protocol.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -27,6 +34,8 @@ interface OpenRun {
   cols: TimelineColumns;
   /** Live runs keep their events by seq for dedup across reconnects. */
   live?: Map<number, TraceEvent>;
+  /** A loaded file's run: the compact columns (line numbers included) and the file's bytes. */
+  file?: { compact: CompactRun; lines: LineStore };
 }
 
 const runs = new Map<string, OpenRun>();
@@ -35,7 +44,7 @@ function post(msg: WorkerResponse, transfer: Transferable[] = []): void {
   self.postMessage(msg, transfer);
 }
 
-function analyzeRun(run: string, events: readonly TraceEvent[]): OpenRun {
+function analyzeRun(run: string, events: readonly TraceEvent[] | CompactRun): OpenRun {
   const model = buildRunModel(run, events);
   const cols = buildTimelineColumns(model, analyzeModel(model));
   return { model, cols };
@@ -77,12 +86,14 @@ async function openSource(
 async function load(id: number, source: LoadSource): Promise<void> {
   const t0 = performance.now();
   const { name, stream, total } = await openSource(source);
-  const reader = new TraceReader({ maxErrors: 20 });
+  const reader = new CompactTraceReader({ maxErrors: 20 });
+  const lines = new LineStore();
   const decoder = new TextDecoder();
   let bytes = 0;
   let lastPost = 0;
   for await (const chunk of chunksOf(stream)) {
     bytes += chunk.byteLength;
+    lines.push(chunk);
     reader.push(decoder.decode(chunk, { stream: true }));
     const now = performance.now();
     if (now - lastPost > 50) {
@@ -110,8 +121,8 @@ async function load(id: number, source: LoadSource): Promise<void> {
     lines: read.lines,
     timings: { read: t1 - t0, analyze: 0 },
   };
-  for (const [run, events] of read.runs) {
-    const open = analyzeRun(run, events);
+  for (const [run, compact] of read.runs) {
+    const open = { ...analyzeRun(run, compact), file: { compact, lines } };
     runs.set(run, open);
     result.runs.push(open.cols);
   }
@@ -139,6 +150,13 @@ function live(id: number, run: string, incoming: unknown[], reset: boolean): voi
   post({ id, kind: 'result', value: open.cols }, transferablesOf(open.cols));
 }
 
+/** Args, result and error of a loaded file's call, parsed from the lines of its two events. */
+function payloadOf(open: OpenRun, callId: string): CallPayload | undefined {
+  if (!open.file) return undefined;
+  const { compact, lines } = open.file;
+  return callPayloadFromLines(open.model, compact, (line) => lines.text(line), callId);
+}
+
 function need(run: string): OpenRun {
   const open = runs.get(run);
   if (!open) throw new InputError(`run ${JSON.stringify(run)} is not open`);
@@ -151,8 +169,14 @@ async function handle(req: WorkerRequest): Promise<void> {
       return load(req.id, req.source);
     case 'live':
       return live(req.id, req.run, req.events, req.reset);
-    case 'call':
-      return post({ id: req.id, kind: 'result', value: callDetails(need(req.run).model, req.call) });
+    case 'call': {
+      const open = need(req.run);
+      return post({
+        id: req.id,
+        kind: 'result',
+        value: callDetails(open.model, req.call, payloadOf(open, req.call)),
+      });
+    }
     case 'snapshot': {
       const open = need(req.run);
       return post({

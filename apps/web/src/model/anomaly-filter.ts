@@ -1,5 +1,5 @@
 // Filtering and counting for the anomaly panel.
-import type { AnomalyType, Severity } from '@causelane/analysis';
+import type { AnomalyType, Severity } from '@causelane/analysis/anomaly';
 import type { PlacedAnomaly } from './timeline-columns.ts';
 
 export interface AnomalyFilter {

@@ -1,6 +1,6 @@
 // The one zustand store (vanilla, so io/ can drive it and ui/ can select from it), built from typed
 // slices. Windows, scroll and playhead change at frame rate: the canvas reads them via subscribe.
-import type { RunListItem, ScenarioListItem } from '@causelane/trace-schema';
+import type { RunListItem, ScenarioListItem } from '@causelane/trace-schema/api';
 import { createStore, type StateCreator } from 'zustand/vanilla';
 import { type AnomalyFilter, NO_FILTER } from './anomaly-filter.ts';
 import type { TimelineColumns } from './timeline-columns.ts';

@@ -1,7 +1,7 @@
 // Everything the inspector shows about one call: arguments, outcome, reads and writes, lifecycle
 // times, and its happens-before relations to the other calls of its turn and to the next request.
 import { type CallModel, type RunModel, resolvedSeq } from '@causelane/analysis';
-import { indexOfSeq, type KeyVersion } from '@causelane/trace-schema';
+import { type EventSource, indexOfSeq, type KeyVersion } from '@causelane/trace-schema';
 
 export interface LifecycleStep {
   label: 'listed' | 'start' | 'end' | 'commit' | 'timeout' | 'orphan';
@@ -33,6 +33,50 @@ export interface CallDetails {
   relations: Relation[];
 }
 
+/** The parts of a call that only its full events hold (a compact source drops them). */
+export interface CallPayload {
+  args: unknown;
+  result: unknown;
+  error: string | null;
+}
+
+/**
+ * Reads a call's payload from the full text of two of its events: the `llm.response` that listed it
+ * (args) and its first `tool.end` (result or error). Either may be missing.
+ */
+export function callPayloadFrom(callId: string, listed: unknown, end: unknown): CallPayload {
+  const spec = (listed as { calls?: { id: string; args?: unknown }[] } | undefined)?.calls?.find(
+    (c) => c.id === callId,
+  );
+  const e = end as { result?: unknown; error?: unknown } | undefined;
+  return {
+    args: spec?.args,
+    result: e?.result,
+    error: typeof e?.error === 'string' ? e.error : null,
+  };
+}
+
+/**
+ * A call's payload when the model's source kept no payloads (a compact run): the two events' lines
+ * are fetched by number and parsed. Undefined for an unknown call.
+ */
+export function callPayloadFromLines(
+  model: RunModel,
+  src: EventSource & { line(i: number): number },
+  lineText: (line: number) => string | null,
+  callId: string,
+): CallPayload | undefined {
+  const c = model.callById.get(callId);
+  if (!c) return undefined;
+  const full = (seq: number | undefined): unknown => {
+    const i = seq === undefined ? -1 : indexOfSeq(src, seq);
+    const text = i < 0 ? null : lineText(src.line(i));
+    // The line was parsed and validated when the file was read.
+    return text ? JSON.parse(text) : undefined;
+  };
+  return callPayloadFrom(callId, full(c.listedSeq), full(c.endSeq));
+}
+
 function step(model: RunModel, label: LifecycleStep['label'], seq: number | undefined): LifecycleStep[] {
   if (seq === undefined) return [];
   const i = indexOfSeq(model.source, seq);
@@ -46,7 +90,8 @@ export function relationBetween(a: CallModel, b: CallModel): Relation['kind'] {
   return 'concurrent';
 }
 
-export function callDetails(model: RunModel, callId: string): CallDetails | null {
+/** `payload` replaces the model's args, result and error when its source dropped them. */
+export function callDetails(model: RunModel, callId: string, payload?: CallPayload): CallDetails | null {
   const c = model.callById.get(callId);
   if (!c) return null;
   const turn = model.turnByNumber.get(c.turn);
@@ -85,10 +130,10 @@ export function callDetails(model: RunModel, callId: string): CallDetails | null
     name: c.name,
     turn: c.turn,
     index: c.index,
-    args: c.args,
+    args: payload ? payload.args : c.args,
     ok: c.ok ?? null,
-    result: c.result,
-    error: c.error ?? null,
+    result: payload ? payload.result : c.result,
+    error: payload ? payload.error : (c.error ?? null),
     reads: c.reads,
     writes: c.writes,
     synthetic: c.synthetic === true,

@@ -1,7 +1,7 @@
 // What one frame of the swimlane canvas shows, as flat coordinate batches grouped by style, so the
 // painter draws in a few passes by colour. Only visible rows and the visible window are visited;
 // bars narrower than a pixel that touch are merged into one rectangle.
-import type { Severity } from '@causelane/analysis';
+import type { Severity } from '@causelane/analysis/anomaly';
 import { type LaneLayout, ROW_AGENT, ROW_CALL, ROW_TURN, visibleRows } from './lane-layout.ts';
 import { CALL_FAILED, CALL_SYNTHETIC, type PlacedAnomaly, type TimelineColumns } from './timeline-columns.ts';
 import { positionOf, type TimeWindow, type XMode, xOf } from './viewport.ts';

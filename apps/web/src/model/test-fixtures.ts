@@ -4,8 +4,12 @@ import { analyzeModel, buildRunModel, type RunModel } from '@causelane/analysis'
 import { readTraceText } from '@causelane/trace-schema';
 import { buildTimelineColumns, type TimelineColumns } from './timeline-columns.ts';
 
+export function exampleText(name: string): string {
+  return readFileSync(new URL(`../../../../../shared/examples/${name}.jsonl`, import.meta.url), 'utf8');
+}
+
 export function loadExample(name: string): { model: RunModel; cols: TimelineColumns } {
-  const text = readFileSync(new URL(`../../../../../shared/examples/${name}.jsonl`, import.meta.url), 'utf8');
+  const text = exampleText(name);
   const [run, events] = [...readTraceText(text).runs][0]!;
   const model = buildRunModel(run, events);
   return { model, cols: buildTimelineColumns(model, analyzeModel(model)) };

@@ -1,3 +1,6 @@
+import { analyzeModel, buildRunModel } from '@causelane/analysis';
+import { synthesizeRun } from '@causelane/analysis/synth';
+import { CompactTraceReader, readTraceText, toJsonl } from '@causelane/trace-schema';
 import { describe, expect, it } from 'vitest';
 import {
   buildLaneLayout,
@@ -8,8 +11,8 @@ import {
   scrollToRow,
   visibleRows,
 } from './lane-layout.ts';
-import { loadExample } from './test-fixtures.ts';
-import { CALL_OK, EVENT_CODES, eventIndexOfSeq } from './timeline-columns.ts';
+import { exampleText, loadExample } from './test-fixtures.ts';
+import { buildTimelineColumns, CALL_OK, EVENT_CODES, eventIndexOfSeq } from './timeline-columns.ts';
 
 describe('timeline columns', () => {
   it('holds every event and each call lifecycle as event indexes', () => {
@@ -49,5 +52,34 @@ describe('timeline columns', () => {
     expect(rowAt(l, 0, 500)).toBe(-1);
     expect(scrollToRow(l, 0, 40, 4)).toBe(20);
     expect(scrollToRow(l, 0, 200, 4)).toBe(0);
+  });
+});
+
+describe('timeline columns from the compact reader', () => {
+  it('equal the columns built from full event objects', () => {
+    const texts = [
+      exampleText('stale-read'),
+      exampleText('causal-timeout'),
+      exampleText('lost-update'),
+      toJsonl(
+        synthesizeRun({
+          seed: 7,
+          turns: 40,
+          maxCalls: 5,
+          faults: ['premature-llm-call', 'late-commit', 'stale-read', 'commit-order', 'ww-conflict'],
+        }),
+      ),
+    ];
+    for (const text of texts) {
+      const [run, events] = [...readTraceText(text).runs][0]!;
+      const reader = new CompactTraceReader();
+      reader.push(text);
+      const compact = reader.finish().runs.get(run)!;
+      const full = buildRunModel(run, events);
+      const lean = buildRunModel(run, compact);
+      expect(buildTimelineColumns(lean, analyzeModel(lean))).toEqual(
+        buildTimelineColumns(full, analyzeModel(full)),
+      );
+    }
   });
 });

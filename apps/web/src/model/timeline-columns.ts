@@ -1,7 +1,7 @@
 // Columnar form of one analyzed run, built in the worker and transferred to the main thread: typed
 // arrays per event and per call instead of an object per event, so a 1M-event trace stays cheap.
 import type { Anomaly, RunModel } from '@causelane/analysis';
-import type { EventType } from '@causelane/trace-schema';
+import type { CompactRun, EventSource, EventType } from '@causelane/trace-schema';
 
 export const EVENT_CODES: Record<EventType, number> = {
   'run.start': 0,
@@ -100,14 +100,34 @@ export function buildTimelineColumns(model: RunModel, anomalies: readonly Anomal
   const laneOf = new Map<string, number>();
   for (const [i, c] of ordered.entries()) laneOf.set(c.id, i);
 
-  for (let i = 0; i < n; i++) {
-    const ev = src.event(i);
-    seq[i] = ev.seq;
-    t[i] = ev.t;
-    type[i] = EVENT_CODES[ev.type];
-    if ('call' in ev && ev.call !== undefined && 'turn' in ev) {
-      const l = laneOf.get(ev.call);
-      if (l !== undefined && ordered[l]!.turn === ev.turn) lane[i] = l;
+  if (isCompact(src)) {
+    // Straight from the reader's typed arrays: no event object is rebuilt.
+    const cc = src.columns();
+    seq.set(cc.seq);
+    t.set(cc.t);
+    const code = new Int16Array(256).fill(-1);
+    const laneOfId = Int32Array.from(cc.ids, (id) => laneOf.get(id) ?? -1);
+    for (let i = 0; i < n; i++) {
+      const k = cc.type[i]!;
+      let c = code[k]!;
+      if (c < 0) c = code[k] = EVENT_CODES[src.type(i)];
+      type[i] = c;
+      const id = cc.call[i]!;
+      if (id >= 0) {
+        const l = laneOfId[id]!;
+        if (l >= 0 && ordered[l]!.turn === cc.turn[i]) lane[i] = l;
+      }
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const ev = src.event(i);
+      seq[i] = ev.seq;
+      t[i] = ev.t;
+      type[i] = EVENT_CODES[ev.type];
+      if ('call' in ev && ev.call !== undefined && 'turn' in ev) {
+        const l = laneOf.get(ev.call);
+        if (l !== undefined && ordered[l]!.turn === ev.turn) lane[i] = l;
+      }
     }
   }
   const idx = (s: number | undefined) => (s === undefined ? -1 : eventIndexOfSeq({ seq }, s));
@@ -156,6 +176,10 @@ export function buildTimelineColumns(model: RunModel, anomalies: readonly Anomal
   }
   cols.anomalies = anomalies.map((a, id) => placeAnomaly(cols, a, id, laneOf));
   return cols;
+}
+
+function isCompact(src: EventSource): src is CompactRun {
+  return typeof (src as Partial<CompactRun>).columns === 'function';
 }
 
 function placeAnomaly(

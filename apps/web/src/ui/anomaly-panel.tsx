@@ -1,12 +1,8 @@
 // The anomaly list of the active run: filter by type and severity, arrow keys to move, Enter or click
 // to zoom the timeline to the proof and select the call. The selected one shows what, why and fix.
-import {
-  ANOMALY_TYPES,
-  type AnomalyType,
-  EXPLANATIONS,
-  SEVERITIES,
-  type Severity,
-} from '@causelane/analysis';
+// Narrow subpaths: the package root would pull the analyzer and TypeBox into the main bundle.
+import { ANOMALY_TYPES, type AnomalyType, SEVERITIES, type Severity } from '@causelane/analysis/anomaly';
+import { EXPLANATIONS } from '@causelane/analysis/explain';
 import { useMemo, useRef } from 'react';
 import { focusAnomaly } from '../io/trace-session.ts';
 import { countBySeverity, countByType, filterAnomalies } from '../model/anomaly-filter.ts';
@@ -129,11 +125,13 @@ function AnomalyRow({ a, selected }: { a: PlacedAnomaly; selected: boolean }) {
         data-severity={a.severity}
         onClick={() => focusAnomaly(a)}
       >
-        <span className={`badge sev-${a.severity}`}>{a.severity}</span>
-        <span className="anomaly-type">{a.type}</span>
-        <span className="where">
-          turn {a.turn}
-          {a.call !== null && <> · {a.call}</>}
+        <span className="anomaly-head">
+          <span className={`badge sev-${a.severity}`}>{a.severity}</span>
+          <span className="anomaly-type">{a.type}</span>
+          <span className="where" title={a.call === null ? `turn ${a.turn}` : `turn ${a.turn} · ${a.call}`}>
+            turn {a.turn}
+            {a.call !== null && <> · {a.call}</>}
+          </span>
         </span>
         <span className="message">{a.message}</span>
       </button>

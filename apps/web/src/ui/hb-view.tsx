@@ -8,6 +8,7 @@ import { useWorkerQuery, versionOf } from './use-worker-query.ts';
 const COL_W = 130;
 const ROW_H = 26;
 const TOP = 34;
+const LABEL_ROOM = 90;
 
 export function HbView({ run }: { run: string }) {
   const cols = useApp((s) => s.runs[run]);
@@ -33,7 +34,8 @@ export function HbView({ run }: { run: string }) {
   }
   const byId = new Map(hb.nodes.map((n) => [n.id, n]));
   const rows = Math.max(1, ...hb.nodes.map((n) => n.row + 1));
-  const width = hb.columns.length * COL_W + 20;
+  // Node labels start right of the last column's line: leave room so they are not clipped.
+  const width = hb.columns.length * COL_W + 20 + LABEL_ROOM;
   const height = TOP + rows * ROW_H + 10;
   const cx = (col: number) => 10 + col * COL_W + COL_W / 2;
   const cy = (row: number) => TOP + row * ROW_H + ROW_H / 2;

@@ -63,7 +63,10 @@ export function paintTimeline(
   rects(ctx, list.bars.open, p.open, g);
 
   ctx.fillStyle = '#ffffff';
-  for (const t of list.texts) ctx.fillText(cols.callName[t.lane]!, t.x + g + 4, t.y + (rh - 8) / 2, t.w - 8);
+  for (const t of list.texts) {
+    const name = fitText(ctx, cols.callName[t.lane]!, t.w - 8);
+    if (name) ctx.fillText(name, t.x + g + 4, t.y + (rh - 8) / 2);
+  }
 
   markers(ctx, list.markers.commit, p.commit, g, 'diamond');
   markers(ctx, list.markers.synthetic, p.synthetic, g, 'diamond');
@@ -91,8 +94,35 @@ export function paintTimeline(
       ctx.fillRect(0, r.y, g, rh);
       ctx.fillStyle = p.text;
     }
-    ctx.fillText(label, 6, r.y + rh / 2, g - 10);
+    ctx.fillText(fitText(ctx, label, g - 10), 6, r.y + rh / 2);
   }
+}
+
+// fillText's maxWidth squeezes glyphs into an unreadable smear; cut with an ellipsis instead. Widths
+// are cached per string (the font is fixed), so a frame measures each visible name once at most.
+const widths = new Map<string, number>();
+function widthOf(ctx: CanvasRenderingContext2D, s: string): number {
+  let w = widths.get(s);
+  if (w === undefined) {
+    if (widths.size > 20_000) widths.clear();
+    w = ctx.measureText(s).width;
+    widths.set(s, w);
+  }
+  return w;
+}
+
+/** `text` cut to fit `maxW` pixels with a trailing ellipsis, or '' when not even one letter fits. */
+export function fitText(ctx: CanvasRenderingContext2D, text: string, maxW: number): string {
+  if (maxW <= 0) return '';
+  if (widthOf(ctx, text) <= maxW) return text;
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (widthOf(ctx, `${text.slice(0, mid)}…`) <= maxW) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo === 0 ? '' : `${text.slice(0, lo)}…`;
 }
 
 function markers(

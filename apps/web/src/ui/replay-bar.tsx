@@ -11,6 +11,7 @@ import {
   traceWorker,
 } from '../io/trace-session.ts';
 import { appStore } from '../model/app-store.ts';
+import { countLabel } from '../model/count-label.ts';
 import type { ReplaySnapshot } from '../model/replay-snapshot.ts';
 import { EVENT_NAMES } from '../model/timeline-columns.ts';
 import { useApp } from './use-app.ts';
@@ -35,7 +36,7 @@ export function ReplayBar({ run }: { run: string }) {
       sliderRef.current.value = String(at);
       labelRef.current.textContent =
         s.playhead === null
-          ? `whole trace · ${c.eventCount} events`
+          ? `whole trace · ${countLabel(c.eventCount, 'event')}`
           : `event ${at + 1}/${c.eventCount} · seq ${c.seq[at]} · ${EVENT_NAMES[c.type[at]!]}`;
     };
     show();
@@ -47,7 +48,7 @@ export function ReplayBar({ run }: { run: string }) {
   return (
     <div className="replay-bar" data-testid="replay-bar">
       <button type="button" onClick={() => stepReplay(-1)} aria-label="Step back" title="Step back one event">
-        ◀ step
+        ◀ Step
       </button>
       {playing ? (
         <button type="button" onClick={pauseReplay} aria-label="Pause">
@@ -64,7 +65,7 @@ export function ReplayBar({ run }: { run: string }) {
         aria-label="Step forward"
         title="Step forward one event"
       >
-        step ▶
+        Step ▶
       </button>
       <select
         aria-label="Replay speed"

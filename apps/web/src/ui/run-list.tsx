@@ -1,5 +1,6 @@
 // The collector's runs, newest first, refreshed live when any run changes.
 import { openCollectorRun } from '../io/trace-session.ts';
+import { countLabel } from '../model/count-label.ts';
 import { useApp } from './use-app.ts';
 
 export function RunList() {
@@ -31,16 +32,28 @@ export function RunList() {
                 data-run={r.id}
                 onClick={() => void openCollectorRun(r.id)}
               >
-                <span className="run-id">{r.id}</span>
+                <span className="run-id" title={r.id}>
+                  {r.id}
+                </span>
                 <span className="muted">
-                  {r.agent ?? 'agent'} · {r.mode ?? 'unknown'} · {r.events} events
+                  {r.agent ?? 'agent'} · {r.mode ?? 'unknown'} · {countLabel(r.events, 'event')}
                 </span>
                 <span className="counts">
-                  {r.anomalies.error > 0 && <span className="badge sev-error">{r.anomalies.error}</span>}
-                  {r.anomalies.warning > 0 && (
-                    <span className="badge sev-warning">{r.anomalies.warning}</span>
+                  {r.anomalies.error > 0 && (
+                    <span className="badge sev-error" title={countLabel(r.anomalies.error, 'error')}>
+                      {r.anomalies.error}
+                    </span>
                   )}
-                  {r.anomalies.info > 0 && <span className="badge sev-info">{r.anomalies.info}</span>}
+                  {r.anomalies.warning > 0 && (
+                    <span className="badge sev-warning" title={countLabel(r.anomalies.warning, 'warning')}>
+                      {r.anomalies.warning}
+                    </span>
+                  )}
+                  {r.anomalies.info > 0 && (
+                    <span className="badge sev-info" title={countLabel(r.anomalies.info, 'info')}>
+                      {r.anomalies.info}
+                    </span>
+                  )}
                 </span>
               </button>
             </li>

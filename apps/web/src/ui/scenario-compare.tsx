@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { closeCompare, focusAnomaly, openCollectorRun, startCompare } from '../io/trace-session.ts';
 import { countBySeverity } from '../model/anomaly-filter.ts';
+import { countLabel } from '../model/count-label.ts';
 import { SwimlaneCanvas } from './swimlane-canvas.tsx';
 import { useApp } from './use-app.ts';
 
@@ -16,7 +17,12 @@ export function ScenarioPicker() {
     <div className="scenario-picker" data-testid="scenario-picker">
       <label>
         Scenario{' '}
-        <select value={chosen} onChange={(e) => setName(e.target.value)} data-testid="scenario-select">
+        <select
+          value={chosen}
+          title={scenarios.find((s) => s.name === chosen)?.title}
+          onChange={(e) => setName(e.target.value)}
+          data-testid="scenario-select"
+        >
           {scenarios.map((s) => (
             <option key={s.name} value={s.name}>
               {s.title}
@@ -54,8 +60,11 @@ function Side({ run, label }: { run: string | null; label: 'naive' | 'causal' })
       data-run={run}
       data-status={cols.status ?? 'running'}
     >
-      <h3>
-        {label} <span className="muted">{run}</span>
+      <h3 className="compare-title">
+        {label}{' '}
+        <span className="run-ref" title={run}>
+          {run}
+        </span>
       </h3>
       <p
         className="compare-counts"
@@ -64,9 +73,10 @@ function Side({ run, label }: { run: string | null; label: 'naive' | 'causal' })
         data-warnings={c.warning}
         data-infos={c.info}
       >
-        <span className="badge sev-error">{c.error} errors</span>{' '}
-        <span className="badge sev-warning">{c.warning} warnings</span>{' '}
-        <span className="badge sev-info">{c.info} info</span> · {cols.eventCount} events
+        <span className="badge sev-error">{countLabel(c.error, 'error')}</span>{' '}
+        <span className="badge sev-warning">{countLabel(c.warning, 'warning')}</span>{' '}
+        <span className="badge sev-info">{countLabel(c.info, 'info')}</span> ·{' '}
+        {countLabel(cols.eventCount, 'event')}
       </p>
       <SwimlaneCanvas run={run} height={220} onAnomaly={(id) => focusAnomaly(cols.anomalies[id]!)} />
       <button type="button" onClick={() => void openCollectorRun(run)}>

@@ -1,5 +1,5 @@
 // Colours of the canvas views per theme (the DOM uses the matching CSS variables in app.css).
-import type { Severity } from '@causelane/analysis';
+import type { Severity } from '@causelane/analysis/anomaly';
 
 export interface Palette {
   bg: string;

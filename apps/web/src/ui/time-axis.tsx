@@ -25,6 +25,7 @@ export function TimeAxis({ run }: { run: string }) {
           .domain([new Date(win.start), new Date(win.end)])
           .range([0, width]);
         g.call(axisTop(x).ticks(Math.max(2, Math.floor(width / 110))));
+        keepInside(width);
         label.text(`UTC ${new Date(win.start).toISOString().slice(0, 10)}`);
       } else {
         const x = scaleLinear().domain([win.start, win.end]).range([0, width]);
@@ -33,8 +34,18 @@ export function TimeAxis({ run }: { run: string }) {
             .ticks(Math.max(2, Math.floor(width / 80)))
             .tickFormat((d) => `#${d}`),
         );
+        keepInside(width);
         label.text('event order (seq)');
       }
+    };
+    // A label centred on a tick at either edge would be cut in half: anchor it inwards instead.
+    const keepInside = (width: number) => {
+      g.selectAll<SVGGElement, unknown>('.tick').each(function () {
+        const m = /translate\(([-\d.e]+)/.exec(this.getAttribute('transform') ?? '');
+        const tx = m ? Number(m[1]) : 0;
+        const anchor = tx > width - 24 ? 'end' : tx < 24 ? 'start' : 'middle';
+        select(this).select('text').attr('text-anchor', anchor);
+      });
     };
     draw();
     const ro = new ResizeObserver(draw);

@@ -135,6 +135,28 @@ describe('SocketIoSink', () => {
     await sink.close();
   });
 
+  it('gives up closing after closeTimeoutMs when the collector never comes back, naming the unacked events', async () => {
+    const fake = await startFake();
+    const sink = sinkFor(fake.port, { closeTimeoutMs: 200 });
+    await sink.write(events('gone', 0, 1));
+    await fake.close();
+    servers.splice(servers.indexOf(fake), 1);
+    const pending = sink.write(events('gone', 1, 3));
+    const pendingOutcome = pending.then(
+      () => null,
+      (err: Error) => err,
+    );
+    const started = Date.now();
+    await expect(sink.close()).rejects.toThrow(
+      /^SocketIoSink\.close: 3 events in 1 batch not acknowledged by the collector within 200 ms \(not connected: .+\); they may not be stored$/,
+    );
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    expect((await pendingOutcome)?.message).toMatch(/3 events in 1 batch not acknowledged/);
+    expect(sink.connected).toBe(false);
+    expect(sink.bufferedEvents).toBe(0);
+    await expect(sink.write(events('gone', 4, 1))).rejects.toThrow('closed');
+  });
+
   it('refuses a write beyond its buffer bound instead of growing without limit', async () => {
     const fake = await startFake();
     await fake.close();

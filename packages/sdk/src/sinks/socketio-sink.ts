@@ -22,7 +22,15 @@ export interface SocketIoSinkOptions {
   ackTimeoutMs?: number;
   /** Events per socket message; larger writes are split (the collector caps a batch at 5000). */
   maxBatchEvents?: number;
+  /**
+   * How long close() waits for unacked batches before giving up on them (default 10 s; Infinity
+   * waits for ever). Past it, close() and the pending writes reject, naming what was not stored.
+   */
+  closeTimeoutMs?: number;
 }
+
+/** close() is bounded so that an agent can exit when the collector never comes back. */
+const DEFAULT_CLOSE_TIMEOUT_MS = 10_000;
 
 /** The collector refused the data itself (invalid events, conflicting seq): resending cannot help. */
 export class CollectorRejectedError extends Error {
@@ -52,6 +60,7 @@ export class SocketIoSink implements TraceSink {
   private readonly maxBuffered: number;
   private readonly ackTimeoutMs: number;
   private readonly maxBatchEvents: number;
+  private readonly closeTimeoutMs: number;
   private buffered = 0;
   private nextId = 0;
   private closed = false;
@@ -62,6 +71,7 @@ export class SocketIoSink implements TraceSink {
     this.maxBuffered = options.maxBufferedEvents ?? 100_000;
     this.ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
     this.maxBatchEvents = Math.min(options.maxBatchEvents ?? 1000, 5000);
+    this.closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
     this.socket = io(`${options.url.replace(/\/+$/, '')}${INGEST_NAMESPACE}`, {
       auth: options.token ? { token: options.token } : {},
       transports: ['websocket'],
@@ -179,10 +189,31 @@ export class SocketIoSink implements TraceSink {
     return new Promise((resolve) => this.drained.push(resolve));
   }
 
+  /**
+   * Waits for every write to be acked, then disconnects. If that takes longer than closeTimeoutMs,
+   * it disconnects anyway and rejects (as do the writes still waiting), saying how many events the
+   * collector never acknowledged: they may or may not be stored.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.flush();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = Number.isFinite(this.closeTimeoutMs)
+      ? new Promise<'timeout'>((resolve) => {
+          timer = setTimeout(() => resolve('timeout'), this.closeTimeoutMs);
+        })
+      : new Promise<never>(() => {});
+    const outcome = await Promise.race([this.flush().then(() => 'flushed' as const), deadline]);
+    clearTimeout(timer);
     this.closed = true;
+    if (outcome === 'flushed') {
+      this.socket.disconnect();
+      return;
+    }
+    const err = new Error(
+      `SocketIoSink.close: ${this.buffered} event${this.buffered === 1 ? '' : 's'} in ${this.pending.size} batch${this.pending.size === 1 ? '' : 'es'} not acknowledged by the collector within ${this.closeTimeoutMs} ms (${this.socket.connected ? 'no ack' : `not connected: ${this.lastError ?? 'connecting'}`}); they may not be stored`,
+    );
+    this.failAll(err);
     this.socket.disconnect();
+    throw err;
   }
 }
