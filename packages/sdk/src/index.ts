@@ -30,7 +30,7 @@ export { MemorySink } from './sinks/memory-sink.ts';
 export { CollectorRejectedError, SocketIoSink, type SocketIoSinkOptions } from './sinks/socketio-sink.ts';
 export type { SinkAck, TraceSink } from './sinks/trace-sink.ts';
 export { accessOf, type Tool, type ToolAccess, type ToolContext } from './tool.ts';
-export { newRunId, Tracer, type TracerOptions } from './tracer.ts';
+export { newRunId, type SinkFailure, Tracer, type TracerOptions, TraceSinkError } from './tracer.ts';
 export { type Latency, latency, sampleLatency } from './world/latency.ts';
 export { type SimToolSpec, simTool } from './world/sim-tool.ts';
 export { type StoreRead, VersionedStore, type VersionedStoreOptions } from './world/versioned-store.ts';

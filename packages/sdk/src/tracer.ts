@@ -73,6 +73,8 @@ const toError = (err: unknown): Error => (err instanceof Error ? err : new Error
 
 /** Resolves to true when `p` settles within `ms`, false when the time runs out first. */
 function within(p: Promise<unknown>, ms: number): Promise<boolean> {
+  // A rejection after the time ran out has no one left to hear it.
+  p.catch(() => {});
   if (!(ms <= 2_147_483_647)) return p.then(() => true);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<false>((resolve) => {
@@ -200,8 +202,8 @@ export class Tracer {
         failure ??= this.failureOf(lane, new Error(`close did not finish within ${t} ms`));
       }
     } catch (err) {
-      // The sink's own account (e.g. how many events its collector never acknowledged) says most.
-      failure = this.failureOf(lane, toError(err));
+      // The first failure explains the rest (a sink that got no acks then fails to close for that).
+      failure ??= this.failureOf(lane, toError(err));
     }
     return failure;
   }

@@ -8,8 +8,10 @@ import {
   MemorySink,
   newRunId,
   runScenario,
+  type SinkFailure,
   SocketIoSink,
   type TraceSink,
+  TraceSinkError,
 } from '@causelane/sdk';
 import type { Command } from 'commander';
 import { CliError } from './cli-error.ts';
@@ -21,6 +23,8 @@ export interface RunCommandOptions {
   collector?: string;
   token?: string;
   timeScale?: string;
+  /** How long to wait for the collector's acks at the end, in ms (default 10000). */
+  collectorTimeout?: string;
   /** Where default trace files go (`.causelane/runs` under the working directory). */
   runsDir?: string;
 }
@@ -28,7 +32,7 @@ export interface RunCommandOptions {
 function parseOptions(
   scenario: string,
   o: RunCommandOptions,
-): { mode: 'naive' | 'causal'; seed: number; timeScale: number } {
+): { mode: 'naive' | 'causal'; seed: number; timeScale: number; collectorTimeoutMs: number } {
   try {
     findScenario(scenario);
   } catch (err) {
@@ -46,26 +50,47 @@ function parseOptions(
   if (o.collector !== undefined && !/^https?:\/\/[^\s]+$/.test(o.collector)) {
     throw new CliError(`--collector must be an http(s) URL, got "${o.collector}"`);
   }
-  return { mode, seed, timeScale };
+  const collectorTimeoutMs = o.collectorTimeout === undefined ? 10_000 : Number(o.collectorTimeout);
+  if (!Number.isSafeInteger(collectorTimeoutMs) || collectorTimeoutMs < 0)
+    throw new CliError(`--collector-timeout must be a whole number of ms >= 0, got "${o.collectorTimeout}"`);
+  return { mode, seed, timeScale, collectorTimeoutMs };
 }
 
 /** Runs the command; returns the lines to print. Throws CliError on bad input or a failed sink. */
 export async function runCommand(scenario: string, o: RunCommandOptions): Promise<string> {
-  const { mode, seed, timeScale } = parseOptions(scenario, o);
+  const { mode, seed, timeScale, collectorTimeoutMs } = parseOptions(scenario, o);
   const run = newRunId(`${scenario}-${mode}`);
-  const out =
-    o.out ?? (o.collector ? undefined : join(o.runsDir ?? join('.causelane', 'runs'), `${run}.jsonl`));
+  // A file is written even when streaming: it is the complete trace if the collector drops out.
+  const out = o.out ?? join(o.runsDir ?? join('.causelane', 'runs'), `${run}.jsonl`);
   const memory = new MemorySink();
-  const sinks: TraceSink[] = [memory];
-  // The file comes before the collector, so a collector that stops answering never costs the file.
-  if (out) sinks.push(new JsonlFileSink(out));
-  if (o.collector) sinks.push(new SocketIoSink({ url: o.collector, ...(o.token ? { token: o.token } : {}) }));
+  const file = new JsonlFileSink(out);
+  const collector = o.collector
+    ? new SocketIoSink({
+        url: o.collector,
+        closeTimeoutMs: collectorTimeoutMs,
+        ...(o.token ? { token: o.token } : {}),
+      })
+    : undefined;
+  // Each sink has its own queue in the tracer, so a collector that stops answering never delays the file.
+  const sinks: TraceSink[] = collector ? [memory, file, collector] : [memory, file];
   try {
-    await runScenario(scenario, { mode, seed, run, sinks, timeScale });
+    await runScenario(scenario, {
+      mode,
+      seed,
+      run,
+      sinks,
+      timeScale,
+      closeSinks: true,
+      flushTimeoutMs: collectorTimeoutMs,
+    });
   } catch (err) {
+    if (err instanceof TraceSinkError) throw new CliError(sinkFailureLine(err, { out, file, collector, url: o.collector }), 1);
+    // The tracer never got to close the sinks: do it here, bounded, so the process can exit.
+    await Promise.race([
+      Promise.allSettled(sinks.map((s) => s.close())),
+      new Promise((resolve) => setTimeout(resolve, collectorTimeoutMs).unref()),
+    ]);
     throw new CliError(`causelane run: ${(err as Error).message}`, 1);
-  } finally {
-    await Promise.allSettled(sinks.map((s) => s.close()));
   }
   const report = analyzeEvents(memory.events);
   const bySeverity = (sev: string) => report.anomalies.filter((a) => a.severity === sev);
@@ -73,10 +98,31 @@ export async function runCommand(scenario: string, o: RunCommandOptions): Promis
   const lines = [
     `run ${run}: scenario ${scenario}, ${mode} mode, seed ${seed}, ${memory.events.length} events`,
     `anomalies: ${bySeverity('error').length} error, ${bySeverity('warning').length} warning, ${bySeverity('info').length} info${types.length ? `: ${types.join(', ')}` : ''}`,
+    `trace written to ${out}`,
+    `inspect it: causelane analyze ${out}`,
   ];
-  if (out) lines.push(`trace written to ${out}`, `inspect it: causelane analyze ${out}`);
-  if (o.collector) lines.push(`trace sent to ${o.collector} (run ${run})`);
+  if (o.collector) lines.push(`trace sent to ${o.collector} (run ${run}): all ${memory.events.length} events acknowledged`);
   return `${lines.join('\n')}\n`;
+}
+
+/** One line: what each failed sink is missing, and where the complete trace is (if anywhere). */
+function sinkFailureLine(
+  err: TraceSinkError,
+  s: { out: string; file: TraceSink; collector: TraceSink | undefined; url: string | undefined },
+): string {
+  const of = (f: SinkFailure) => `${f.unacknowledged} of ${err.emitted} events (${f.cause.message.replace(/\s+/g, ' ')})`;
+  const parts = err.failures.map((f) =>
+    f.sink === s.file
+      ? `trace file ${s.out} is missing ${of(f)}`
+      : f.sink === s.collector
+        ? `the collector at ${s.url} did not acknowledge ${of(f)}`
+        : `the in-memory copy is missing ${of(f)}`,
+  );
+  const out = s.out;
+  const file = s.file;
+  const fileOk = !err.failures.some((f) => f.sink === file);
+  const where = fileOk ? `the complete trace is in ${out}` : 'no complete copy of the trace was saved';
+  return `causelane run ${err.run}: ${parts.join('; ')}; ${where}`;
 }
 
 export function registerRun(program: Command): void {
@@ -86,10 +132,11 @@ export function registerRun(program: Command): void {
     .argument('<scenario>', 'scenario name')
     .requiredOption('--mode <mode>', 'naive or causal executor')
     .option('--seed <n>', 'seed for the simulated latencies (default 1)')
-    .option('--out <file>', 'write the trace to this JSONL file (default .causelane/runs/<run>.jsonl)')
+    .option('--out <file>', 'write the trace to this JSONL file (default .causelane/runs/<run>.jsonl, also with --collector)')
     .option('--collector <url>', 'stream the trace to a running collector, e.g. http://127.0.0.1:4800')
     .option('--token <token>', 'collector token (default $CAUSELANE_TOKEN)')
     .option('--time-scale <x>', 'play simulated time x times faster (default 1)')
+    .option('--collector-timeout <ms>', 'give up on collector acks after this long at the end (default 10000)')
     .action(async (scenario: string, opts: RunCommandOptions) => {
       const token = opts.token ?? process.env.CAUSELANE_TOKEN;
       process.stdout.write(await runCommand(scenario, { ...opts, ...(token ? { token } : {}) }));

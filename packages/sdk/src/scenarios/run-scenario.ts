@@ -22,6 +22,10 @@ export interface RunScenarioOptions {
   virtual?: boolean;
   /** Real time, but this many times faster (ignored when virtual). Default 1. */
   timeScale?: number;
+  /** Close the sinks at the end instead of only flushing them (a CLI run that exits afterwards). */
+  closeSinks?: boolean;
+  /** Bounds the final flush/close per sink (Tracer flushTimeoutMs). Default 10 s. */
+  flushTimeoutMs?: number;
 }
 
 export function findScenario(name: string): Scenario {
@@ -30,7 +34,11 @@ export function findScenario(name: string): Scenario {
   return s;
 }
 
-/** Runs the scenario; resolves once every event is written to the sinks (they are flushed, not closed). */
+/**
+ * Runs the scenario; resolves once every event is written to the sinks (flushed, or closed with
+ * `closeSinks`). A sink that fails or does not answer within flushTimeoutMs makes it reject with a
+ * TraceSinkError after the other sinks got every event.
+ */
 export async function runScenario(
   name: string,
   opts: RunScenarioOptions,
@@ -59,6 +67,7 @@ export async function runScenario(
     now: () => clock.now(),
     // Live runs stream to watchers in small batches; a simulated run has no one to keep waiting.
     flushIntervalMs: virtual ? 1000 : 25,
+    ...(opts.flushTimeoutMs !== undefined ? { flushTimeoutMs: opts.flushTimeoutMs } : {}),
   });
   const go = () =>
     runAgent({
@@ -71,7 +80,7 @@ export async function runScenario(
       settleMs: setup.settleMs,
     });
   const result = virtual ? await virtual.run(go) : await go();
-  await tracer.flush();
+  await (opts.closeSinks ? tracer.close() : tracer.flush());
   if (result.status === 'error') throw new Error(`scenario ${name} failed: ${result.error}`);
   return { run: tracer.run, events: tracer.emitted };
 }
