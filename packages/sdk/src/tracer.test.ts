@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { JsonlFileSink } from './sinks/jsonl-file-sink.ts';
 import { MemorySink } from './sinks/memory-sink.ts';
 import type { SinkAck, TraceSink } from './sinks/trace-sink.ts';
-import { Tracer } from './tracer.ts';
+import { Tracer, TraceSinkError } from './tracer.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -80,6 +80,59 @@ describe('Tracer', () => {
     const tracer = new Tracer({ run: 'r-broken', sinks: [broken] });
     tracer.emit({ type: 'run.start' });
     await expect(tracer.flush()).rejects.toThrow('trace sink failed for run r-broken: disk full');
+  });
+
+  it('keeps writing the other sinks after one fails, and reports what the failed one misses', async () => {
+    const broken: TraceSink = {
+      write: async () => {
+        throw new Error('disk full');
+      },
+      flush: async () => {},
+      close: async () => {},
+    };
+    const sink = new MemorySink();
+    const tracer = new Tracer({ run: 'r-half', sinks: [broken, sink], batchSize: 3 });
+    for (let i = 0; i < 7; i++) tracer.emit({ type: 'llm.request', turn: i + 1 });
+    await expect(tracer.close()).rejects.toThrow(
+      'trace sink failed for run r-half: disk full (sink 0: 7 of 7 events not acknowledged)',
+    );
+    expect(sink.events.map((e) => e.seq)).toEqual([...Array(7).keys()]);
+  });
+
+  it('never lets a sink that stops answering hold up the others or close() for ever', async () => {
+    let closed = false;
+    const stuck: TraceSink = {
+      write: () => new Promise<SinkAck>(() => {}), // a collector that never acks
+      flush: () => new Promise<void>(() => {}),
+      close: async () => {
+        closed = true;
+      },
+    };
+    const sink = new MemorySink();
+    const tracer = new Tracer({ run: 'r-stuck', sinks: [stuck, sink], batchSize: 2, flushTimeoutMs: 30 });
+    for (let i = 0; i < 9; i++) tracer.emit({ type: 'llm.request', turn: i + 1 });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(sink.events).toHaveLength(8); // four full batches went out while the stuck sink sat on its first
+    const err: unknown = await tracer.close().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TraceSinkError);
+    expect((err as TraceSinkError).failures).toMatchObject([{ index: 0, unacknowledged: 9 }]);
+    expect((err as Error).message).toContain('no ack within 30 ms');
+    expect(sink.events).toHaveLength(9);
+    expect(closed).toBe(true); // told to close anyway, so it can release its socket
+  });
+
+  it('bounds a sink whose close() never returns', async () => {
+    const sink = new MemorySink();
+    const hanging: TraceSink = {
+      write: async (b) => ({ stored: b.length, duplicates: 0 }),
+      flush: async () => {},
+      close: () => new Promise<void>(() => {}),
+    };
+    const tracer = new Tracer({ run: 'r-hang', sinks: [sink, hanging], flushTimeoutMs: 20 });
+    tracer.emit({ type: 'run.start' });
+    await expect(tracer.close()).rejects.toThrow(
+      'close did not finish within 20 ms (sink 1: 0 of 1 events not acknowledged)',
+    );
   });
 
   it('refuses to emit after close', async () => {

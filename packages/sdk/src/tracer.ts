@@ -43,7 +43,10 @@ export class TraceSinkError extends Error {
   ) {
     super(
       `trace sink failed for run ${run}: ${failures
-        .map((f) => `${f.cause.message} (${sinkName(f)}: ${f.unacknowledged} of ${emitted} events not acknowledged)`)
+        .map(
+          (f) =>
+            `${f.cause.message} (${sinkName(f)}: ${f.unacknowledged} of ${emitted} events not acknowledged)`,
+        )
         .join('; ')}`,
     );
   }
@@ -205,6 +208,8 @@ export class Tracer {
       // The first failure explains the rest (a sink that got no acks then fails to close for that).
       failure ??= this.failureOf(lane, toError(err));
     }
+    // Acks may still have come in while the sink closed.
+    if (failure) failure.unacknowledged = this.seq - lane.acked;
     return failure;
   }
 

@@ -67,7 +67,9 @@ describe('causelane analyze', () => {
     const bad = await runCli(['analyze', other]);
     expect(bad.code).toBe(2);
     expect(bad.stdout).toBe('');
-    expect(bad.stderr.trim()).toBe(`${other}:10: field seq: run "edits" seq 4 repeats line 5 with different content`);
+    expect(bad.stderr.trim()).toBe(
+      `${other}:10: field seq: run "edits" seq 4 repeats line 5 with different content`,
+    );
   });
 
   it('names a missing file clearly', async () => {

@@ -1,9 +1,11 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeRuns } from '@causelane/analysis';
 import { readTraceText } from '@causelane/trace-schema';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startCollector } from '../server/collector.ts';
 import { CliError } from './cli-error.ts';
 import { runCommand } from './run.ts';
 import { scenarioList } from './scenarios.ts';
@@ -17,6 +19,15 @@ const tmp = () => {
   dirs.push(d);
   return d;
 };
+
+/** A loopback port nobody listens on: bound, then released. */
+async function deadPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 describe('causelane run / scenarios', () => {
   it('lists every scenario as { name, title, expects }', () => {
@@ -38,6 +49,66 @@ describe('causelane run / scenarios', () => {
     const clean = analyzeRuns(readTraceText(readFileSync(join(dir, file), 'utf8')).runs);
     expect(clean.runs).toHaveLength(1);
     expect(clean.anomalies.filter((a) => a.severity !== 'info')).toEqual([]);
+  });
+
+  it('finishes when the collector is unreachable: exit 1, one line, and the complete trace in the file', async () => {
+    const dir = tmp();
+    const out = join(dir, 'x.jsonl');
+    const collector = `http://127.0.0.1:${await deadPort()}`;
+    const err: unknown = await runCommand('read-write-race', {
+      mode: 'causal',
+      out,
+      collector,
+      timeScale: '50',
+      collectorTimeout: '150',
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CliError);
+    const { message, exitCode } = err as CliError;
+    expect(exitCode).toBe(1);
+    expect(message).not.toContain('\n');
+    expect(message).not.toContain('trace sent');
+    const m =
+      /the collector at (\S+) did not acknowledge (\d+) of (\d+) events .*; the complete trace is in (.+)$/.exec(
+        message,
+      );
+    expect(m?.slice(1)).toEqual([collector, m?.[3], m?.[3], out]);
+    const parsed = readTraceText(readFileSync(out, 'utf8'));
+    expect(parsed.errors).toEqual([]);
+    const events = [...parsed.runs.values()][0]!;
+    expect(events.map((e) => e.seq)).toEqual([...Array(Number(m?.[3])).keys()]);
+    expect(events.at(-1)?.type).toBe('run.end');
+  });
+
+  it('says the trace was sent only once the collector acknowledged every event', async () => {
+    const dir = tmp();
+    const quiet = { info: () => {}, error: () => {} };
+    const collector = await startCollector({
+      db: join(dir, 'c.sqlite'),
+      port: 0,
+      scenarioSdk: null,
+      log: quiet,
+    });
+    try {
+      const out = join(dir, 'x.jsonl');
+      const text = await runCommand('read-write-race', {
+        mode: 'causal',
+        out,
+        collector: collector.url,
+        timeScale: '50',
+      });
+      const m = /trace sent to (\S+) \(run (\S+)\): all (\d+) events acknowledged/.exec(text);
+      expect(m?.[1]).toBe(collector.url);
+      expect(collector.store.runEvents(m![2]!)).toHaveLength(Number(m![3]));
+      expect(readTraceText(readFileSync(out, 'utf8')).runs.get(m![2]!)).toHaveLength(Number(m![3]));
+    } finally {
+      await collector.close();
+    }
+  });
+
+  it('rejects a bad --collector-timeout', async () => {
+    await expect(
+      runCommand('lost-update', { mode: 'naive', collectorTimeout: '-1', runsDir: tmp() }),
+    ).rejects.toThrow('--collector-timeout must be a whole number of ms >= 0, got "-1"');
   });
 
   it('rejects bad input with a clear message and no file', async () => {

@@ -84,7 +84,8 @@ export async function runCommand(scenario: string, o: RunCommandOptions): Promis
       flushTimeoutMs: collectorTimeoutMs,
     });
   } catch (err) {
-    if (err instanceof TraceSinkError) throw new CliError(sinkFailureLine(err, { out, file, collector, url: o.collector }), 1);
+    if (err instanceof TraceSinkError)
+      throw new CliError(sinkFailureLine(err, { out, file, collector, url: o.collector }), 1);
     // The tracer never got to close the sinks: do it here, bounded, so the process can exit.
     await Promise.race([
       Promise.allSettled(sinks.map((s) => s.close())),
@@ -101,7 +102,8 @@ export async function runCommand(scenario: string, o: RunCommandOptions): Promis
     `trace written to ${out}`,
     `inspect it: causelane analyze ${out}`,
   ];
-  if (o.collector) lines.push(`trace sent to ${o.collector} (run ${run}): all ${memory.events.length} events acknowledged`);
+  if (o.collector)
+    lines.push(`trace sent to ${o.collector} (run ${run}): all ${memory.events.length} events acknowledged`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -110,7 +112,8 @@ function sinkFailureLine(
   err: TraceSinkError,
   s: { out: string; file: TraceSink; collector: TraceSink | undefined; url: string | undefined },
 ): string {
-  const of = (f: SinkFailure) => `${f.unacknowledged} of ${err.emitted} events (${f.cause.message.replace(/\s+/g, ' ')})`;
+  const of = (f: SinkFailure) =>
+    `${f.unacknowledged} of ${err.emitted} events (${f.cause.message.replace(/\s+/g, ' ')})`;
   const parts = err.failures.map((f) =>
     f.sink === s.file
       ? `trace file ${s.out} is missing ${of(f)}`
@@ -132,11 +135,17 @@ export function registerRun(program: Command): void {
     .argument('<scenario>', 'scenario name')
     .requiredOption('--mode <mode>', 'naive or causal executor')
     .option('--seed <n>', 'seed for the simulated latencies (default 1)')
-    .option('--out <file>', 'write the trace to this JSONL file (default .causelane/runs/<run>.jsonl, also with --collector)')
+    .option(
+      '--out <file>',
+      'write the trace to this JSONL file (default .causelane/runs/<run>.jsonl, also with --collector)',
+    )
     .option('--collector <url>', 'stream the trace to a running collector, e.g. http://127.0.0.1:4800')
     .option('--token <token>', 'collector token (default $CAUSELANE_TOKEN)')
     .option('--time-scale <x>', 'play simulated time x times faster (default 1)')
-    .option('--collector-timeout <ms>', 'give up on collector acks after this long at the end (default 10000)')
+    .option(
+      '--collector-timeout <ms>',
+      'give up on collector acks after this long at the end (default 10000)',
+    )
     .action(async (scenario: string, opts: RunCommandOptions) => {
       const token = opts.token ?? process.env.CAUSELANE_TOKEN;
       process.stdout.write(await runCommand(scenario, { ...opts, ...(token ? { token } : {}) }));

@@ -1,9 +1,21 @@
+import { createServer } from 'node:net';
 import { analyzeEvents } from '@causelane/analysis';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MemorySink } from '../sinks/memory-sink.ts';
+import { SocketIoSink } from '../sinks/socketio-sink.ts';
+import { TraceSinkError } from '../tracer.ts';
 import { SCENARIOS } from './catalog.ts';
 import { runScenario } from './run-scenario.ts';
+
+/** A loopback port nobody listens on: bound, then released. */
+async function deadPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 async function trace(name: string, mode: 'naive' | 'causal', seed: number) {
   const sink = new MemorySink();
@@ -67,6 +79,25 @@ describe('teaching scenarios', () => {
     expect(span).toBeGreaterThan(300); // realistic simulated latency, so a browser can watch it arrive
     expect(span).toBeLessThan(3000);
     expect(wall).toBeLessThan(span); // and it really was sped up
+  });
+
+  it('finishes when the collector is unreachable, with every event in the other sinks', async () => {
+    const memory = new MemorySink();
+    const collector = new SocketIoSink({ url: `http://127.0.0.1:${await deadPort()}`, closeTimeoutMs: 100 });
+    const err: unknown = await runScenario('read-write-race', {
+      mode: 'causal',
+      seed: 1,
+      sinks: [collector, memory],
+      virtual: true,
+      closeSinks: true,
+      flushTimeoutMs: 100,
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TraceSinkError);
+    const { failures, emitted } = err as TraceSinkError;
+    expect(emitted).toBeGreaterThan(5);
+    expect(memory.events).toHaveLength(emitted);
+    expect(failures).toMatchObject([{ index: 0, unacknowledged: emitted }]);
+    expect(collector.connected).toBe(false);
   });
 
   it('rejects an unknown scenario with a clear error', async () => {
