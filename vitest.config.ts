@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'apps/*/src/**/*.test.tsx'],
+    // Tests spawn the real CLI: build its bundle once up front instead of in racing child processes.
+    globalSetup: ['./apps/collector/scripts/vitest-bundle-setup.mjs'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

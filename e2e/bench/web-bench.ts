@@ -89,6 +89,12 @@ async function main(): Promise<void> {
       timeout: 600_000,
     });
     const readyMs = await page.evaluate(() => performance.getEntriesByName('causelane:ready')[0]!.startTime);
+    const worker = await page.evaluate(
+      () =>
+        (performance.getEntriesByName('causelane:loaded')[0] as PerformanceMark | undefined)?.detail as
+          | { read: number; analyze: number }
+          | undefined,
+    );
 
     // Zoom and pan like a user: wheel at the pointer, drag, and WASD.
     const canvas = page.getByTestId('timeline-canvas');
@@ -121,6 +127,8 @@ async function main(): Promise<void> {
       baselineFetchParseMs: Math.round(baseline.ms),
       readyMs: Math.round(readyMs),
       readyRatio: Number((readyMs / baseline.ms).toFixed(2)),
+      workerReadMs: worker ? Math.round(worker.read) : null,
+      workerAnalyzeMs: worker ? Math.round(worker.analyze) : null,
       frames: frames.length,
       frameP95Ms: Number(p95(frames).toFixed(2)),
       frameMaxMs: Number(Math.max(...frames).toFixed(2)),

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so a fresh clone needs no build step.
-import { register } from 'tsx/esm/api';
+// The `causelane` command. Runs the esbuild bundle of the CLI, rebuilding it first when any source
+// file is newer (about a second), so a fresh clone and an edited tree both just work.
+import { BUNDLE, bundleCli, bundleIsFresh } from '../scripts/bundle-cli.mjs';
 
-register();
-await import('../src/cli.ts');
+if (!bundleIsFresh()) await bundleCli();
+await import(BUNDLE);

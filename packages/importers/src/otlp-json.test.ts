@@ -2,7 +2,7 @@ import { analyzeRuns, anomalyKey } from '@causelane/analysis';
 import { type TraceEvent, validateEvent } from '@causelane/trace-schema';
 import { describe, expect, it } from 'vitest';
 import { ImportError } from './import-error.ts';
-import { importOtlpJson } from './otlp-json.ts';
+import { importOtlpJson, otlpGenAiSpans } from './otlp-json.ts';
 import { type AgentScript, recordAgentOtlp } from './record-genai-agent.ts';
 
 // Turn 1 asks for two parallel calls; `search` ends after turn 2's chat span has started, so the
@@ -131,6 +131,48 @@ describe('importOtlpJson on spans from the real OpenTelemetry SDK', () => {
       recordAgentOtlp({ ...causal, turns: [causal.turns[0]!, { ...causal.turns[1]!, results: ['b', 'a'] }] }),
     );
     expect(keys(swapped).map((k) => k.split('|').slice(1).join('|'))).toEqual(['commit-order|warning|1|']);
+  });
+
+  it('reads each (traceId, spanId) once, so a repeated batch of a clean run stays clean', () => {
+    const clean: AgentScript = {
+      conversationId: 'conv-twice',
+      turns: [
+        {
+          start: 0,
+          end: 10,
+          calls: [
+            { id: 'a', name: 'search', start: 11, end: 30 },
+            { id: 'b', name: 'calculator', start: 12, end: 15 },
+          ],
+        },
+        { start: 31, end: 40, calls: [], results: ['a', 'b'] },
+      ],
+    };
+    const once = recordAgentOtlp(clean) as { resourceSpans: { scopeSpans: { spans: unknown[] }[] }[] };
+    const single = importOtlpJson(once);
+    expect(keys(single)).toEqual([]);
+    const spans = once.resourceSpans[0]!.scopeSpans[0]!.spans;
+    // An exporter retry merged into the next request: every span twice in one request.
+    const retried = {
+      resourceSpans: [{ ...once.resourceSpans[0]!, scopeSpans: [{ spans: [...spans, ...spans] }] }],
+    };
+    // A file exporter that wrote the same batch on two lines.
+    for (const twice of [importOtlpJson(retried), importOtlpJson([once, once])]) {
+      expect(keys(twice)).toEqual([]);
+      expect(twice).toEqual(single);
+    }
+    expect(otlpGenAiSpans([once, once])).toEqual(otlpGenAiSpans([once]));
+
+    // The first copy wins: a later one with the same ids, shifted by 1 ms, is dropped.
+    const shifted = structuredClone(spans) as { startTimeUnixNano: string; endTimeUnixNano: string }[];
+    for (const s of shifted) {
+      s.startTimeUnixNano = String(BigInt(s.startTimeUnixNano) + 1_000_000n);
+      s.endTimeUnixNano = String(BigInt(s.endTimeUnixNano) + 1_000_000n);
+    }
+    const both = {
+      resourceSpans: [{ ...once.resourceSpans[0]!, scopeSpans: [{ spans: [...spans, ...shifted] }] }],
+    };
+    expect(otlpGenAiSpans([both])).toEqual(otlpGenAiSpans([once]));
   });
 
   it('names the JSON path of invalid input', () => {

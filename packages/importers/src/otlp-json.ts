@@ -94,9 +94,14 @@ export interface OtlpSpanOptions {
   onSpanError?: (err: ImportError) => void;
 }
 
-/** Every GenAI span of one or more requests (the file exporter writes one request per line). */
+/**
+ * Every GenAI span of one or more requests (the file exporter writes one request per line), each
+ * (traceId, spanId) once: an exporter retry or a batch written twice repeats spans, and a second
+ * copy would read as a second model call or tool run. The first copy is kept.
+ */
 export function otlpGenAiSpans(requests: readonly unknown[], opts: OtlpSpanOptions = {}): GenAiSpan[] {
   const out: GenAiSpan[] = [];
+  const seen = new Set<string>();
   requests.forEach((request, r) => {
     const root = requests.length === 1 ? '$' : `line ${r + 1}: $`;
     if (!isObject(request))
@@ -117,7 +122,11 @@ export function otlpGenAiSpans(requests: readonly unknown[], opts: OtlpSpanOptio
         for (let k = 0; k < spans.length; k++) {
           try {
             const span = readSpan(spans, k, ssWhere, service);
-            if (span) out.push(span);
+            if (!span) continue;
+            const key = JSON.stringify([span.traceId, span.spanId]);
+            if (seen.has(key)) continue;
+            seen.add(key);
+            out.push(span);
           } catch (err) {
             if (!(err instanceof ImportError) || !opts.onSpanError) throw err;
             opts.onSpanError(err);

@@ -2,6 +2,7 @@
 // listen exposed without a token, token enforcement, and a clean exit on SIGTERM.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,6 +10,16 @@ import { CLI_BIN, spawnCollector } from '../server/collector-process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'causelane-serve-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The status of a GET sent with the given Host header (fetch cannot set Host). */
+function statusWithHost(url: string, host: string, token: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    get(url, { headers: { host, authorization: `Bearer ${token}` } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    }).on('error', reject);
+  });
+}
 
 function runServe(
   args: string[],
@@ -37,13 +48,20 @@ describe('causelane serve', () => {
 
       // Started side by side to keep the suite short: each CLI start costs seconds on a busy machine.
       const port = new URL(p.url).port;
-      const [taken, refused, exposed] = await Promise.all([
+      const [taken, refused, badHost, exposed] = await Promise.all([
         runServe(['--port', port, '--db', join(dir, 'b.db')]),
         runServe(['--host', '0.0.0.0', '--port', '0', '--db', join(dir, 'x.db')]),
-        spawnCollector(['--host', '0.0.0.0', '--port', '0', '--db', join(dir, 'exposed.db')], {
-          env: { CAUSELANE_TOKEN: 'env-token' },
-        }),
+        runServe(['--port', '0', '--db', join(dir, 'h.db'), '--allow-host', 'http://x.example']),
+        spawnCollector(
+          [
+            ...['--host', '0.0.0.0', '--port', '0', '--db', join(dir, 'exposed.db')],
+            ...['--allow-host', 'collector.example.com'],
+          ],
+          { env: { CAUSELANE_TOKEN: 'env-token' } },
+        ),
       ]);
+      expect(badHost.code).toBe(2);
+      expect(badHost.stderr).toMatch(/--allow-host "http:\/\/x\.example": expected a host name/);
       expect(taken.code).toBe(2);
       expect(taken.stderr).toContain(`causelane serve: port ${port} on 127.0.0.1 is already in use`);
       expect(refused.code).toBe(2);
@@ -55,6 +73,9 @@ describe('causelane serve', () => {
         expect(
           (await fetch(`${exposed.url}/api/runs`, { headers: { authorization: 'Bearer env-token' } })).status,
         ).toBe(200);
+        const runs = `${exposed.url}/api/runs`;
+        expect(await statusWithHost(runs, 'collector.example.com:4800', 'env-token')).toBe(200);
+        expect(await statusWithHost(runs, 'rebound.example:4800', 'env-token')).toBe(403);
       } finally {
         await exposed.stop('SIGTERM');
       }

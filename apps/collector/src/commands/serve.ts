@@ -12,7 +12,18 @@ interface ServeOptions {
   token?: string;
   redis?: string;
   allowOrigin?: string[];
+  allowHost?: string[];
 }
+
+const HOSTS_HELP = `
+Allowed hosts: browsers may reach the collector only by an allowed name in
+the Host header, a guard against DNS rebinding (a web page re-pointing its
+own name at 127.0.0.1). Allowed: localhost and *.localhost, any IP address,
+the --host name, the hosts of --allow-origin values, and --allow-host names;
+any other Host gets 403. Under a DNS name or behind a load balancer, pass it:
+  causelane serve --host 0.0.0.0 --allow-host collector.example.com
+A leading dot (--allow-host .example.com) also allows every subdomain.
+`;
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -31,6 +42,8 @@ export function registerServe(program: Command): void {
     .option('--token <token>', 'token every client must send (default: $CAUSELANE_TOKEN)')
     .option('--redis <url>', 'share live fan-out with other collectors through Redis Streams')
     .option('--allow-origin <origin...>', 'extra browser origins allowed to call the API (a dev server)')
+    .option('--allow-host <host...>', 'extra host names browsers may use to reach the collector (see below)')
+    .addHelpText('after', HOSTS_HELP)
     .action(async (opts: ServeOptions) => {
       const token = opts.token ?? (process.env.CAUSELANE_TOKEN || undefined);
       if (!isLoopbackHost(opts.host) && !token) {
@@ -51,6 +64,7 @@ export function registerServe(program: Command): void {
           token,
           redis: opts.redis,
           allowOrigins: opts.allowOrigin,
+          allowHosts: opts.allowHost,
           scenarioSdk: await loadScenarioSdk(),
         });
       } catch (err) {

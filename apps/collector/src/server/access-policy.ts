@@ -1,5 +1,5 @@
 // Who may talk to the collector: the optional bearer token (required whenever one is configured,
-// and the CLI insists on one for a non-loopback host) and the same-origin rule for browsers.
+// and the CLI insists on one for a non-loopback host), the Host allowlist and the same-origin rule.
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { isIP } from 'node:net';
@@ -12,13 +12,51 @@ export function isLoopbackHost(host: string): boolean {
   return false;
 }
 
+export interface AccessOptions {
+  /** Required from every client when set. */
+  token?: string;
+  /** Extra browser origins allowed besides the served one (a dev server); their hosts are allowed too. */
+  allowOrigins?: readonly string[];
+  /** Extra host names browsers may reach the collector by; `.example.com` also allows its subdomains. */
+  allowHosts?: readonly string[];
+  /** The `--host` the collector is bound to; allowed as a Host when it is a name. */
+  boundHost?: string;
+}
+
+/** A Host header: a DNS name or IPv4 address, or a bracketed IPv6 address, and an optional port. */
+const HOST_HEADER = /^(?:([a-z0-9_-]+(?:\.[a-z0-9_-]+)*)\.?|\[([0-9a-f:.]+)\])(?::\d{1,5})?$/i;
+const HOST_NAME = /^\.?[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?$/i;
+
+/** The host name of a Host header, lower case, or null when it is not a well-formed one. */
+function hostName(header: string): string | null {
+  const m = HOST_HEADER.exec(header);
+  if (!m) return null;
+  if (m[2] !== undefined) return isIP(m[2]) === 6 ? m[2].toLowerCase() : null;
+  return m[1]!.toLowerCase();
+}
+
 export class AccessPolicy {
   private readonly token: Buffer | null;
   private readonly extraOrigins: Set<string>;
+  private readonly hosts = new Set<string>();
+  /** `.example.com` entries: the domain and every name under it. */
+  private readonly hostSuffixes: string[] = [];
 
-  constructor(token: string | undefined, allowOrigins: readonly string[] = []) {
-    this.token = token ? Buffer.from(token) : null;
-    this.extraOrigins = new Set(allowOrigins.map((o) => new URL(o).origin));
+  constructor(options: AccessOptions = {}) {
+    this.token = options.token ? Buffer.from(options.token) : null;
+    const origins = (options.allowOrigins ?? []).map((o) => new URL(o));
+    this.extraOrigins = new Set(origins.map((o) => o.origin));
+    for (const o of origins) this.hosts.add(o.hostname.replace(/^\[|\]$/g, '').toLowerCase());
+    if (options.boundHost) this.hosts.add(options.boundHost.replace(/^\[|\]$/g, '').toLowerCase());
+    for (const entry of options.allowHosts ?? []) {
+      if (!HOST_NAME.test(entry))
+        throw new Error(
+          `--allow-host ${JSON.stringify(entry)}: expected a host name such as collector.example.com or .example.com (no scheme, port or path)`,
+        );
+      const name = entry.toLowerCase().replace(/\.$/, '');
+      if (name.startsWith('.')) this.hostSuffixes.push(name);
+      else this.hosts.add(name);
+    }
   }
 
   get requiresToken(): boolean {
@@ -33,9 +71,15 @@ export class AccessPolicy {
     return given.length === this.token.length && timingSafeEqual(given, this.token);
   }
 
-  /** Paths that need the token: the API and OTLP ingest (`/v1/traces`); the web app's files do not. */
-  guards(url: string): boolean {
-    return url.startsWith('/api/') || url.startsWith('/v1/');
+  /**
+   * Whether a request needs the token, decided on the route Fastify matched (its registered
+   * pattern), never on the URL string: the router decodes `%61pi` to `api` before matching.
+   * Every `/api/` and `/v1/` route needs it, and so does any request that matched no route unless
+   * it only reads (the web app's client-side routes and 404 answers carry no trace data).
+   */
+  guardsRoute(routePattern: string | undefined, method: string): boolean {
+    if (routePattern === undefined) return method !== 'GET' && method !== 'HEAD';
+    return routePattern.startsWith('/api/') || routePattern.startsWith('/v1/');
   }
 
   /** The token of an HTTP request: `Authorization: Bearer T`, or `?token=T` on GET (for links). */
@@ -47,6 +91,30 @@ export class AccessPolicy {
     if (method === 'GET' || method === 'HEAD')
       return this.tokenMatches((query as { token?: unknown } | null)?.token);
     return false;
+  }
+
+  /**
+   * The DNS rebinding guard (as Vite's server.allowedHosts): a page on evil.example whose name is
+   * re-pointed at 127.0.0.1 reaches the collector as same-origin, with `Host: evil.example`. Only
+   * names the collector is known by pass: localhost and *.localhost, the bound host, the hosts of
+   * --allow-origin and --allow-host. Any IP literal passes too, since a rebinding page is always
+   * loaded from a name. A request without Host cannot come from a browser (which always sends one),
+   * and any other client could send whatever Host it liked, so it passes. Null when allowed.
+   */
+  hostRefusal(headers: IncomingHttpHeaders): string | null {
+    const header = headers.host;
+    if (header === undefined) return null;
+    const name = hostName(header);
+    if (name === null) return 'the Host header is not a valid host name; request refused';
+    if (
+      isIP(name) !== 0 ||
+      name === 'localhost' ||
+      name.endsWith('.localhost') ||
+      this.hosts.has(name) ||
+      this.hostSuffixes.some((s) => name === s.slice(1) || name.endsWith(s))
+    )
+      return null;
+    return `host "${name}" is not allowed (DNS rebinding guard): open the collector by localhost or its IP address, or start it with --allow-host ${name}`;
   }
 
   /**
@@ -65,5 +133,10 @@ export class AccessPolicy {
     }
     if (this.extraOrigins.has(parsed.origin)) return true;
     return (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.host === headers.host;
+  }
+
+  /** The host then the origin rule, for HTTP requests and socket.io handshakes alike; null when allowed. */
+  browserRefusal(headers: IncomingHttpHeaders): string | null {
+    return this.hostRefusal(headers) ?? (this.originAllowed(headers) ? null : 'cross-origin request refused');
   }
 }

@@ -1,12 +1,13 @@
 // Assembles the collector: SQLite store, ingest service, socket.io (ingest + UI namespaces, optional
 // Redis Streams adapter for several nodes), the HTTP API and the web app, on one port.
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { createClient } from 'redis';
 import { Server } from 'socket.io';
+import { COLLECTOR_ROOT } from '../package-root.ts';
 import { AccessPolicy } from './access-policy.ts';
 import { EventStore } from './event-store.ts';
 import { registerRoutes, sendError } from './http-routes.ts';
@@ -33,6 +34,8 @@ export interface CollectorOptions {
   token?: string;
   /** Extra browser origins allowed besides the served one (a dev server). */
   allowOrigins?: string[];
+  /** Extra host names browsers may use to reach the collector (see AccessPolicy.hostRefusal). */
+  allowHosts?: string[];
   /** Redis URL: share live fan-out with other collectors through the Redis Streams adapter. */
   redis?: string;
   /** Folder of the built web app; its index.html is served at `/` when present. */
@@ -55,10 +58,20 @@ export interface Collector {
   close(): Promise<void>;
 }
 
-export const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../../web/dist', import.meta.url));
+export const DEFAULT_WEB_DIST = join(COLLECTOR_ROOT, '..', 'web', 'dist');
 
 const WEB_APP_CSP =
   "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+/** The path as the router sees it (percent-decoded), for telling API-looking 404s from web app routes. */
+function safeDecode(url: string): string {
+  const path = url.split('?')[0]!;
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
 
 export async function startCollector(options: CollectorOptions): Promise<Collector> {
   const host = options.host ?? '127.0.0.1';
@@ -67,7 +80,12 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     info: (m) => process.stderr.write(`${m}\n`),
     error: (m) => process.stderr.write(`${m}\n`),
   };
-  const access = new AccessPolicy(options.token, options.allowOrigins);
+  const access = new AccessPolicy({
+    token: options.token,
+    allowOrigins: options.allowOrigins,
+    allowHosts: options.allowHosts,
+    boundHost: host,
+  });
   const store = new EventStore(options.db);
 
   const app = Fastify({
@@ -78,8 +96,11 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   const io = new Server(app.server, {
     serveClient: false,
     maxHttpBufferSize: limits.maxMessageBytes,
-    allowRequest: (req, cb) =>
-      cb(access.originAllowed(req.headers) ? null : 'origin not allowed', access.originAllowed(req.headers)),
+    // Engine.io runs this on every handshake, polling or websocket upgrade, before any namespace.
+    allowRequest: (req, cb) => {
+      const refusal = access.browserRefusal(req.headers);
+      cb(refusal, refusal === null);
+    },
   });
   let redis: ReturnType<typeof createClient> | null = null;
   try {
@@ -106,8 +127,12 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   app.addHook('onRequest', async (req, reply) => {
-    if (!access.originAllowed(req.headers)) return sendError(reply, 403, 'cross-origin request refused');
-    if (access.guards(req.url) && !access.httpTokenMatches(req.headers, req.method, req.query)) {
+    const refusal = access.browserRefusal(req.headers);
+    if (refusal !== null) return sendError(reply, 403, refusal);
+    if (
+      access.guardsRoute(req.routeOptions.url, req.method) &&
+      !access.httpTokenMatches(req.headers, req.method, req.query)
+    ) {
       return sendError(reply, 401, 'unauthorized: send Authorization: Bearer TOKEN (or ?token= on GET)');
     }
   });
@@ -131,7 +156,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       setHeaders: (res) => res.header('content-security-policy', WEB_APP_CSP),
     });
     app.setNotFoundHandler((req, reply) => {
-      if (req.method !== 'GET' || req.url.startsWith('/api/'))
+      if (req.method !== 'GET' || /^\/(api|v1)\//i.test(safeDecode(req.url)))
         return sendError(reply, 404, `no route ${req.method} ${req.url.split('?')[0]}`);
       // Client-side routes of the single-page app all load its index.html.
       return reply.header('content-security-policy', WEB_APP_CSP).sendFile('index.html');

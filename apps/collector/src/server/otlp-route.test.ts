@@ -227,6 +227,36 @@ describe('POST /v1/traces', () => {
     await expect.poll(() => changes).toContainEqual({ run: traceId, change: 'deleted' });
   });
 
+  it('stores a repeated span once, keeping its first copy, as the one-shot import does', async () => {
+    c = await startTestCollector();
+    const clean: AgentScript = {
+      conversationId: 'conv-twice',
+      turns: [
+        { start: 0, end: 10, calls: [{ id: 'a', name: 'search', start: 11, end: 30 }] },
+        { start: 31, end: 40, calls: [], results: ['a'] },
+      ],
+    };
+    const once = recordAgentOtlp(clean) as OtlpRequest;
+    const rs = once.resourceSpans[0]!;
+    const spans = rs.scopeSpans[0]!.spans;
+    const expected = importOtlpJson(once).get('conv-twice')!;
+    // Every span twice in one request, then a retry whose copies moved by 1 ms: both are ignored.
+    const twice: OtlpRequest = { resourceSpans: [{ ...rs, scopeSpans: [{ spans: [...spans, ...spans] }] }] };
+    const moved = structuredClone(spans).map((s) => ({
+      ...s,
+      startTimeUnixNano: String(BigInt(s.startTimeUnixNano as string) + 1_000_000n),
+      endTimeUnixNano: String(BigInt(s.endTimeUnixNano as string) + 1_000_000n),
+    }));
+    const retry: OtlpRequest = { resourceSpans: [{ ...rs, scopeSpans: [{ spans: moved }] }] };
+    for (const body of [twice, retry]) {
+      expect((await post(c.url, body)).status).toBe(200);
+      expect(await storedEvents(c.url, 'conv-twice')).toEqual(expected);
+    }
+    expect(importOtlpJson([twice, retry]).get('conv-twice')).toEqual(expected);
+    const report = (await (await fetch(`${c.url}/api/runs/conv-twice/anomalies`)).json()) as Report;
+    expect(report.anomalies).toEqual([]);
+  });
+
   it('rejects a malformed span alone with partialSuccess and stores the rest', async () => {
     c = await startTestCollector();
     const full = recordAgentOtlp(impatient) as OtlpRequest;

@@ -23,9 +23,11 @@ export class OtlpSpanStore {
   private readonly hasRunStmt: Database.Statement<[string], { one: number }>;
 
   constructor(db: Database.Database) {
-    // A re-sent span (an exporter retry) replaces its earlier copy; a new span waits for its run.
+    // The first copy of a span is kept and a re-sent one (an exporter retry) is ignored: the rule of
+    // otlpGenAiSpans, so a run stored live equals a one-shot import of every request received.
+    // A new span waits for its run ('').
     this.putStmt = db.prepare(`INSERT INTO otlp_spans (trace_id, span_id, run, body) VALUES (?, ?, '', ?)
-      ON CONFLICT (trace_id, span_id) DO UPDATE SET body = excluded.body`);
+      ON CONFLICT (trace_id, span_id) DO NOTHING`);
     this.traceStmt = db.prepare('SELECT span_id, run, body FROM otlp_spans WHERE trace_id = ?');
     this.assignStmt = db.prepare('UPDATE otlp_spans SET run = ? WHERE trace_id = ? AND span_id = ?');
     this.runStmt = db.prepare('SELECT body FROM otlp_spans WHERE run = ?');
