@@ -15,7 +15,10 @@ function valueImports(source: string): string[] {
     if (/^type\b/.test(clause!)) continue;
     const named = /^\{([^}]*)\}$/.exec(clause!.trim());
     if (named) {
-      const names = named[1]!.split(',').map((s) => s.trim()).filter(Boolean);
+      const names = named[1]!
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       if (names.every((n) => n.startsWith('type '))) continue;
     }
     out.push(spec!);
@@ -39,14 +42,19 @@ function mainThreadGraph(entry: string): Map<string, string[]> {
 describe('main-thread imports', () => {
   it('tells value imports from type-only ones', () => {
     expect(valueImports("import type { A } from 'x';\nimport { type B, type C } from 'y';")).toEqual([]);
-    expect(valueImports("import {\n  type B,\n  C,\n} from 'y';\nexport * from './z.ts';")).toEqual(['y', './z.ts']);
+    expect(valueImports("import {\n  type B,\n  C,\n} from 'y';\nexport * from './z.ts';")).toEqual([
+      'y',
+      './z.ts',
+    ]);
   });
 
   it('keep the validators and the analyzer out of the main bundle', () => {
     const graph = mainThreadGraph(resolve(import.meta.dirname, 'main.tsx'));
     expect(graph.size).toBeGreaterThan(20);
     const offenders = [...graph].flatMap(([file, deps]) =>
-      deps.filter((d) => HEAVY.has(d)).map((d) => `${file.slice(import.meta.dirname.length + 1)} imports ${d}`),
+      deps
+        .filter((d) => HEAVY.has(d))
+        .map((d) => `${file.slice(import.meta.dirname.length + 1)} imports ${d}`),
     );
     expect(offenders).toEqual([]);
     expect([...graph.keys()].some((f) => f.endsWith('trace-worker.ts'))).toBe(false);

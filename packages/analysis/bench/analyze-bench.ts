@@ -94,7 +94,9 @@ async function main(): Promise<void> {
     logLevel: 'warning',
   });
   const run = (mode: string) =>
-    JSON.parse(execFileSync(process.execPath, [childBundle, '--child', mode, file], { encoding: 'utf8' })) as {
+    JSON.parse(
+      execFileSync(process.execPath, [childBundle, '--child', mode, file], { encoding: 'utf8' }),
+    ) as {
       ms: number;
       n: number;
       rssBytes: number;

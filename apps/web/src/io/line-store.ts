@@ -40,7 +40,10 @@ export class LineStore {
     const start = this.lineStart[line - 1]!;
     const end = line < this.lines ? this.lineStart[line]! - 1 : this.bytes;
     if (start > end) return null;
-    return this.decoder.decode(this.slice(start, end)).replace(/^\uFEFF/, '').replace(/\r$/, '');
+    return this.decoder
+      .decode(this.slice(start, end))
+      .replace(/^\uFEFF/, '')
+      .replace(/\r$/, '');
   }
 
   private slice(start: number, end: number): Uint8Array {
