@@ -15,9 +15,10 @@ export interface RunningCollector {
 export async function startCollector(opts: { token?: string } = {}): Promise<RunningCollector> {
   const dir = mkdtempSync(join(tmpdir(), 'causelane-e2e-'));
   const child: ChildProcess = spawn(
-    join(REPO_ROOT, 'node_modules/.bin/tsx'),
+    // The real `causelane` bin, as users run it (it rebuilds its CLI bundle when sources change).
+    process.execPath,
     [
-      'apps/collector/src/cli.ts',
+      'apps/collector/bin/causelane.mjs',
       'serve',
       '--port',
       '0',

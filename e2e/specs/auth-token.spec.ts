@@ -1,6 +1,6 @@
 // The collector's access token in the browser: `?token=` is read once, kept in sessionStorage for
 // the tab, removed from the address bar (so a shared link never carries it), and sent only to the
-// app's own origin, never to a foreign `?src=` host.
+// app's own origin, never to a foreign `?src=` host, which loads when the collector serves the app too.
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -107,6 +107,37 @@ test('the token goes to a same-origin ?src= but never to a foreign one', async (
     expect(own.at(-1)!.headers.authorization).toBe(`Bearer ${TOKEN}`);
   } finally {
     home.close();
+    foreign.close();
+  }
+});
+
+test('a foreign ?src= loads in the app the collector serves, without the token', async ({ page }) => {
+  const foreign = await host(false);
+  const violations: string[] = [];
+  page.on('console', (m) => {
+    if (/content security policy/i.test(m.text())) violations.push(m.text());
+  });
+  try {
+    const app = new DebuggerPage(page, collector.url);
+    const src = `${foreign.url}/trace.jsonl`;
+    const runList = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/runs');
+    await app.goto(`?token=${TOKEN}&src=${encodeURIComponent(src)}`);
+    await app.waitReady(2);
+    await expect(app.loadError).toHaveCount(0);
+    // The collector's CSP is what the page ran under, and it still kept scripts to the app's origin.
+    const csp = (await page.request.get(`${collector.url}/`)).headers()['content-security-policy'] ?? '';
+    expect(csp).toMatch(/connect-src 'self' http: https:/);
+    expect(csp).toMatch(/^default-src 'self';/);
+    expect(csp).not.toMatch(/script-src|'unsafe-eval'/);
+    expect(violations).toEqual([]);
+    // The collector got its token; the foreign host never did.
+    expect(await (await runList).request().headerValue('authorization')).toBe(`Bearer ${TOKEN}`);
+    expect(foreign.seen.filter((r) => r.path === '/trace.jsonl').length).toBeGreaterThan(0);
+    for (const r of foreign.seen) {
+      expect(r.headers.authorization).toBeUndefined();
+      expect(r.headers['access-control-request-headers'] ?? '').not.toMatch(/authorization/i);
+    }
+  } finally {
     foreign.close();
   }
 });

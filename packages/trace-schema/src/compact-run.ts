@@ -72,7 +72,10 @@ export class CompactRun implements EventSource {
     return i;
   }
 
-  /** Appends a validated event; `hash` identifies its full content, for telling repeats apart. */
+  /**
+   * Appends a validated event. `hash` identifies its full content, for telling repeats apart; NaN
+   * means "not hashed", and every repeat of its seq is then reported for the caller to decide.
+   */
   add(e: TraceEvent, hash: number, line: number): void {
     const n = this.length;
     if (n === this.seqs.length) {
@@ -151,6 +154,7 @@ export class CompactRun implements EventSource {
       if (out > 0) {
         const prev = keep[out - 1]!;
         if (this.seqs[prev] === this.seqs[i]) {
+          // NaN never equals itself: unhashed repeats are always handed to onConflict.
           if (this.hashes[prev] === this.hashes[i]) dropped++;
           else onConflict({ line: this.lines[i]!, firstLine: this.lines[prev]!, seq: this.seqs[i]! });
           continue;

@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { traceEventJsonSchema } from './events.ts';
-import { deepEqual, formatLineError, readTraceStream, readTraceText, TraceReader } from './trace-reader.ts';
+import {
+  CompactTraceReader,
+  deepEqual,
+  formatLineError,
+  readTraceStream,
+  readTraceText,
+  TraceReader,
+} from './trace-reader.ts';
 
 const ev = (seq: number, extra: Record<string, unknown> = {}, run = 'r') =>
   JSON.stringify({ v: 1, run, seq, t: 1000 + seq, type: 'llm.request', turn: 1, ...extra });
@@ -72,6 +79,54 @@ describe('TraceReader', () => {
     }
     const res = await readTraceStream(chunks());
     expect((res.runs.get('r')![0] as unknown as { note: string }).note).toBe('héllo ✓ 日本');
+  });
+});
+
+describe('CompactTraceReader', () => {
+  const read = (text: string, hashRepeats?: boolean) => {
+    const r = new CompactTraceReader({ hashRepeats });
+    r.push(text);
+    return r.finish();
+  };
+  it('keeps what analysis needs in columns, sorted, and rebuilds events on demand', () => {
+    const end = JSON.stringify({
+      v: 1,
+      run: 'r',
+      seq: 1,
+      t: 5,
+      type: 'tool.end',
+      turn: 2,
+      call: 'a',
+      ok: true,
+      result: 'big',
+      writes: [{ key: 'k', version: 3 }],
+    });
+    const { runs, errors } = read([end, ev(0)].join('\n'));
+    expect(errors).toEqual([]);
+    const run = runs.get('r')!;
+    expect([run.seq(0), run.seq(1)]).toEqual([0, 1]);
+    expect(run.line(1)).toBe(1);
+    expect(run.event(1)).toMatchObject({
+      type: 'tool.end',
+      turn: 2,
+      call: 'a',
+      ok: true,
+      writes: [{ key: 'k', version: 3 }],
+    });
+    expect(run.event(1)).not.toHaveProperty('result', 'big');
+  });
+  it('drops byte-identical resends by hash, and reports a repeat with other bytes', () => {
+    const a = ev(0);
+    expect(read([a, ev(1), a].join('\n'))).toMatchObject({ errors: [], duplicates: 1 });
+    const reordered = JSON.stringify({ type: 'llm.request', turn: 1, t: 1000, seq: 0, run: 'r', v: 1 });
+    expect(read([a, reordered].join('\n')).errors).toEqual([
+      { line: 2, field: 'seq', message: 'run "r" seq 0 repeats line 1 with different content', repeatOf: 1 },
+    ]);
+  });
+  it('without hashing, reports every repeat of a seq for the caller to decide', () => {
+    const a = ev(0);
+    const res = read([a, ev(1), a].join('\n'), false);
+    expect(res.errors.map((e) => [e.line, e.repeatOf])).toEqual([[3, 1]]);
   });
 });
 

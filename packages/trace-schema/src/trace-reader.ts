@@ -193,8 +193,23 @@ export interface CompactReadResult {
  * resend is dropped; a repeat with other bytes is reported (with `repeatOf`) even when it is the
  * same event in another key order: callers that can read the input again let TraceReader decide.
  */
+export interface CompactReaderOptions extends TraceReaderOptions {
+  /**
+   * Hash every line so exact resends are dropped here (default). Hashing costs about half of what
+   * JSON.parse does; a caller that can read its input again can turn it off, and then re-read with
+   * TraceReader when an error has `repeatOf` (every repeat of a seq is then reported).
+   */
+  hashRepeats?: boolean;
+}
+
 export class CompactTraceReader extends LineReader<CompactReadResult> {
   private readonly runs = new Map<string, CompactRun>();
+  private readonly hashRepeats: boolean;
+
+  constructor(options: CompactReaderOptions = {}) {
+    super(options);
+    this.hashRepeats = options.hashRepeats ?? true;
+  }
 
   protected accept(ev: TraceEvent, line: number, raw: string | null): void {
     let run = this.runs.get(ev.run);
@@ -202,7 +217,7 @@ export class CompactTraceReader extends LineReader<CompactReadResult> {
       run = new CompactRun(ev.run);
       this.runs.set(ev.run, run);
     }
-    run.add(ev, hashLine(raw ?? JSON.stringify(ev)), line);
+    run.add(ev, this.hashRepeats ? hashLine(raw ?? JSON.stringify(ev)) : Number.NaN, line);
   }
 
   finish(): CompactReadResult {
@@ -259,7 +274,7 @@ export function readTraceStream(
 /** Like readTraceStream, into compact columnar runs (for analysing big files). */
 export function readCompactTraceStream(
   chunks: AsyncIterable<string | Uint8Array>,
-  options?: StreamOptions,
+  options?: StreamOptions & CompactReaderOptions,
 ): Promise<CompactReadResult> {
   return feed(new CompactTraceReader(options), chunks, options);
 }

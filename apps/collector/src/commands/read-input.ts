@@ -182,13 +182,15 @@ export async function readTraceInput(
   };
   if (fidelity === 'full') return readObjects(source, feedAll);
 
-  const compact = new CompactTraceReader();
+  // No per-line hash (it costs half a JSON.parse): a repeated seq, rare in practice, sends us to the
+  // object reader below, which compares content exactly.
+  const compact = new CompactTraceReader({ hashRepeats: false });
   await feedAll(compact);
   const res = compact.finish();
   if (res.errors.length === 0)
     return { runs: res.runs, format: 'jsonl', source, lineOf: compactLineLookup(res.runs) };
-  // The compact reader tells repeats apart by their bytes; a repeat with other bytes may still be
-  // the same event (another key order). Only the object reader can say, so let it decide.
+  // Whether a repeated seq is the same event (dropped) or a conflict (an error) is for the object
+  // reader to say: read the input again with it.
   if (!res.errors.some((e) => e.repeatOf !== undefined)) fail(source, res.errors);
   const replay = text;
   return readObjects(source, async (r) => {

@@ -60,8 +60,11 @@ export interface Collector {
 
 export const DEFAULT_WEB_DIST = join(COLLECTOR_ROOT, '..', 'web', 'dist');
 
+// connect-src admits any http(s) origin so `?src=https://host/trace.jsonl` works when the collector
+// serves the app: the trace is fetched as text into the worker, never run or rendered as HTML, and
+// the app attaches the token to same-origin requests only. Scripts stay 'self'.
 const WEB_APP_CSP =
-  "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+  "default-src 'self'; connect-src 'self' http: https:; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 /** The path as the router sees it (percent-decoded), for telling API-looking 404s from web app routes. */
 function safeDecode(url: string): string {

@@ -198,4 +198,33 @@ describe('serving the built web app', () => {
       await w.dispose();
     }
   });
+
+  it("lets the web app fetch a foreign ?src= trace but keeps scripts and everything else to 'self'", async () => {
+    const probe = await startTestCollector();
+    const dist = join(probe.dir, 'web-dist');
+    await probe.dispose();
+    mkdirSync(join(dist, 'assets'), { recursive: true });
+    writeFileSync(join(dist, 'index.html'), '<!doctype html><title>web app</title>');
+    writeFileSync(join(dist, 'assets', 'app.js'), 'console.log(1)');
+    const w = await startTestCollector({ webDist: dist });
+    try {
+      for (const path of ['/', '/assets/app.js', '/runs/some-run']) {
+        const csp = (await fetch(`${w.url}${path}`)).headers.get('content-security-policy') ?? '';
+        const directives = new Map(
+          csp.split(';').map((d) => {
+            const [name, ...values] = d.trim().split(/\s+/);
+            return [name!, values] as const;
+          }),
+        );
+        expect(directives.get('connect-src'), path).toEqual(["'self'", 'http:', 'https:']);
+        expect(directives.get('default-src'), path).toEqual(["'self'"]);
+        expect(directives.get('script-src') ?? directives.get('default-src'), path).toEqual(["'self'"]);
+        expect(directives.get('object-src'), path).toEqual(["'none'"]);
+        expect(directives.get('base-uri'), path).toEqual(["'none'"]);
+        expect(directives.get('frame-ancestors'), path).toEqual(["'none'"]);
+      }
+    } finally {
+      await w.dispose();
+    }
+  });
 });

@@ -1,5 +1,6 @@
 // socket.io-client connection to the collector's '/ui' namespace: watch a run (history in the ack,
-// then live batches) and hear about run-list changes. Payloads are checked before use.
+// then live batches, or a whole new history when the collector re-derives it) and hear about
+// run-list changes. Payloads are checked before use.
 import {
   type RunChangedMessage,
   type RunEventsMessage,
@@ -14,7 +15,10 @@ import { authToken } from './auth-token.ts';
 type UiSocket = Socket<UiServerToClientEvents, UiClientToServerEvents>;
 
 export interface LiveHandlers {
+  /** Events that continue what is held for the run. */
   onRunEvents: (run: string, events: unknown[]) => void;
+  /** The run's whole history (a watch's ack, or `run:reset`): replaces everything held for it. */
+  onRunReset: (run: string, events: unknown[]) => void;
   onRunsChanged: (msg: RunChangedMessage) => void;
   onConnection: (connected: boolean) => void;
 }
@@ -23,13 +27,14 @@ export class LiveSocket {
   private readonly socket: UiSocket;
   private readonly watched = new Set<string>();
 
-  constructor(handlers: LiveHandlers) {
+  constructor(private readonly handlers: LiveHandlers) {
     const token = authToken();
     this.socket = io(UI_NAMESPACE, { auth: token ? { token } : {}, transports: ['websocket', 'polling'] });
     this.socket.on('connect', () => {
       handlers.onConnection(true);
-      // After a reconnect, re-watch: the history in the ack plus dedup by seq closes any gap.
-      for (const run of this.watched) void this.watch(run);
+      // After a reconnect, re-watch: the history in the ack replaces what was held, closing any gap
+      // (and covering a reset broadcast while we were away).
+      for (const run of this.watched) this.watch(run).catch(() => undefined);
     });
     this.socket.on('disconnect', () => handlers.onConnection(false));
     this.socket.on('run:events', (msg: RunEventsMessage) => {
@@ -37,17 +42,30 @@ export class LiveSocket {
         handlers.onRunEvents(msg.run, msg.events);
       }
     });
+    this.socket.on('run:reset', (msg: RunEventsMessage) => {
+      if (typeof msg?.run === 'string' && Array.isArray(msg.events) && this.watched.has(msg.run)) {
+        handlers.onRunReset(msg.run, msg.events);
+      }
+    });
     this.socket.on('runs:changed', (msg: RunChangedMessage) => {
       if (typeof msg?.run === 'string') handlers.onRunsChanged(msg);
     });
   }
 
-  /** Watches a run; resolves with its history so far. */
-  async watch(run: string): Promise<unknown[]> {
+  /**
+   * Watches a run. Its history goes to `onRunReset` from inside the ack callback, so it is handed
+   * over before any `run:events` or `run:reset` that the collector sent after it.
+   */
+  watch(run: string): Promise<void> {
     this.watched.add(run);
-    const ack = (await this.socket.timeout(10_000).emitWithAck('run:watch', { run })) as WatchAck;
-    if (!ack.ok) throw new Error(`cannot watch run ${run}: ${ack.error}`);
-    return Array.isArray(ack.events) ? ack.events : [];
+    return new Promise((resolve, reject) => {
+      this.socket.timeout(10_000).emit('run:watch', { run }, (err: Error | null, ack: WatchAck) => {
+        if (err) return reject(new Error(`cannot watch run ${run}: the collector did not answer`));
+        if (!ack?.ok) return reject(new Error(`cannot watch run ${run}: ${ack?.error ?? 'bad answer'}`));
+        if (this.watched.has(run)) this.handlers.onRunReset(run, Array.isArray(ack.events) ? ack.events : []);
+        resolve();
+      });
+    });
   }
 
   unwatch(run: string): void {

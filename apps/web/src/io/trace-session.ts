@@ -9,6 +9,7 @@ import { formatUrlState, parseUrlState } from '../model/url-state.ts';
 import { fullWindow, positionOf, type TimeWindow, windowAround, type XMode } from '../model/viewport.ts';
 import { listRuns, listScenarios, runScenario } from './api-client.ts';
 import { authHeaders, initAuthToken } from './auth-token.ts';
+import { LiveRunQueue } from './live-run-queue.ts';
 import { LiveSocket } from './live-socket.ts';
 import { TraceLoadError, TraceWorkerClient } from './worker-client.ts';
 import type { LoadSource } from './worker-protocol.ts';
@@ -40,7 +41,7 @@ export async function openTrace(
     // `pnpm bench:web` and the performance panel.
     performance.mark('causelane:loaded', { detail: res.timings });
     stopReplay();
-    for (const r of get().liveRuns) socket?.unwatch(r);
+    for (const r of get().liveRuns) unwatch(r);
     set({ liveRuns: [], compare: null, windows: {}, scrollY: {}, selectedAnomaly: null, selectedCall: null });
     get().putRuns(res.runs, true);
     const run = res.runs.find((c) => c.run === opts.run) ?? res.runs[0]!;
@@ -63,11 +64,12 @@ export function openUrl(url: string, run: string | null = null): Promise<boolean
 // --- live runs -------------------------------------------------------------------------------
 
 let socket: LiveSocket | null = null;
-const pendingLive = new Map<string, unknown[]>();
+const liveQueue = new LiveRunQueue();
 let flushTimer: ReturnType<typeof setTimeout> | null = null;
 
 async function applyLive(run: string, events: unknown[], reset: boolean): Promise<void> {
   const prev = get().runs[run];
+  // The worker answers in request order, so a reset lands after every batch sent before it.
   const cols = await traceWorker().live(run, events, reset);
   if (!cols) return;
   const s = get();
@@ -75,24 +77,32 @@ async function applyLive(run: string, events: unknown[], reset: boolean): Promis
   const following = !w || !prev || sameWindow(w, fullWindow(prev, s.mode));
   s.putRuns([cols], false);
   if (following) s.setWindow(run, fullWindow(cols, s.mode));
+  // A re-derived run can be shorter than the one being replayed.
+  if (reset && s.activeRun === run && s.playhead !== null && s.playhead >= cols.eventCount) {
+    pauseReplay();
+    set({ playhead: cols.eventCount > 0 ? cols.eventCount - 1 : null });
+  }
+}
+
+/** Sends every queued live update to the worker now; resolves once the store has them all. */
+function flushLive(): Promise<void> {
+  if (flushTimer) clearTimeout(flushTimer);
+  flushTimer = null;
+  return Promise.all(liveQueue.drain().map((u) => applyLive(u.run, u.events, u.reset))).then(() => undefined);
+}
+
+function scheduleFlush(): void {
+  // Batches arrive at agent speed; analysis runs at most ten times a second per run.
+  flushTimer ??= setTimeout(() => void flushLive(), 100);
+}
+
+function unwatch(run: string): void {
+  socket?.unwatch(run);
+  liveQueue.drop(run);
 }
 
 function sameWindow(a: TimeWindow, b: TimeWindow): boolean {
   return Math.abs(a.start - b.start) < 1e-6 && Math.abs(a.end - b.end) < 1e-6;
-}
-
-function queueLive(run: string, events: unknown[]): void {
-  const q = pendingLive.get(run) ?? [];
-  for (const e of events) q.push(e);
-  pendingLive.set(run, q);
-  // Batches arrive at agent speed; analysis runs at most ten times a second per run.
-  if (flushTimer) return;
-  flushTimer = setTimeout(() => {
-    flushTimer = null;
-    const batches = [...pendingLive];
-    pendingLive.clear();
-    for (const [r, evs] of batches) void applyLive(r, evs, false);
-  }, 100);
 }
 
 let runListTimer: ReturnType<typeof setTimeout> | null = null;
@@ -106,7 +116,14 @@ function onRunsChanged(_msg: RunChangedMessage): void {
 
 function liveSocket(): LiveSocket {
   socket ??= new LiveSocket({
-    onRunEvents: queueLive,
+    onRunEvents: (run, events) => {
+      liveQueue.append(run, events);
+      scheduleFlush();
+    },
+    onRunReset: (run, events) => {
+      liveQueue.reset(run, events);
+      scheduleFlush();
+    },
     onRunsChanged,
     onConnection: (connected) => {
       // Changes made while (re)connecting were broadcast to no one: fetch the list afresh.
@@ -120,12 +137,14 @@ function liveSocket(): LiveSocket {
 export async function openCollectorRun(run: string, activate = true): Promise<boolean> {
   if (activate) set({ loading: { label: `run ${run}`, bytes: 0, total: null }, loadError: null });
   try {
-    const history = await liveSocket().watch(run);
+    // The history is queued as a reset from inside the watch ack; apply it (and anything after) now.
+    await liveSocket().watch(run);
     if (activate) {
       stopReplay();
-      for (const r of get().liveRuns) if (r !== run && !isCompareRun(r)) socket?.unwatch(r);
+      for (const r of get().liveRuns) if (r !== run && !isCompareRun(r)) unwatch(r);
     }
-    await applyLive(run, history, true);
+    await flushLive();
+    if (!get().runs[run]) throw new Error(`run ${run} could not be opened`);
     set((s) => ({ liveRuns: s.liveRuns.includes(run) ? s.liveRuns : [...s.liveRuns, run] }));
     if (activate)
       set({
@@ -185,7 +204,7 @@ export async function startCompare(scenario: string): Promise<void> {
 export function closeCompare(): void {
   const c = get().compare;
   set({ compare: null });
-  for (const r of [c?.naive, c?.causal]) if (r && r !== get().activeRun) socket?.unwatch(r);
+  for (const r of [c?.naive, c?.causal]) if (r && r !== get().activeRun) unwatch(r);
 }
 
 // --- selection and focus ---------------------------------------------------------------------

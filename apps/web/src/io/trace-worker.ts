@@ -9,10 +9,10 @@ import {
   CompactTraceReader,
   formatLineError,
   type TraceEvent,
-  validateEvent,
 } from '@causelane/trace-schema';
 import { type CallPayload, callDetails, callPayloadFromLines } from '../model/call-details.ts';
 import { happensBeforeDiagram } from '../model/happens-before.ts';
+import { LiveRunEvents } from '../model/live-run-events.ts';
 import { replaySnapshot } from '../model/replay-snapshot.ts';
 import { buildTimelineColumns, type TimelineColumns, transferablesOf } from '../model/timeline-columns.ts';
 import { LineStore } from './line-store.ts';
@@ -33,7 +33,7 @@ interface OpenRun {
   model: RunModel;
   cols: TimelineColumns;
   /** Live runs keep their events by seq for dedup across reconnects. */
-  live?: Map<number, TraceEvent>;
+  live?: LiveRunEvents;
   /** A loaded file's run: the compact columns (line numbers included) and the file's bytes. */
   file?: { compact: CompactRun; lines: LineStore };
 }
@@ -132,20 +132,14 @@ async function load(id: number, source: LoadSource): Promise<void> {
 
 function live(id: number, run: string, incoming: unknown[], reset: boolean): void {
   let open = runs.get(run);
-  const known = reset || !open?.live ? new Map<number, TraceEvent>() : open.live;
-  let added = 0;
-  for (const value of incoming) {
-    const res = validateEvent(value);
-    if (!res.ok || res.event.run !== run || known.has(res.event.seq)) continue;
-    known.set(res.event.seq, res.event);
-    added++;
-  }
-  if (added === 0 && open && !reset) {
+  // A file's run of the same name is replaced, not merged into.
+  const known = open?.live ?? new LiveRunEvents(run);
+  const changed = known.apply(incoming, reset);
+  if (!changed && open) {
     post({ id, kind: 'result', value: null });
     return;
   }
-  const events = [...known.values()].sort((a, b) => a.seq - b.seq);
-  open = { ...analyzeRun(run, events), live: known };
+  open = { ...analyzeRun(run, known.sorted()), live: known };
   runs.set(run, open);
   post({ id, kind: 'result', value: open.cols }, transferablesOf(open.cols));
 }
