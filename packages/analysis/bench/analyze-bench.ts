@@ -18,7 +18,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 async function floor(file: string): Promise<number> {
   let n = 0;
   const lines = createInterface({
-    input: createReadStream(file, { highWaterMark: 1 << 20 }),
+    input: createReadStream(file, { highWaterMark: 1 << 16 }),
     crlfDelay: Infinity,
   });
   for await (const line of lines) if (line) n += JSON.parse(line).seq >= 0 ? 1 : 0;
@@ -27,7 +27,7 @@ async function floor(file: string): Promise<number> {
 
 async function analyze(file: string): Promise<number> {
   // As the CLI reads: no per-line hash (a repeated seq would send it to the object reader).
-  const { runs, errors } = await readCompactTraceStream(createReadStream(file, { highWaterMark: 1 << 20 }), {
+  const { runs, errors } = await readCompactTraceStream(createReadStream(file, { highWaterMark: 1 << 16 }), {
     hashRepeats: false,
   });
   if (errors.length) throw new Error(`bench trace invalid: ${errors[0]!.message}`);

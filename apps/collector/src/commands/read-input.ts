@@ -124,7 +124,7 @@ export async function readTraceInput(
   const source = file === '-' ? '<stdin>' : file;
   // Message histories carry no run id: name the run after the file.
   const run = file === '-' ? 'stdin' : basename(file, extname(file)) || 'history';
-  const open = () => (file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 }));
+  const open = () => (file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 16 }));
   const chunks = (open() as AsyncIterable<string | Uint8Array>)[Symbol.asyncIterator]();
   const decoder = new TextDecoder();
   const next = async (): Promise<string | null> => {
@@ -195,7 +195,7 @@ export async function readTraceInput(
   const replay = text;
   return readObjects(source, async (r) => {
     if (replay !== null) return r.push(replay);
-    const again = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
+    const again = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 16 });
     try {
       for await (const c of again) r.push(c as string);
     } catch (err) {
