@@ -2,6 +2,7 @@
 // LangGraph.js superstep, on zero-latency tools with fan-out 1, 8 and 64. Reported as ratios
 // measured in the same process, so the machine's speed cancels out.
 
+import { setMaxListeners } from 'node:events';
 import type { ToolCallSpec, TraceEvent } from '@causelane/trace-schema';
 import { Annotation, END, START, StateGraph } from '@langchain/langgraph';
 import type { ToolResultEntry } from '../src/agent-context.ts';
@@ -9,6 +10,9 @@ import { CausalExecutor } from '../src/causal-executor.ts';
 import type { SinkAck, TraceSink } from '../src/sinks/trace-sink.ts';
 import type { Tool, ToolContext } from '../src/tool.ts';
 import { Tracer } from '../src/tracer.ts';
+
+// LangGraph hangs an abort listener per superstep on one signal; the default cap of 10 only warns.
+setMaxListeners(0);
 
 const FANOUTS = [1, 8, 64];
 const TARGET_MS = Number(process.env.BENCH_MS ?? 1500);
