@@ -58,3 +58,21 @@ test('a bad file is rejected with the line and field, and nothing is loaded', as
   await expect(app.loadError).toContainText('broken.jsonl:2: field turn');
   await expect(page.getByTestId('empty-state')).toBeVisible();
 });
+
+test('a repeated event loads once, even reformatted; a repeat with other content is rejected', async ({
+  page,
+}) => {
+  const app = new DebuggerPage(page);
+  const lines = readFileSync(join(EXAMPLES, 'lost-update.jsonl'), 'utf8').trimEnd().split('\n');
+  const reordered = JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(lines[4]!)).reverse()));
+  const open = async (name: string, text: string) => {
+    await app.goto();
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByTestId('open-file').first().click();
+    await (await chooser).setFiles({ name, mimeType: 'application/x-ndjson', buffer: Buffer.from(text) });
+  };
+  await open('resent.jsonl', [...lines, reordered, lines[2]].join('\n'));
+  await expect.poll(async () => (await app.anomalyKeys()).sort()).toEqual(['ww-conflict|warning|1|e2']);
+  await open('conflict.jsonl', [...lines, lines[4]!.replace('"version":2', '"version":5')].join('\n'));
+  await expect(app.loadError).toContainText('conflict.jsonl:10: field seq: run "edits" seq 4 repeats line 5');
+});

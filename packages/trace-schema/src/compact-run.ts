@@ -136,7 +136,11 @@ export class CompactRun implements EventSource {
   }
 
   /** Sorts by seq (stable), drops exact repeats, reports conflicting ones. Returns the repeats dropped. */
-  finish(onConflict: (c: RepeatConflict) => void): number {
+  finish(
+    onConflict: (c: RepeatConflict) => void,
+    /** Decides whether two lines hold the same event; by default their hashes must match. */
+    sameContent?: (firstLine: number, line: number) => boolean,
+  ): number {
     const n = this.length;
     let order: Uint32Array | null = null;
     if (!this.sorted) {
@@ -154,8 +158,11 @@ export class CompactRun implements EventSource {
       if (out > 0) {
         const prev = keep[out - 1]!;
         if (this.seqs[prev] === this.seqs[i]) {
-          // NaN never equals itself: unhashed repeats are always handed to onConflict.
-          if (this.hashes[prev] === this.hashes[i]) dropped++;
+          // NaN never equals itself: unhashed repeats without a sameContent go to onConflict.
+          const same = sameContent
+            ? sameContent(this.lines[prev]!, this.lines[i]!)
+            : this.hashes[prev] === this.hashes[i];
+          if (same) dropped++;
           else onConflict({ line: this.lines[i]!, firstLine: this.lines[prev]!, seq: this.seqs[i]! });
           continue;
         }

@@ -123,6 +123,20 @@ describe('CompactTraceReader', () => {
       { line: 2, field: 'seq', message: 'run "r" seq 0 repeats line 1 with different content', repeatOf: 1 },
     ]);
   });
+  it('lets a caller that keeps the text decide exactly, ignoring key order', () => {
+    const a = ev(0);
+    const reordered = JSON.stringify({ type: 'llm.request', turn: 1, t: 1000, seq: 0, run: 'r', v: 1 });
+    const changed = ev(0, { turn: 2 });
+    const text = [a, ev(1), reordered, changed];
+    const r = new CompactTraceReader({
+      sameContent: (x, y) => deepEqual(JSON.parse(text[x - 1]!), JSON.parse(text[y - 1]!)),
+    });
+    r.push(text.join('\n'));
+    const res = r.finish();
+    expect(res.duplicates).toBe(1);
+    expect(res.errors.map((e) => [e.line, e.repeatOf])).toEqual([[4, 1]]);
+    expect(res.runs.get('r')!.length).toBe(2);
+  });
   it('without hashing, reports every repeat of a seq for the caller to decide', () => {
     const a = ev(0);
     const res = read([a, ev(1), a].join('\n'), false);

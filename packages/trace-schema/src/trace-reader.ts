@@ -200,15 +200,22 @@ export interface CompactReaderOptions extends TraceReaderOptions {
    * TraceReader when an error has `repeatOf` (every repeat of a seq is then reported).
    */
   hashRepeats?: boolean;
+  /**
+   * Decides exactly whether two lines hold the same event (for callers that keep the text, such as
+   * the web app's line store). Replaces hashing: nothing is hashed while reading.
+   */
+  sameContent?: (firstLine: number, line: number) => boolean;
 }
 
 export class CompactTraceReader extends LineReader<CompactReadResult> {
   private readonly runs = new Map<string, CompactRun>();
   private readonly hashRepeats: boolean;
+  private readonly sameContent: ((firstLine: number, line: number) => boolean) | undefined;
 
   constructor(options: CompactReaderOptions = {}) {
     super(options);
-    this.hashRepeats = options.hashRepeats ?? true;
+    this.sameContent = options.sameContent;
+    this.hashRepeats = !this.sameContent && (options.hashRepeats ?? true);
   }
 
   protected accept(ev: TraceEvent, line: number, raw: string | null): void {
@@ -224,13 +231,15 @@ export class CompactTraceReader extends LineReader<CompactReadResult> {
     this.flushRest();
     let duplicates = 0;
     for (const [run, r] of this.runs) {
-      duplicates += r.finish((c) =>
-        this.fail({
-          line: c.line,
-          field: 'seq',
-          message: `run ${JSON.stringify(run)} seq ${c.seq} repeats line ${c.firstLine} with different content`,
-          repeatOf: c.firstLine,
-        }),
+      duplicates += r.finish(
+        (c) =>
+          this.fail({
+            line: c.line,
+            field: 'seq',
+            message: `run ${JSON.stringify(run)} seq ${c.seq} repeats line ${c.firstLine} with different content`,
+            repeatOf: c.firstLine,
+          }),
+        this.sameContent,
       );
     }
     this.errors.sort((a, b) => a.line - b.line);
