@@ -132,33 +132,43 @@ export function buildRunModel(run: string, events: readonly TraceEvent[] | Event
     return t;
   };
 
+  // Hot fields come from the source's accessors; an event object is built only for the few types
+  // whose extra fields the model keeps (a compact source rebuilds one per call).
   for (let i = 0; i < source.length; i++) {
-    const ev = source.event(i);
-    if (model.startT === undefined || ev.t < model.startT) model.startT = ev.t;
-    if (model.endT === undefined || ev.t > model.endT) model.endT = ev.t;
-    switch (ev.type) {
-      case 'run.start':
+    const type = source.type(i);
+    const seq = source.seq(i);
+    const t = source.t(i);
+    if (model.startT === undefined || t < model.startT) model.startT = t;
+    if (model.endT === undefined || t > model.endT) model.endT = t;
+    switch (type) {
+      case 'run.start': {
+        const ev = source.event(i) as Extract<TraceEvent, { type: 'run.start' }>;
         model.agent ??= ev.agent;
         model.mode ??= ev.mode;
         break;
-      case 'run.end':
+      }
+      case 'run.end': {
+        const ev = source.event(i) as Extract<TraceEvent, { type: 'run.end' }>;
         model.status ??= ev.status;
         break;
+      }
       case 'llm.request': {
-        const t = turnOf(ev.turn);
-        t.requestSeq ??= ev.seq;
-        requests.push({ seq: ev.seq, turn: ev.turn });
-        while (openTurns.size > 0 && openTurns.peek()!.turn < ev.turn) {
+        const turn = source.turn(i);
+        const tm = turnOf(turn);
+        tm.requestSeq ??= seq;
+        requests.push({ seq, turn });
+        while (openTurns.size > 0 && openTurns.peek()!.turn < turn) {
           const closed = openTurns.pop()!;
-          closed.closeSeq = ev.seq;
-          closed.closedByTurn = ev.turn;
+          closed.closeSeq = seq;
+          closed.closedByTurn = turn;
         }
         break;
       }
       case 'llm.response': {
-        const t = turnOf(ev.turn);
-        if (t.responseSeq !== undefined) break;
-        t.responseSeq = ev.seq;
+        const ev = source.event(i) as Extract<TraceEvent, { type: 'llm.response' }>;
+        const tm = turnOf(ev.turn);
+        if (tm.responseSeq !== undefined) break;
+        tm.responseSeq = seq;
         ev.calls.forEach((spec, index) => {
           if (callById.has(spec.id)) return;
           // Every field up front: one hidden class and in-object slots for all calls (leaner, faster).
@@ -168,7 +178,7 @@ export function buildRunModel(run: string, events: readonly TraceEvent[] | Event
             args: spec.args,
             turn: ev.turn,
             index,
-            listedSeq: ev.seq,
+            listedSeq: seq,
             startSeq: undefined,
             endSeq: undefined,
             ok: undefined,
@@ -184,9 +194,9 @@ export function buildRunModel(run: string, events: readonly TraceEvent[] | Event
           };
           callById.set(spec.id, c);
           calls.push(c);
-          t.calls.push(c);
+          tm.calls.push(c);
         });
-        openTurns.push(t);
+        openTurns.push(tm);
         break;
       }
       case 'tool.start':
@@ -194,48 +204,51 @@ export function buildRunModel(run: string, events: readonly TraceEvent[] | Event
       case 'tool.commit':
       case 'tool.timeout':
       case 'tool.orphan': {
-        const c = callById.get(ev.call);
-        if (!c || c.turn !== ev.turn) {
-          if (ev.type === 'tool.start' || ev.type === 'tool.end' || ev.type === 'tool.commit') {
+        const id = source.call(i)!;
+        const turn = source.turn(i);
+        const c = callById.get(id);
+        if (!c || c.turn !== turn) {
+          if (type === 'tool.start' || type === 'tool.end' || type === 'tool.commit') {
             unmatched.push({
-              seq: ev.seq,
-              type: ev.type,
-              turn: ev.turn,
-              call: ev.call,
+              seq,
+              type,
+              turn,
+              call: id,
               reason: c ? 'wrong-turn' : 'unknown-call',
               ...(c ? { actualTurn: c.turn } : {}),
             });
           }
           break;
         }
-        if (ev.type === 'tool.start') c.startSeq ??= ev.seq;
-        else if (ev.type === 'tool.end') {
+        if (type === 'tool.start') c.startSeq ??= seq;
+        else if (type === 'tool.end') {
           if (c.endSeq === undefined) {
-            c.endSeq = ev.seq;
+            const ev = source.event(i) as Extract<TraceEvent, { type: 'tool.end' }>;
+            c.endSeq = seq;
             c.ok = ev.ok;
             c.result = ev.result;
             c.error = ev.error;
             c.reads = ev.reads ?? NO_KEYS;
             c.writes = ev.writes ?? NO_KEYS;
           }
-        } else if (ev.type === 'tool.commit') {
+        } else if (type === 'tool.commit') {
           if (c.commitSeq !== undefined) {
             unmatched.push({
-              seq: ev.seq,
-              type: ev.type,
-              turn: ev.turn,
-              call: ev.call,
+              seq,
+              type,
+              turn,
+              call: id,
               reason: 'repeat-commit',
               firstCommitSeq: c.commitSeq,
             });
           } else {
-            c.commitSeq = ev.seq;
-            c.synthetic = ev.synthetic === true;
+            c.commitSeq = seq;
+            c.synthetic = source.synthetic(i);
           }
-        } else if (ev.type === 'tool.timeout') c.timeoutSeq ??= ev.seq;
+        } else if (type === 'tool.timeout') c.timeoutSeq ??= seq;
         else if (c.orphanSeq === undefined) {
-          c.orphanSeq = ev.seq;
-          c.orphanReason = ev.reason;
+          c.orphanSeq = seq;
+          c.orphanReason = (source.event(i) as Extract<TraceEvent, { type: 'tool.orphan' }>).reason;
         }
         break;
       }

@@ -1,5 +1,6 @@
 // The anomaly rules of ../shared/spec/trace-format-v1.md, one function each, over a RunModel.
 // Each returns anomalies with the seqs that prove them and a message a newcomer can follow.
+import type { TraceEvent } from '@causelane/trace-schema';
 import type { Anomaly } from './anomaly.ts';
 import { type CallModel, callClosedSeq, type RunModel, resolvedSeq, type TurnModel } from './model.ts';
 
@@ -165,21 +166,20 @@ export function staleRead(m: RunModel): { anomalies: Anomaly[]; staleKeys: Set<s
   const src = m.source;
   for (let i = 0; i < src.length; i++) {
     const type = src.type(i);
-    if (type === 'tool.start' || type === 'llm.response' || type === 'run.start' || type === 'run.end')
-      continue;
-    if (type === 'llm.request' && pending.length === 0) continue;
-    const ev = src.event(i);
-    if (ev.type === 'tool.end') {
-      const c = m.callById.get(ev.call);
-      if (c && c.endSeq === ev.seq)
-        for (const kv of c.writes) record(kv.key, { version: kv.version, seq: ev.seq, by: c.id });
-    } else if (ev.type === 'state.write') {
+    const seq = src.seq(i);
+    if (type === 'tool.end') {
+      const c = m.callById.get(src.call(i)!);
+      if (c && c.endSeq === seq)
+        for (const kv of c.writes) record(kv.key, { version: kv.version, seq, by: c.id });
+    } else if (type === 'state.write') {
+      const ev = src.event(i) as Extract<TraceEvent, { type: 'state.write' }>;
       // The spec counts any state.write, whichever call it names: only tool.end writes must be another's.
-      record(ev.key, { version: ev.version, seq: ev.seq, by: null });
-    } else if (ev.type === 'tool.commit') {
-      const c = m.callById.get(ev.call);
-      if (c && c.commitSeq === ev.seq && !c.synthetic && c.reads.length > 0) pending.push(c);
-    } else if (ev.type === 'llm.request' && pending.length > 0) {
+      record(ev.key, { version: ev.version, seq, by: null });
+    } else if (type === 'tool.commit') {
+      const c = m.callById.get(src.call(i)!);
+      if (c && c.commitSeq === seq && !c.synthetic && c.reads.length > 0) pending.push(c);
+    } else if (type === 'llm.request' && pending.length > 0) {
+      const turn = src.turn(i);
       for (const r of pending) {
         const stale: { key: string; vr: number; w: WriteMark }[] = [];
         for (const read of r.reads) {
@@ -197,8 +197,8 @@ export function staleRead(m: RunModel): { anomalies: Anomaly[]; staleKeys: Set<s
           run: m.run,
           turn: r.turn,
           call: r.id,
-          seqs: seqs(r.endSeq, ...stale.map((s) => s.w.seq), ev.seq),
-          message: `${label(r)} read ${first.key} at version ${first.vr}, but version ${first.w.version} was already written before the model saw the result (turn ${ev.turn}): the agent decided on old data${more}`,
+          seqs: seqs(r.endSeq, ...stale.map((s) => s.w.seq), seq),
+          message: `${label(r)} read ${first.key} at version ${first.vr}, but version ${first.w.version} was already written before the model saw the result (turn ${turn}): the agent decided on old data${more}`,
         });
       }
       pending = [];

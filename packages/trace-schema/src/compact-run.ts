@@ -202,6 +202,23 @@ export class CompactRun implements EventSource {
     return EVENT_TYPES[this.types[i]!]!;
   }
 
+  t(i: number): number {
+    return this.ts[i]!;
+  }
+
+  turn(i: number): number {
+    return this.turns[i]!;
+  }
+
+  call(i: number): string | undefined {
+    const c = this.calls[i]!;
+    return c >= 0 ? this.ids[c] : undefined;
+  }
+
+  synthetic(i: number): boolean {
+    return (this.flags[i]! & F_SYNTHETIC) !== 0;
+  }
+
   /** Line of the input that held the i-th event. */
   line(i: number): number {
     return this.lines[i]!;

@@ -9,17 +9,30 @@ export interface EventSource {
   seq(i: number): number;
   /** type of the i-th event, without building the event. */
   type(i: number): EventType;
+  /** Wall clock of the i-th event, without building it. */
+  t(i: number): number;
+  /** Turn of the i-th event, or 0 when it has none. */
+  turn(i: number): number;
+  /** Call id of the i-th event, if it names one. */
+  call(i: number): string | undefined;
+  /** Whether the i-th event is a synthetic commit. */
+  synthetic(i: number): boolean;
   /** The i-th event; a compact source rebuilds it on each call (fields analysis needs only). */
   event(i: number): TraceEvent;
 }
 
 /** Wraps one run's events, already sorted by seq and free of repeats. */
 export function arraySource(run: string, events: readonly TraceEvent[]): EventSource {
+  const field = (i: number) => events[i] as Partial<Record<'turn' | 'call' | 'synthetic', unknown>>;
   return {
     run,
     length: events.length,
     seq: (i) => events[i]!.seq,
     type: (i) => events[i]!.type,
+    t: (i) => events[i]!.t,
+    turn: (i) => (field(i).turn as number | undefined) ?? 0,
+    call: (i) => field(i).call as string | undefined,
+    synthetic: (i) => field(i).synthetic === true,
     event: (i) => events[i]!,
   };
 }

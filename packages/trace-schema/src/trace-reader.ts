@@ -218,11 +218,18 @@ export class CompactTraceReader extends LineReader<CompactReadResult> {
     this.hashRepeats = !this.sameContent && (options.hashRepeats ?? true);
   }
 
+  /** The run of the previous event: consecutive lines almost always share it. */
+  private last: CompactRun | undefined;
+
   protected accept(ev: TraceEvent, line: number, raw: string | null): void {
-    let run = this.runs.get(ev.run);
-    if (!run) {
-      run = new CompactRun(ev.run);
-      this.runs.set(ev.run, run);
+    let run = this.last;
+    if (run?.run !== ev.run) {
+      run = this.runs.get(ev.run);
+      if (!run) {
+        run = new CompactRun(ev.run);
+        this.runs.set(ev.run, run);
+      }
+      this.last = run;
     }
     run.add(ev, this.hashRepeats ? hashLine(raw ?? JSON.stringify(ev)) : Number.NaN, line);
   }
