@@ -1,7 +1,7 @@
 // A live OTLP run that the collector re-derives while a user watches it: the second batch holds
 // spans that come before the first batch's, so the collector sends `run:reset`, and the open page
 // must replace the run, re-analyze and redraw it without a reload.
-import { type AgentScript, recordAgentOtlp } from '@causelane/importers/testing';
+import { impatientAgentScript, recordAgentOtlp } from '@causelane/importers/testing';
 import { expect, test } from '@playwright/test';
 import { DebuggerPage } from '../pages/debugger-page.ts';
 
@@ -10,21 +10,6 @@ interface OtlpRequest {
 }
 
 /** Turn 2 is sent before `search` ends (premature-llm-call); its result lands in turn 3 (late-commit). */
-const impatient = (conversationId: string): AgentScript => ({
-  conversationId,
-  turns: [
-    {
-      start: 0,
-      end: 10,
-      calls: [
-        { id: 'call_search', name: 'search', start: 11, end: 40 },
-        { id: 'call_calc', name: 'calculator', start: 12, end: 15 },
-      ],
-    },
-    { start: 20, end: 30, calls: [], results: ['call_calc'] },
-    { start: 45, end: 50, calls: [], results: ['call_search'] },
-  ],
-});
 
 /** The request's spans split by start time: those from `at` on, and those before. */
 function splitAt(request: OtlpRequest, at: bigint): [OtlpRequest, OtlpRequest] {
@@ -46,7 +31,7 @@ test('a run re-derived by the collector (run:reset) is replaced and redrawn live
 }) => {
   const base = process.env.CAUSELANE_URL!;
   const run = `otlp-reset-${Date.now()}`;
-  const full = recordAgentOtlp(impatient(run)) as OtlpRequest;
+  const full = recordAgentOtlp(impatientAgentScript(run)) as OtlpRequest;
   const t0 = BigInt(full.resourceSpans[0]!.scopeSpans[0]!.spans.map((s) => s.startTimeUnixNano).sort()[0]!);
   // Turns 2 and 3 first; turn 1 and its tool calls, which come before them, second.
   const [later, earlier] = splitAt(full, t0 + 20_000_000n);

@@ -3,25 +3,11 @@ import { type TraceEvent, validateEvent } from '@causelane/trace-schema';
 import { describe, expect, it } from 'vitest';
 import { ImportError } from './import-error.ts';
 import { importOtlpJson, otlpGenAiSpans } from './otlp-json.ts';
-import { type AgentScript, recordAgentOtlp } from './record-genai-agent.ts';
+import { type AgentScript, impatientAgentScript, recordAgentOtlp } from './record-genai-agent.ts';
 
 // Turn 1 asks for two parallel calls; `search` ends after turn 2's chat span has started, so the
 // naive agent asked the model without it, and its result lands only in turn 3's context.
-const impatient: AgentScript = {
-  conversationId: 'conv-impatient',
-  turns: [
-    {
-      start: 0,
-      end: 10,
-      calls: [
-        { id: 'call_search', name: 'search', start: 11, end: 40 },
-        { id: 'call_calc', name: 'calculator', start: 12, end: 15 },
-      ],
-    },
-    { start: 20, end: 30, calls: [], results: ['call_calc'] },
-    { start: 45, end: 50, calls: [], results: ['call_search'] },
-  ],
-};
+const impatient = impatientAgentScript('conv-impatient');
 
 const keys = (runs: Map<string, TraceEvent[]>) => analyzeRuns(runs).anomalies.map(anomalyKey).sort();
 

@@ -39,6 +39,28 @@ export interface AgentScript {
 export const SCRIPT_T0 = 1_760_000_000_000;
 
 /**
+ * The impatient loop as GenAI spans: turn 2 is sent before `search` ends (premature-llm-call) and
+ * its result lands in turn 3 (late-commit). Shared by the importer, collector, bridge and e2e tests.
+ */
+export function impatientAgentScript(conversationId: string): AgentScript {
+  return {
+    conversationId,
+    turns: [
+      {
+        start: 0,
+        end: 10,
+        calls: [
+          { id: 'call_search', name: 'search', start: 11, end: 40 },
+          { id: 'call_calc', name: 'calculator', start: 12, end: 15 },
+        ],
+      },
+      { start: 20, end: 30, calls: [], results: ['call_calc'] },
+      { start: 45, end: 50, calls: [], results: ['call_search'] },
+    ],
+  };
+}
+
+/**
  * Runs the script against a tracer. Spans start and end in wall-clock order with explicit times,
  * as they would in a live agent, so span processors see them as they would in production.
  */

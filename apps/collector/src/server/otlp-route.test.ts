@@ -3,7 +3,12 @@
 // BatchSpanProcessor, a restart between batches, live watchers, malformed bodies and the token.
 import { analyzeRuns, anomalyKey } from '@causelane/analysis';
 import { importOtlpJson } from '@causelane/importers';
-import { type AgentScript, playAgentScript, recordAgentOtlp } from '@causelane/importers/testing';
+import {
+  type AgentScript,
+  impatientAgentScript,
+  playAgentScript,
+  recordAgentOtlp,
+} from '@causelane/importers/testing';
 import { type RunListItem, readTraceText, type TraceEvent } from '@causelane/trace-schema';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -14,21 +19,7 @@ import { startTestCollector, type TestCollector } from './test-collector.ts';
 
 // Turn 1 asks for two parallel calls; `search` ends after turn 2's chat span started, so turn 2
 // was sent without its result (premature-llm-call) and the result lands in turn 3 (late-commit).
-const impatient: AgentScript = {
-  conversationId: 'conv-impatient',
-  turns: [
-    {
-      start: 0,
-      end: 10,
-      calls: [
-        { id: 'call_search', name: 'search', start: 11, end: 40 },
-        { id: 'call_calc', name: 'calculator', start: 12, end: 15 },
-      ],
-    },
-    { start: 20, end: 30, calls: [], results: ['call_calc'] },
-    { start: 45, end: 50, calls: [], results: ['call_search'] },
-  ],
-};
+const impatient = impatientAgentScript('conv-impatient');
 type Report = ReturnType<typeof analyzeRuns>;
 const EXPECTED_ANOMALIES = [
   'conv-impatient|late-commit|error|1|call_search',

@@ -2,7 +2,7 @@
 // played in wall-clock order, streams the same events the OTLP importer finds in its export.
 import { analyzeEvents, anomalyKey } from '@causelane/analysis';
 import { importOtlpJson } from '@causelane/importers';
-import { type AgentScript, playAgentScript, recordAgentOtlp } from '@causelane/importers/testing';
+import { impatientAgentScript, playAgentScript, recordAgentOtlp } from '@causelane/importers/testing';
 import { type TraceEvent, validateEvent } from '@causelane/trace-schema';
 import { context, trace } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -11,21 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { MemorySink } from '../sinks/memory-sink.ts';
 import { CauselaneSpanProcessor } from './causelane-span-processor.ts';
 
-const impatient: AgentScript = {
-  conversationId: 'conv-live',
-  turns: [
-    {
-      start: 0,
-      end: 10,
-      calls: [
-        { id: 'call_search', name: 'search', start: 11, end: 40 },
-        { id: 'call_calc', name: 'calculator', start: 12, end: 15 },
-      ],
-    },
-    { start: 20, end: 30, calls: [], results: ['call_calc'] },
-    { start: 45, end: 50, calls: [], results: ['call_search'] },
-  ],
-};
+const impatient = impatientAgentScript('conv-live');
 
 // Two recordings differ only in trace ids and the source named in run.start.
 const withoutMeta = (events: readonly TraceEvent[]) =>
