@@ -1,6 +1,6 @@
 // Page object of the visual debugger, used by every spec: how a user opens traces, reads flags,
-// selects anomalies, scrubs the replay and runs scenarios.
-import { expect, type Locator, type Page } from '@playwright/test';
+// selects anomalies, scrubs the replay, runs scenarios and exports the open run.
+import { type Download, expect, type Locator, type Page } from '@playwright/test';
 
 export class DebuggerPage {
   readonly anomalyPanel: Locator;
@@ -69,6 +69,14 @@ export class DebuggerPage {
   async runScenario(name: string): Promise<void> {
     await this.page.getByTestId('scenario-select').first().selectOption(name);
     await this.page.getByTestId('run-scenario').first().click();
+  }
+
+  /** Exports the open run from the toolbar's Export menu; resolves with the finished download. */
+  async exportRun(format: 'chrome' | 'jsonl'): Promise<Download> {
+    const download = this.page.waitForEvent('download');
+    await this.page.getByTestId('export-menu').locator('summary').click();
+    await this.page.getByTestId(`export-${format}`).click();
+    return download;
   }
 
   async screenshot(name: string): Promise<void> {

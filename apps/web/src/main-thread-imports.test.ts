@@ -1,12 +1,13 @@
 // Guards the lean main bundle: nothing the main thread loads may import a value from the package
-// roots of trace-schema or analysis, which compile TypeBox validators and bring the analyzer along.
-// Those belong in the trace worker; the main thread uses the narrow subpaths instead.
+// roots of trace-schema, analysis or importers, which compile TypeBox validators and bring the
+// analyzer and exporters along. Those belong in the trace worker; the main thread uses the narrow
+// subpaths instead.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const IMPORT = /^\s*(?:import|export)\s+([^'";]*?)\s*from\s*'([^']+)'/gms;
-const HEAVY = new Set(['@causelane/trace-schema', '@causelane/analysis']);
+const HEAVY = new Set(['@causelane/trace-schema', '@causelane/analysis', '@causelane/importers']);
 
 /** Value imports (not `import type`, not all-`type` specifier lists) of one module. */
 function valueImports(source: string): string[] {

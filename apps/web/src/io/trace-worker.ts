@@ -1,7 +1,8 @@
 // Web Worker that owns every open run: parses JSONL (streamed, with progress) into the compact
 // columnar reader, analyzes, and ships typed-array columns to the main thread. A loaded file keeps
 // only its raw bytes besides the columns; the inspector's args and results are parsed from the one
-// line they are on when asked. Replay snapshots and happens-before diagrams are computed on demand.
+// line they are on when asked. Replay snapshots, happens-before diagrams and exports (JSONL, Chrome
+// trace) are computed on demand.
 /// <reference lib="webworker" />
 import { analyzeModel, buildRunModel, type RunModel } from '@causelane/analysis';
 import {
@@ -15,9 +16,16 @@ import { type CallPayload, callDetails, callPayloadFromLines } from '../model/ca
 import { happensBeforeDiagram } from '../model/happens-before.ts';
 import { LiveRunEvents } from '../model/live-run-events.ts';
 import { replaySnapshot } from '../model/replay-snapshot.ts';
+import { type ExportFormat, type ExportSource, exportRun } from '../model/run-export.ts';
 import { buildTimelineColumns, type TimelineColumns, transferablesOf } from '../model/timeline-columns.ts';
 import { LineStore } from './line-store.ts';
-import type { LoadResult, LoadSource, WorkerRequest, WorkerResponse } from './worker-protocol.ts';
+import type {
+  ExportedFile,
+  LoadResult,
+  LoadSource,
+  WorkerRequest,
+  WorkerResponse,
+} from './worker-protocol.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -168,6 +176,19 @@ function payloadOf(open: OpenRun, callId: string): CallPayload | undefined {
   return callPayloadFromLines(open.model, compact, (line) => lines.text(line), callId);
 }
 
+/** The run as a file for other tools: a loaded file's own lines, or a live run's events. */
+function exportOf(run: string, format: ExportFormat): ExportedFile {
+  const open = need(run);
+  let source: ExportSource;
+  if (open.file) {
+    const { compact, lines } = open.file;
+    source = { kind: 'lines', run, count: compact.length, lineOf: (i) => lines.text(compact.line(i)) };
+  } else if (open.live) source = { kind: 'events', run, events: open.live.sorted() };
+  else throw new InputError(`run ${JSON.stringify(run)} holds no events to export`);
+  const out = exportRun(source, format, open.cols.anomalies);
+  return { fileName: out.fileName, blob: new Blob([out.text], { type: out.mimeType }) };
+}
+
 function need(run: string): OpenRun {
   const open = runs.get(run);
   if (!open) throw new InputError(`run ${JSON.stringify(run)} is not open`);
@@ -198,6 +219,8 @@ async function handle(req: WorkerRequest): Promise<void> {
     }
     case 'hb':
       return post({ id: req.id, kind: 'result', value: happensBeforeDiagram(need(req.run).model, req.turn) });
+    case 'export':
+      return post({ id: req.id, kind: 'result', value: exportOf(req.run, req.format) });
   }
 }
 

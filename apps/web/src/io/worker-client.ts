@@ -1,5 +1,6 @@
 // Main-thread side of the trace worker: promise per request, progress callbacks, and an error type
 // that carries the per-line details for the UI.
+import type { ExportFormat } from '../model/run-export.ts';
 import type { LoadSource, WorkerRequest, WorkerResponse, WorkerResults } from './worker-protocol.ts';
 
 export class TraceLoadError extends Error {
@@ -73,5 +74,8 @@ export class TraceWorkerClient {
   }
   happensBefore(run: string, turn: number) {
     return this.request<'hb'>({ kind: 'hb', run, turn });
+  }
+  exportRun(run: string, format: ExportFormat) {
+    return this.request<'export'>({ kind: 'export', run, format });
   }
 }

@@ -3,6 +3,7 @@
 import type { CallDetails } from '../model/call-details.ts';
 import type { HbDiagram } from '../model/happens-before.ts';
 import type { ReplaySnapshot } from '../model/replay-snapshot.ts';
+import type { ExportFormat } from '../model/run-export.ts';
 import type { TimelineColumns } from '../model/timeline-columns.ts';
 
 export type LoadSource =
@@ -15,7 +16,8 @@ export type WorkerRequest =
   | { id: number; kind: 'live'; run: string; events: unknown[]; reset: boolean }
   | { id: number; kind: 'call'; run: string; call: string }
   | { id: number; kind: 'snapshot'; run: string; at: number }
-  | { id: number; kind: 'hb'; run: string; turn: number };
+  | { id: number; kind: 'hb'; run: string; turn: number }
+  | { id: number; kind: 'export'; run: string; format: ExportFormat };
 
 export interface LoadResult {
   name: string;
@@ -32,6 +34,13 @@ export interface WorkerResults {
   call: CallDetails | null;
   snapshot: ReplaySnapshot | null;
   hb: HbDiagram | null;
+  export: ExportedFile;
+}
+
+/** A run exported by the worker, ready to download (a Blob crosses to the main thread uncopied). */
+export interface ExportedFile {
+  fileName: string;
+  blob: Blob;
 }
 
 export type WorkerResponse =

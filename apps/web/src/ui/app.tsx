@@ -5,6 +5,7 @@ import { activateRun, focusAnomaly, setMode } from '../io/trace-session.ts';
 import { appStore } from '../model/app-store.ts';
 import { AnomalyPanel } from './anomaly-panel.tsx';
 import { EmptyState } from './empty-state.tsx';
+import { ExportMenu } from './export-menu.tsx';
 import { HbView } from './hb-view.tsx';
 import { Inspector } from './inspector.tsx';
 import { Minimap } from './minimap.tsx';
@@ -23,6 +24,7 @@ function Toolbar() {
   const theme = useApp((s) => s.theme);
   const source = useApp((s) => s.sourceName);
   const live = useApp((s) => (s.activeRun ? s.liveRuns.includes(s.activeRun) : false));
+  const loaded = useApp((s) => (s.activeRun ? s.runs[s.activeRun] !== undefined : false));
   return (
     <header className="toolbar">
       <strong className="brand">Causelane</strong>
@@ -45,6 +47,7 @@ function Toolbar() {
         </label>
       )}
       {live && <span className="badge live">live</span>}
+      {active && loaded && <ExportMenu key={active} run={active} />}
       <div className="spacer" />
       <fieldset className="segmented" aria-label="X axis">
         <button type="button" aria-pressed={mode === 'time'} onClick={() => setMode('time')}>
