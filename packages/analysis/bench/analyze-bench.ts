@@ -27,7 +27,8 @@ async function floor(file: string): Promise<number> {
 
 async function analyze(file: string): Promise<number> {
   // As the CLI reads: no per-line hash (a repeated seq would send it to the object reader).
-  const { runs, errors } = await readCompactTraceStream(createReadStream(file, { highWaterMark: 1 << 16 }), {
+  const input = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 16 });
+  const { runs, errors } = await readCompactTraceStream(input as AsyncIterable<string>, {
     hashRepeats: false,
   });
   if (errors.length) throw new Error(`bench trace invalid: ${errors[0]!.message}`);

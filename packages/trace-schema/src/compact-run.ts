@@ -5,7 +5,11 @@
 import type { EventSource } from './event-source.ts';
 import { EVENT_TYPES, type EventType, type KeyVersion, type TraceEvent } from './events.ts';
 
-const TYPE_CODE = new Map<string, number>(EVENT_TYPES.map((t, i) => [t, i]));
+/** Type name to column code, prototype-less (a plain property load on the hot path). */
+const TYPE_CODE: Record<string, number> = Object.assign(
+  Object.create(null),
+  Object.fromEntries(EVENT_TYPES.map((t, i) => [t, i])),
+);
 const F_OK = 1;
 const F_SYNTHETIC = 2;
 
@@ -92,7 +96,7 @@ export class CompactRun implements EventSource {
     if (n > 0 && this.seqs[n - 1]! >= e.seq) this.sorted = false;
     this.seqs[n] = e.seq;
     this.ts[n] = e.t;
-    this.types[n] = TYPE_CODE.get(e.type)!;
+    this.types[n] = TYPE_CODE[e.type]!;
     this.hashes[n] = hash;
     this.lines[n] = line;
     let flags = 0;

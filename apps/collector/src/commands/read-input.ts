@@ -124,7 +124,11 @@ export async function readTraceInput(
   const source = file === '-' ? '<stdin>' : file;
   // Message histories carry no run id: name the run after the file.
   const run = file === '-' ? 'stdin' : basename(file, extname(file)) || 'history';
-  const open = () => (file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 16 }));
+  // Node's UTF-8 stream decoding hands over strings, a little faster than TextDecoder on Buffers.
+  const open = () =>
+    file === '-'
+      ? process.stdin.setEncoding('utf8')
+      : createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 16 });
   const chunks = (open() as AsyncIterable<string | Uint8Array>)[Symbol.asyncIterator]();
   const decoder = new TextDecoder();
   const next = async (): Promise<string | null> => {
