@@ -1,58 +1,74 @@
 // Bundles the CLI (and the workspace packages it uses) into dist/causelane.mjs with esbuild, so it
 // starts in plain Node: one file instead of ~1,000 modules through a TypeScript loader (0.2 s and
 // 70 MB instead of 2.3 s and 140 MB for `analyze` on a small file). bin/causelane.mjs rebuilds it
-// whenever a source file is newer, so it is never stale.
-import { readdirSync, renameSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+// whenever anything that went into it changed, so it is never stale.
+import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
-const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const self = fileURLToPath(import.meta.url);
+const root = dirname(dirname(self));
 const workspace = join(root, '..', '..');
-export const BUNDLE = join(root, 'dist', 'causelane.mjs');
-/** Sources the bundle is made of: the collector's and every workspace package's. */
-const SOURCE_DIRS = [
-  join(root, 'src'),
-  ...readdirSync(join(workspace, 'packages')).map((p) => join(workspace, 'packages', p, 'src')),
-];
+const dist = join(root, 'dist');
+export const BUNDLE = join(dist, 'causelane.mjs');
+/** Every file the bundle was made from (esbuild's metafile: sources and node_modules alike), with
+ * the mtime and size it had, plus what shapes the build itself. */
+const INPUTS = join(dist, 'causelane.inputs.json');
+const BUILD_FILES = [self, join(workspace, 'pnpm-lock.yaml'), join(workspace, 'tsconfig.base.json')];
 
-function newestSource(dir) {
-  let newest = 0;
-  let entries;
+function stamp(file) {
   try {
-    entries = readdirSync(dir, { withFileTypes: true });
+    const s = statSync(file);
+    return [s.mtimeMs, s.size];
   } catch {
-    return 0;
+    return null;
   }
-  for (const e of entries) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) newest = Math.max(newest, newestSource(p));
-    else if (/\.tsx?$/.test(e.name) && !/\.test\.tsx?$/.test(e.name))
-      newest = Math.max(newest, statSync(p).mtimeMs);
-  }
-  return newest;
 }
 
+/** Fresh when the bundle exists and every recorded input still has the same mtime and size. */
 export function bundleIsFresh() {
-  let built;
+  let recorded;
   try {
-    built = statSync(BUNDLE).mtimeMs;
+    statSync(BUNDLE);
+    recorded = JSON.parse(readFileSync(INPUTS, 'utf8'));
   } catch {
     return false;
   }
-  return SOURCE_DIRS.every((d) => newestSource(d) <= built);
+  return recorded.every(([file, mtime, size]) => {
+    const now = stamp(file);
+    return now !== null && now[0] === mtime && now[1] === size;
+  });
+}
+
+/** Removes temporary bundles left by builds that were killed before their rename. */
+function sweepTemporaries() {
+  let names = [];
+  try {
+    names = readdirSync(dist);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.endsWith('.tmp.mjs')) continue;
+    const s = stamp(join(dist, name));
+    if (s && Date.now() - s[0] > 60_000) rmSync(join(dist, name), { force: true });
+  }
 }
 
 export async function bundleCli() {
+  sweepTemporaries();
   // Build beside the target and rename: concurrent builders (parallel tests) never see half a file.
   const tmp = `${BUNDLE}.${process.pid}.tmp.mjs`;
-  await build({
+  const started = Date.now();
+  const result = await build({
     entryPoints: [join(root, 'src', 'cli.ts')],
     bundle: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
     outfile: tmp,
+    metafile: true,
     // Native or optional modules load from node_modules at run time.
     external: ['better-sqlite3', 'bufferutil', 'utf-8-validate'],
     banner: {
@@ -60,10 +76,16 @@ export async function bundleCli() {
     },
     logLevel: 'warning',
   });
+  const files = [...Object.keys(result.metafile.inputs).map((f) => resolve(f)), ...BUILD_FILES];
+  const inputs = files.map((f) => [f, ...(stamp(f) ?? [0, -1])]);
   renameSync(tmp, BUNDLE);
+  // A file saved while esbuild was reading may be in the bundle in its older form: record nothing,
+  // so the next run builds again.
+  if (inputs.some(([, mtime]) => mtime >= started - 5)) rmSync(INPUTS, { force: true });
+  else writeFileSync(INPUTS, JSON.stringify(inputs));
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+if (process.argv[1] === self) {
   await bundleCli();
   console.log(`wrote ${BUNDLE}`);
 }
