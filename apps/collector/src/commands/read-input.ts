@@ -14,6 +14,7 @@ import {
   arraySource,
   type CompactRun,
   CompactTraceReader,
+  deepEqual,
   formatLineError,
   indexOfSeq,
   type LineError,
@@ -186,24 +187,76 @@ export async function readTraceInput(
   };
   if (fidelity === 'full') return readObjects(source, feedAll);
 
-  // No per-line hash (it costs half a JSON.parse): a repeated seq, rare in practice, sends us to the
-  // object reader below, which compares content exactly.
-  const compact = new CompactTraceReader({ hashRepeats: false });
+  // No per-line hash (it costs half a JSON.parse): a repeated seq is noted and kept as a duplicate
+  // for now; afterwards only those few lines are read again and compared exactly.
+  const repeats: [number, number][] = [];
+  const compact = new CompactTraceReader({
+    sameContent: (first, line) => {
+      repeats.push([first, line]);
+      return true;
+    },
+  });
   await feedAll(compact);
   const res = compact.finish();
-  if (res.errors.length === 0)
-    return { runs: res.runs, format: 'jsonl', source, lineOf: compactLineLookup(res.runs) };
-  // Whether a repeated seq is the same event (dropped) or a conflict (an error) is for the object
-  // reader to say: read the input again with it.
-  if (!res.errors.some((e) => e.repeatOf !== undefined)) fail(source, res.errors);
-  const replay = text;
-  return readObjects(source, async (r) => {
-    if (replay !== null) return r.push(replay);
-    const again = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 16 });
+  const errors = [...res.errors];
+  if (repeats.length > 0) {
+    const lines = await linesOf(new Set(repeats.flat()), text, file, source);
+    for (const [a, b] of repeats)
+      if (!sameEvent(lines.get(a), lines.get(b))) errors.push(repeatConflict(a, b, lines.get(b)));
+  }
+  if (errors.length > 0)
+    fail(
+      source,
+      errors.sort((x, y) => x.line - y.line),
+    );
+  return { runs: res.runs, format: 'jsonl', source, lineOf: compactLineLookup(res.runs) };
+}
+
+/** The text of the wanted lines (numbered as the reader numbers them), from memory or the file again. */
+async function linesOf(
+  want: ReadonlySet<number>,
+  text: string | null,
+  file: string,
+  source: string,
+): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  let lineNo = 0;
+  let rest = '';
+  const take = (chunk: string) => {
+    const all = rest + chunk;
+    let start = 0;
+    for (let nl = all.indexOf('\n'); nl !== -1; nl = all.indexOf('\n', start)) {
+      if (want.has(++lineNo)) out.set(lineNo, all.slice(start, nl));
+      start = nl + 1;
+    }
+    rest = all.slice(start);
+  };
+  if (text !== null) take(text);
+  else {
     try {
-      for await (const c of again) r.push(c as string);
+      for await (const c of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 16 }))
+        take(c as string);
     } catch (err) {
       throw cannotRead(source, err);
     }
-  });
+  }
+  if (rest !== '' && want.has(++lineNo)) out.set(lineNo, rest);
+  for (const [n, line] of out) out.set(n, line.replace(/^\uFEFF/, '').replace(/\r$/, ''));
+  return out;
+}
+
+/** Same event: equal as JSON values, whatever the key order and spacing. */
+function sameEvent(a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined || b === undefined) return false;
+  return a === b || deepEqual(JSON.parse(a), JSON.parse(b));
+}
+
+function repeatConflict(first: number, line: number, text: string | undefined): LineError {
+  const ev = JSON.parse(text ?? '{}') as { run?: string; seq?: number };
+  return {
+    line,
+    field: 'seq',
+    message: `run ${JSON.stringify(ev.run)} seq ${ev.seq} repeats line ${first} with different content`,
+    repeatOf: first,
+  };
 }
