@@ -51,6 +51,9 @@ export interface ToolSpan extends SpanBase {
 
 export type GenAiSpan = ChatSpan | ToolSpan;
 
+/** The longest run id trace format v1 accepts (its `run` field); a run is named by a span's ids. */
+export const MAX_RUN_ID_LENGTH = 200;
+
 const CHAT_OPERATIONS = new Set(['chat', 'generate_content', 'text_completion']);
 const DETAILS_EVENT = 'gen_ai.client.inference.operation.details';
 
@@ -213,7 +216,19 @@ export function genAiSpanFrom(span: RawSpan): GenAiSpan | null {
     startMs: span.startMs,
     endMs: span.endMs,
   };
+  // The conversation id, or else the trace id, becomes the run id: a span whose run could not be
+  // stored is refused here, alone, rather than failing every run mapped with it.
+  if (span.traceId.length > MAX_RUN_ID_LENGTH)
+    throw new ImportError(
+      `${span.where}.traceId`,
+      `is ${span.traceId.length} characters; a trace id names a run, and a run id is at most ${MAX_RUN_ID_LENGTH}`,
+    );
   const conversationId = str(a['gen_ai.conversation.id']);
+  if (conversationId && conversationId.length > MAX_RUN_ID_LENGTH)
+    throw new ImportError(
+      `${span.where}.attributes[gen_ai.conversation.id]`,
+      `is ${conversationId.length} characters; the conversation id names the run, and a run id is at most ${MAX_RUN_ID_LENGTH}`,
+    );
   if (conversationId) base.conversationId = conversationId;
   const agent = str(a['gen_ai.agent.name']) ?? span.service;
   if (agent) base.agent = agent;

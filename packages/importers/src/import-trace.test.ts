@@ -62,4 +62,20 @@ describe('importTraceText detects the format', () => {
       'line 1: field v: unsupported format version',
     );
   });
+
+  it('an OTLP span whose conversation id is too long for a run id is named, in a file or JSON lines', () => {
+    const otlp = recordAgentOtlp({ conversationId: 'c', turns: [{ start: 0, end: 5, calls: [] }] }) as {
+      resourceSpans: { scopeSpans: { spans: { attributes: { key: string; value: unknown }[] }[] }[] }[];
+    };
+    const attr = otlp.resourceSpans[0]!.scopeSpans[0]!.spans.flatMap((s) => s.attributes).find(
+      (a) => a.key === 'gen_ai.conversation.id',
+    )!;
+    attr.value = { stringValue: 'c'.repeat(250) };
+    const message =
+      /spans\[\d+\]\.attributes\[gen_ai\.conversation\.id\]: is 250 characters; .*a run id is at most 200$/;
+    expect(() => importTraceText(JSON.stringify(otlp))).toThrow(message);
+    expect(() => importTraceText(`${JSON.stringify(otlp)}\n${JSON.stringify(otlp)}\n`)).toThrow(
+      /^line 1: \$\.resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[\d+\]\.attributes\[gen_ai\.conversation\.id\]/,
+    );
+  });
 });

@@ -174,6 +174,42 @@ describe('importOtlpJson on spans from the real OpenTelemetry SDK', () => {
     expect(() => importOtlpJson({ resourceSpans: 3 })).toThrow('$.resourceSpans: expected an array');
   });
 
+  it('refuses a span whose conversation id or trace id is too long to be a run id, alone', () => {
+    const otlp = recordAgentOtlp(impatient) as {
+      resourceSpans: {
+        scopeSpans: {
+          spans: { name: string; traceId: string; attributes: { key: string; value: unknown }[] }[];
+        }[];
+      }[];
+    };
+    const other = recordAgentOtlp(impatientAgentScript('conv-other')) as typeof otlp;
+    const spans = otlp.resourceSpans[0]!.scopeSpans[0]!.spans;
+    const before = otlpGenAiSpans([{ resourceSpans: [...otlp.resourceSpans, ...other.resourceSpans] }]);
+    const k = spans.findIndex((s) => s.name.startsWith('chat'));
+    const conv = spans[k]!.attributes.find((a) => a.key === 'gen_ai.conversation.id')!;
+    conv.value = { stringValue: 'x'.repeat(201) };
+    const t = spans.findIndex((s) => s.name.startsWith('execute_tool'));
+    spans[t]!.traceId = 'f'.repeat(201);
+    const both = { resourceSpans: [...otlp.resourceSpans, ...other.resourceSpans] };
+    expect(() => importOtlpJson(both)).toThrow(
+      `$.resourceSpans[0].scopeSpans[0].spans[${k}].attributes[gen_ai.conversation.id]: is 201 characters; the conversation id names the run, and a run id is at most 200`,
+    );
+    const errors: string[] = [];
+    const kept = otlpGenAiSpans([both], { onSpanError: (err) => errors.push(err.message) });
+    expect(errors).toEqual([
+      expect.stringMatching(
+        new RegExp(`^\\$\\.resourceSpans\\[0\\]\\.scopeSpans\\[0\\]\\.spans\\[${k}\\]\\.attributes`),
+      ),
+      `$.resourceSpans[0].scopeSpans[0].spans[${t}].traceId: is 201 characters; a trace id names a run, and a run id is at most 200`,
+    ]);
+    expect(kept).toHaveLength(before.length - 2);
+    expect(new Set(kept.map((s) => s.conversationId))).toEqual(new Set(['conv-impatient', 'conv-other']));
+    // A conversation id of exactly 200 characters is a valid run.
+    conv.value = { stringValue: 'y'.repeat(200) };
+    spans[t]!.traceId = spans[k]!.traceId;
+    expect([...importOtlpJson(otlp).keys()]).toEqual(['y'.repeat(200), 'conv-impatient']);
+  });
+
   it('reports a message attribute that is not JSON', () => {
     const otlp = recordAgentOtlp(impatient) as {
       resourceSpans: {

@@ -23,14 +23,26 @@ export {
   runAgent,
 } from './run-agent.ts';
 export { SCENARIOS } from './scenarios/catalog.ts';
-export { findScenario, type RunScenarioOptions, runScenario } from './scenarios/run-scenario.ts';
+export {
+  findScenario,
+  type RunScenarioOptions,
+  runScenario,
+  ScenarioFailedError,
+} from './scenarios/run-scenario.ts';
 export type { Scenario, ScenarioSetup, ScenarioWorld } from './scenarios/scenario.ts';
 export { JsonlFileSink } from './sinks/jsonl-file-sink.ts';
 export { MemorySink } from './sinks/memory-sink.ts';
 export { CollectorRejectedError, SocketIoSink, type SocketIoSinkOptions } from './sinks/socketio-sink.ts';
 export type { SinkAck, TraceSink } from './sinks/trace-sink.ts';
 export { accessOf, type Tool, type ToolAccess, type ToolContext } from './tool.ts';
-export { newRunId, type SinkFailure, Tracer, type TracerOptions, TraceSinkError } from './tracer.ts';
+export {
+  newRunId,
+  type SinkFailure,
+  type TimedSink,
+  Tracer,
+  type TracerOptions,
+  TraceSinkError,
+} from './tracer.ts';
 export { type Latency, latency, sampleLatency } from './world/latency.ts';
 export { type SimToolSpec, simTool } from './world/sim-tool.ts';
 export { type StoreRead, VersionedStore, type VersionedStoreOptions } from './world/versioned-store.ts';

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readTraceText, type TraceEvent } from '@causelane/trace-schema';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { JsonlFileSink } from './sinks/jsonl-file-sink.ts';
 import { MemorySink } from './sinks/memory-sink.ts';
 import type { SinkAck, TraceSink } from './sinks/trace-sink.ts';
@@ -132,6 +132,94 @@ describe('Tracer', () => {
     tracer.emit({ type: 'run.start' });
     await expect(tracer.close()).rejects.toThrow(
       'close did not finish within 20 ms (sink 1: 0 of 1 events not acknowledged)',
+    );
+  });
+
+  it('bounds each sink by its own timeout: a slow file is waited for while a dead collector is given up on', async () => {
+    const slow: TraceSink = {
+      write: async (b) => {
+        await new Promise((r) => setTimeout(r, 60));
+        return { stored: b.length, duplicates: 0 };
+      },
+      flush: async () => {},
+      close: async () => {},
+    };
+    const dead: TraceSink = {
+      write: () => new Promise<SinkAck>(() => {}),
+      flush: () => new Promise<void>(() => {}),
+      close: async () => {},
+    };
+    const tracer = new Tracer({
+      run: 'r-timed',
+      sinks: [
+        { sink: slow, timeoutMs: Number.POSITIVE_INFINITY },
+        { sink: dead, timeoutMs: 10 },
+      ],
+      flushTimeoutMs: 1, // the default, for sinks without their own: neither here
+    });
+    tracer.emit({ type: 'run.start' });
+    const err: unknown = await tracer.close().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TraceSinkError);
+    expect((err as TraceSinkError).failures).toMatchObject([{ index: 1, sink: dead, unacknowledged: 1 }]);
+    expect((err as Error).message).toContain('no ack within 10 ms');
+  });
+
+  it('gives flush and close of one sink a single deadline, not one each', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    try {
+      const stuck: TraceSink = {
+        write: () => new Promise<SinkAck>(() => {}),
+        flush: () => new Promise<void>(() => {}),
+        close: () => new Promise<void>(() => {}),
+      };
+      const tracer = new Tracer({ run: 'r-deadline', sinks: [{ sink: stuck, timeoutMs: 1000 }] });
+      tracer.emit({ type: 'run.start' });
+      let settled = false;
+      const closing = tracer.close().then(
+        () => {},
+        () => {},
+      );
+      void closing.then(() => {
+        settled = true;
+      });
+      await vi.advanceTimersByTimeAsync(999);
+      expect(settled).toBe(false);
+      // A few ms for the close() that is still started (and given what is left: nothing) at the deadline.
+      await vi.advanceTimersByTimeAsync(5);
+      expect(settled).toBe(true); // before: another 1000 ms for close()
+      await closing;
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('forgives a sink that was only late: every event acked and close() resolved', async () => {
+    // Acks its writes only when closed (a sink that batches until the end).
+    const waiting: (() => void)[] = [];
+    const lazy: TraceSink = {
+      write: (b) =>
+        new Promise<SinkAck>((resolve) => waiting.push(() => resolve({ stored: b.length, duplicates: 0 }))),
+      flush: () => new Promise<void>(() => {}),
+      close: async () => {
+        for (const ack of waiting.splice(0)) ack();
+      },
+    };
+    const tracer = new Tracer({ run: 'r-late', sinks: [lazy], flushTimeoutMs: 10 });
+    tracer.emit({ type: 'run.start' });
+    tracer.emit({ type: 'run.end', status: 'ok' });
+    await expect(tracer.close()).resolves.toBeUndefined();
+  });
+
+  it('still reports a late sink that is missing events after close()', async () => {
+    const lazy: TraceSink = {
+      write: () => new Promise<SinkAck>(() => {}),
+      flush: async () => {},
+      close: async () => {},
+    };
+    const tracer = new Tracer({ run: 'r-lost', sinks: [lazy], flushTimeoutMs: 10 });
+    tracer.emit({ type: 'run.start' });
+    await expect(tracer.close()).rejects.toThrow(
+      'no ack within 10 ms (sink 0: 1 of 1 events not acknowledged)',
     );
   });
 

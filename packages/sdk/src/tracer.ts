@@ -3,17 +3,29 @@
 import { type EventBody, type TraceEvent, VERSION } from '@causelane/trace-schema';
 import type { TraceSink } from './sinks/trace-sink.ts';
 
+/**
+ * A sink with its own deadline for the final flush/close: a file can be given all the time it
+ * needs while a collector that may be down is given up on quickly.
+ */
+export interface TimedSink {
+  sink: TraceSink;
+  /** Replaces TracerOptions.flushTimeoutMs for this sink; Infinity waits for ever. */
+  timeoutMs: number;
+}
+
 export interface TracerOptions {
   /** Run id; a random one when omitted. */
   run?: string;
-  sinks: TraceSink[];
+  /** Sinks, each with the tracer's flushTimeoutMs or its own deadline. */
+  sinks: (TraceSink | TimedSink)[];
   /** Events per batch; a full buffer is written at once. Default 256. */
   batchSize?: number;
   /** How long an event may wait in the buffer. Default 50 ms. */
   flushIntervalMs?: number;
   /**
-   * How long flush() and close() wait for a sink to store what it was given, and close() for its
-   * close(), before reporting it as failed. Default 10 s; Infinity waits for ever.
+   * How long flush() waits for a sink to store what it was given, and close() for that plus the
+   * sink's close() (one deadline for both), before reporting it as failed. Applies to sinks
+   * without their own timeoutMs. Default 10 s; Infinity waits for ever.
    */
   flushTimeoutMs?: number;
   /** Wall clock for `t` (ms since the epoch); a simulated run passes its clock's. */
@@ -64,6 +76,8 @@ function sinkName(f: SinkFailure): string {
 interface Lane {
   sink: TraceSink;
   index: number;
+  /** This sink's deadline for flush() and for close() as a whole. */
+  timeoutMs: number;
   /** Batches go out one after another, so a sink never sees two writes at once and order holds. */
   chain: Promise<void>;
   /** Events whose write resolved. */
@@ -74,8 +88,15 @@ interface Lane {
 
 const toError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
 
-/** Resolves to true when `p` settles within `ms`, false when the time runs out first. */
-function within(p: Promise<unknown>, ms: number): Promise<boolean> {
+const isTimed = (s: TraceSink | TimedSink): s is TimedSink =>
+  typeof (s as Partial<TraceSink>).write !== 'function' && 'sink' in s;
+
+/** A failure that is only lateness: forgiven if the sink turns out to have everything after all. */
+class LateError extends Error {}
+
+/** Resolves to true when `p` settles before `deadline` (a performance.now() time), false when the time runs out first. */
+function within(p: Promise<unknown>, deadline: number): Promise<boolean> {
+  const ms = deadline - performance.now();
   // A rejection after the time ran out has no one left to hear it.
   p.catch(() => {});
   if (!(ms <= 2_147_483_647)) return p.then(() => true);
@@ -91,7 +112,6 @@ export class Tracer {
   private readonly lanes: Lane[];
   private readonly batchSize: number;
   private readonly flushIntervalMs: number;
-  private readonly flushTimeoutMs: number;
   private readonly now: () => number;
   private seq = 0;
   private buffer: TraceEvent[] = [];
@@ -103,16 +123,17 @@ export class Tracer {
       throw new Error(`run id must be 1-200 characters, got ${opts.run.length}`);
     }
     this.run = opts.run ?? newRunId();
-    this.lanes = opts.sinks.map((sink, index) => ({
-      sink,
+    const defaultTimeoutMs = Math.max(0, opts.flushTimeoutMs ?? 10_000);
+    this.lanes = opts.sinks.map((s, index) => ({
+      sink: isTimed(s) ? s.sink : s,
       index,
+      timeoutMs: isTimed(s) ? Math.max(0, s.timeoutMs) : defaultTimeoutMs,
       chain: Promise.resolve(),
       acked: 0,
       failure: undefined,
     }));
     this.batchSize = Math.max(1, opts.batchSize ?? 256);
     this.flushIntervalMs = Math.max(0, opts.flushIntervalMs ?? 50);
-    this.flushTimeoutMs = Math.max(0, opts.flushTimeoutMs ?? 10_000);
     this.now = opts.now ?? (() => performance.timeOrigin + performance.now());
   }
 
@@ -159,21 +180,25 @@ export class Tracer {
 
   /**
    * Writes everything emitted so far to every sink and flushes them. Rejects with a TraceSinkError
-   * naming each sink that failed or did not finish within flushTimeoutMs (which keeps trying).
+   * naming each sink that failed or did not finish within its timeout (which keeps trying).
    */
   async flush(): Promise<void> {
     this.ship();
-    const failures = await Promise.all(this.lanes.map((lane) => this.flushLane(lane)));
+    const start = performance.now();
+    const failures = await Promise.all(
+      this.lanes.map((lane) => this.flushLane(lane, start + lane.timeoutMs)),
+    );
     this.throwIfAny(failures);
   }
 
-  private async flushLane(lane: Lane): Promise<SinkFailure | undefined> {
-    const t = this.flushTimeoutMs;
-    if (!(await within(lane.chain, t))) return this.failureOf(lane, new Error(`no ack within ${t} ms`));
+  private async flushLane(lane: Lane, deadline: number): Promise<SinkFailure | undefined> {
+    const t = lane.timeoutMs;
+    if (!(await within(lane.chain, deadline)))
+      return this.failureOf(lane, new LateError(`no ack within ${t} ms`));
     if (lane.failure) return this.failureOf(lane, lane.failure);
     try {
-      if (await within(lane.sink.flush(), t)) return undefined;
-      return this.failureOf(lane, new Error(`flush did not finish within ${t} ms`));
+      if (await within(lane.sink.flush(), deadline)) return undefined;
+      return this.failureOf(lane, new LateError(`flush did not finish within ${t} ms`));
     } catch (err) {
       lane.failure ??= toError(err);
       return this.failureOf(lane, lane.failure);
@@ -181,35 +206,41 @@ export class Tracer {
   }
 
   /**
-   * Flushes, then closes every sink, each bounded by flushTimeoutMs: a sink that never answers is
-   * given up on (and still told to close) so the others, and the caller, never wait on it. Rejects
-   * with a TraceSinkError if any sink is missing events or failed to close. Emitting afterwards throws.
+   * Flushes, then closes every sink, each within its one timeout for both: a sink that never
+   * answers is given up on (and still told to close) so the others, and the caller, never wait on
+   * it. Rejects with a TraceSinkError if any sink is missing events or failed to close. Emitting
+   * afterwards throws.
    */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.ship();
-    const failures = await Promise.all(this.lanes.map((lane) => this.closeLane(lane)));
+    const start = performance.now();
+    const failures = await Promise.all(
+      this.lanes.map((lane) => this.closeLane(lane, start + lane.timeoutMs)),
+    );
     this.throwIfAny(failures);
   }
 
-  private async closeLane(lane: Lane): Promise<SinkFailure | undefined> {
-    const t = this.flushTimeoutMs;
-    let failure = await this.flushLane(lane);
+  private async closeLane(lane: Lane, deadline: number): Promise<SinkFailure | undefined> {
+    let failure = await this.flushLane(lane, deadline);
     // Past this point nothing more is written to the sink: what it lacks now is missing for good.
     if (failure) lane.failure ??= failure.cause;
     const closing = Promise.resolve().then(() => lane.sink.close());
+    let closed = false;
     try {
-      if (!(await within(closing, t))) {
-        closing.catch(() => {});
-        failure ??= this.failureOf(lane, new Error(`close did not finish within ${t} ms`));
-      }
+      closed = await within(closing, deadline);
+      if (!closed)
+        failure ??= this.failureOf(lane, new LateError(`close did not finish within ${lane.timeoutMs} ms`));
     } catch (err) {
       // The first failure explains the rest (a sink that got no acks then fails to close for that).
       failure ??= this.failureOf(lane, toError(err));
     }
+    if (!failure) return undefined;
     // Acks may still have come in while the sink closed.
-    if (failure) failure.unacknowledged = this.seq - lane.acked;
+    failure.unacknowledged = this.seq - lane.acked;
+    // A sink that was only slow, but acked every event and closed cleanly, has the whole trace.
+    if (failure.cause instanceof LateError && failure.unacknowledged === 0 && closed) return undefined;
     return failure;
   }
 

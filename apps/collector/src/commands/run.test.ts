@@ -3,8 +3,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeRuns } from '@causelane/analysis';
+import { SCENARIOS } from '@causelane/sdk';
 import { readTraceText } from '@causelane/trace-schema';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startCollector } from '../server/collector.ts';
 import { CliError } from './cli-error.ts';
 import { runCommand } from './run.ts';
@@ -105,10 +106,80 @@ describe('causelane run / scenarios', () => {
     }
   });
 
-  it('rejects a bad --collector-timeout', async () => {
-    await expect(
-      runCommand('lost-update', { mode: 'naive', collectorTimeout: '-1', runsDir: tmp() }),
-    ).rejects.toThrow('--collector-timeout must be a whole number of ms >= 0, got "-1"');
+  it('rejects a bad --collector-timeout, 0 included', async () => {
+    for (const bad of ['-1', '0', '1.5', 'soon']) {
+      await expect(
+        runCommand('lost-update', { mode: 'naive', collectorTimeout: bad, runsDir: tmp() }),
+      ).rejects.toThrow(`--collector-timeout must be a whole number of ms > 0, got "${bad}"`);
+    }
+  });
+
+  it('bounds only the collector by --collector-timeout, never the file', async () => {
+    const dir = tmp();
+    const out = join(dir, 'z.jsonl');
+    // 1 ms is far too short for a file to be appended, synced and closed; it must not matter.
+    const text = await runCommand('impatient-loop', {
+      mode: 'naive',
+      out,
+      timeScale: '100',
+      collectorTimeout: '1',
+    });
+    const events = [...readTraceText(readFileSync(out, 'utf8')).runs.values()][0]!;
+    expect(text).toContain(`${events.length} events`);
+    expect(events.at(-1)?.type).toBe('run.end');
+  });
+
+  it('gives up on a dead collector after one --collector-timeout, not one for the flush and another for close', async () => {
+    const dir = tmp();
+    const out = join(dir, 'x.jsonl');
+    const t = 400;
+    const t0 = performance.now();
+    const err: unknown = await runCommand('read-write-race', {
+      mode: 'naive',
+      out,
+      collector: `http://127.0.0.1:${await deadPort()}`,
+      timeScale: '50',
+      collectorTimeout: String(t),
+    }).catch((e: unknown) => e);
+    const elapsed = performance.now() - t0;
+    expect((err as CliError).message).toMatch(/did not acknowledge .*; the complete trace is in /);
+    expect(elapsed).toBeGreaterThanOrEqual(t - 5);
+    // The scenario itself takes tens of ms at this speed; two timeouts in a row would be >= 2t.
+    expect(elapsed).toBeLessThan(2 * t - 50);
+  });
+
+  it('says both when the scenario fails and the collector did not get the trace', async () => {
+    const scenario = SCENARIOS.find((s) => s.name === 'lost-update')!;
+    const setup = scenario.setup.bind(scenario);
+    const spy = vi.spyOn(scenario, 'setup').mockImplementation((world) => ({
+      ...setup(world),
+      plan: [
+        () => {
+          throw new Error('model exploded');
+        },
+      ],
+    }));
+    try {
+      const dir = tmp();
+      const out = join(dir, 'x.jsonl');
+      const collector = `http://127.0.0.1:${await deadPort()}`;
+      const err: unknown = await runCommand('lost-update', {
+        mode: 'naive',
+        out,
+        collector,
+        timeScale: '50',
+        collectorTimeout: '100',
+      }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(CliError);
+      expect((err as CliError).exitCode).toBe(1);
+      expect((err as CliError).message).toMatch(
+        new RegExp(
+          `^causelane run \\S+: scenario lost-update failed: model exploded; the collector at ${collector} did not acknowledge \\d+ of \\d+ events .*; the complete trace is in ${out}$`,
+        ),
+      );
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('rejects bad input with a clear message and no file', async () => {

@@ -8,8 +8,10 @@ import {
   MemorySink,
   newRunId,
   runScenario,
+  ScenarioFailedError,
   type SinkFailure,
   SocketIoSink,
+  type TimedSink,
   type TraceSink,
   TraceSinkError,
 } from '@causelane/sdk';
@@ -23,7 +25,7 @@ export interface RunCommandOptions {
   collector?: string;
   token?: string;
   timeScale?: string;
-  /** How long to wait for the collector's acks at the end, in ms (default 10000). */
+  /** How long to wait for the collector's acks at the end, in ms (default 10000); the file is not bounded by it. */
   collectorTimeout?: string;
   /** Where default trace files go (`.causelane/runs` under the working directory). */
   runsDir?: string;
@@ -51,8 +53,8 @@ function parseOptions(
     throw new CliError(`--collector must be an http(s) URL, got "${o.collector}"`);
   }
   const collectorTimeoutMs = o.collectorTimeout === undefined ? 10_000 : Number(o.collectorTimeout);
-  if (!Number.isSafeInteger(collectorTimeoutMs) || collectorTimeoutMs < 0)
-    throw new CliError(`--collector-timeout must be a whole number of ms >= 0, got "${o.collectorTimeout}"`);
+  if (!Number.isSafeInteger(collectorTimeoutMs) || collectorTimeoutMs <= 0)
+    throw new CliError(`--collector-timeout must be a whole number of ms > 0, got "${o.collectorTimeout}"`);
   return { mode, seed, timeScale, collectorTimeoutMs };
 }
 
@@ -71,24 +73,28 @@ export async function runCommand(scenario: string, o: RunCommandOptions): Promis
         ...(o.token ? { token: o.token } : {}),
       })
     : undefined;
-  // Each sink has its own queue in the tracer, so a collector that stops answering never delays the file.
-  const sinks: TraceSink[] = collector ? [memory, file, collector] : [memory, file];
+  // Each sink has its own queue in the tracer, so a collector that stops answering never delays the
+  // file; only the collector is bounded by --collector-timeout, a local file gets all it reasonably needs.
+  const sinks: TimedSink[] = [
+    { sink: memory, timeoutMs: Number.POSITIVE_INFINITY },
+    { sink: file, timeoutMs: FILE_TIMEOUT_MS },
+    ...(collector ? [{ sink: collector, timeoutMs: collectorTimeoutMs }] : []),
+  ];
+  const where = { out, file, collector, url: o.collector };
   try {
-    await runScenario(scenario, {
-      mode,
-      seed,
-      run,
-      sinks,
-      timeScale,
-      closeSinks: true,
-      flushTimeoutMs: collectorTimeoutMs,
-    });
+    await runScenario(scenario, { mode, seed, run, sinks, timeScale, closeSinks: true });
   } catch (err) {
     if (err instanceof TraceSinkError)
-      throw new CliError(sinkFailureLine(err, { out, file, collector, url: o.collector }), 1);
-    // The tracer never got to close the sinks: do it here, bounded, so the process can exit.
+      throw new CliError(`causelane run ${run}: ${sinkFailureLine(err, where)}`, 1);
+    if (err instanceof ScenarioFailedError && err.cause instanceof TraceSinkError) {
+      // The scenario failed and the trace is incomplete too: say both, the scenario first.
+      const reason = err.reason.replace(/\s+/g, ' ');
+      const missing = sinkFailureLine(err.cause, where);
+      throw new CliError(`causelane run ${run}: scenario ${scenario} failed: ${reason}; ${missing}`, 1);
+    }
+    // The tracer may never have got to close the sinks: do it here, bounded, so the process can exit.
     await Promise.race([
-      Promise.allSettled(sinks.map((s) => s.close())),
+      Promise.allSettled(sinks.map((s) => s.sink.close())),
       new Promise((resolve) => setTimeout(resolve, collectorTimeoutMs).unref()),
     ]);
     throw new CliError(`causelane run: ${(err as Error).message}`, 1);
@@ -107,7 +113,10 @@ export async function runCommand(scenario: string, o: RunCommandOptions): Promis
   return `${lines.join('\n')}\n`;
 }
 
-/** One line: what each failed sink is missing, and where the complete trace is (if anywhere). */
+/** A generous bound for the trace file: only a wedged disk takes longer, and the command must still end. */
+const FILE_TIMEOUT_MS = 60_000;
+
+/** What each failed sink is missing, and where the complete trace is (if anywhere), on one line. */
 function sinkFailureLine(
   err: TraceSinkError,
   s: { out: string; file: TraceSink; collector: TraceSink | undefined; url: string | undefined },
@@ -125,7 +134,7 @@ function sinkFailureLine(
   const file = s.file;
   const fileOk = !err.failures.some((f) => f.sink === file);
   const where = fileOk ? `the complete trace is in ${out}` : 'no complete copy of the trace was saved';
-  return `causelane run ${err.run}: ${parts.join('; ')}; ${where}`;
+  return `${parts.join('; ')}; ${where}`;
 }
 
 export function registerRun(program: Command): void {

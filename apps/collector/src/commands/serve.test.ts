@@ -12,9 +12,10 @@ const dir = mkdtempSync(join(tmpdir(), 'causelane-serve-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The status of a GET sent with the given Host header (fetch cannot set Host). */
-function statusWithHost(url: string, host: string, token: string): Promise<number> {
+function statusWithHost(url: string, host: string, token?: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    get(url, { headers: { host, authorization: `Bearer ${token}` } }, (res) => {
+    const auth = token === undefined ? {} : { authorization: `Bearer ${token}` };
+    get(url, { headers: { host, ...auth } }, (res) => {
       res.resume();
       resolve(res.statusCode ?? 0);
     }).on('error', reject);
@@ -75,7 +76,10 @@ describe('causelane serve', () => {
         ).toBe(200);
         const runs = `${exposed.url}/api/runs`;
         expect(await statusWithHost(runs, 'collector.example.com:4800', 'env-token')).toBe(200);
-        expect(await statusWithHost(runs, 'rebound.example:4800', 'env-token')).toBe(403);
+        // An unknown name passes with the token (a remote agent or exporter), and is refused without it.
+        expect(await statusWithHost(runs, 'rebound.example:4800', 'env-token')).toBe(200);
+        expect(await statusWithHost(`${exposed.url}/`, 'rebound.example:4800')).toBe(403);
+        expect(await statusWithHost(`${exposed.url}/`, 'collector.example.com:4800')).toBe(200);
       } finally {
         await exposed.stop('SIGTERM');
       }

@@ -1,9 +1,10 @@
 // The access rules against a real collector, with raw node:http requests so the path and the Host
 // header go out byte for byte: percent-encoded and re-cased API paths never skip the token, and a
-// DNS-rebound Host is refused on HTTP and on both socket.io namespaces.
+// DNS-rebound Host is refused on HTTP and on every socket.io namespace unless the request carries the token.
 import { request } from 'node:http';
+import { impatientAgentScript, recordAgentOtlp } from '@causelane/importers/testing';
 import { INGEST_NAMESPACE, UI_NAMESPACE } from '@causelane/trace-schema';
-import { io } from 'socket.io-client';
+import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessPolicy } from './access-policy.ts';
 import { connected, sampleRun, startTestCollector, type TestCollector } from './test-collector.ts';
@@ -35,32 +36,29 @@ function raw(
   });
 }
 
-/** A websocket upgrade to engine.io: 101 when accepted, otherwise the status it answered with. */
-function upgrade(port: number, namespaceQuery: string, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request({
-      host: '127.0.0.1',
-      port,
-      path: `/socket.io/?EIO=4&transport=websocket${namespaceQuery}`,
-      headers: {
-        host,
-        connection: 'Upgrade',
-        upgrade: 'websocket',
-        'sec-websocket-version': '13',
-        'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
-      },
-    });
-    req.on('upgrade', (_res, socket) => {
-      socket.destroy();
-      resolve(101);
-    });
-    req.on('response', (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on('error', reject);
-    req.end();
+/** A socket.io client over websocket sending the given Host header (and auth token). */
+function client(c: TestCollector, ns: string, host: string, token?: string): Socket {
+  return io(`${c.url}${ns}`, {
+    transports: ['websocket'],
+    reconnection: false,
+    extraHeaders: { host },
+    auth: token ? { token } : {},
   });
+}
+
+/**
+ * Joins a namespace over engine.io long-polling with raw requests (the polling client cannot set
+ * Host) and returns the server's answer packet: `40…` connected, `44…` refused with a message.
+ */
+async function pollingConnect(port: number, host: string, ns: string, token?: string): Promise<string> {
+  const base = '/socket.io/?EIO=4&transport=polling';
+  const open = await raw(port, 'GET', base, { host });
+  expect(open.status).toBe(200);
+  const { sid } = JSON.parse(open.body.slice(1)) as { sid: string };
+  const packet = `40${ns === '/' ? '' : `${ns},`}${JSON.stringify(token ? { token } : {})}`;
+  const sent = await raw(port, 'POST', `${base}&sid=${sid}`, { host, 'content-type': 'text/plain' }, packet);
+  expect(sent.status).toBe(200);
+  return (await raw(port, 'GET', `${base}&sid=${sid}`, { host })).body;
 }
 
 const jsonl = (events: unknown[]) => `${events.map((e) => JSON.stringify(e)).join('\n')}\n`;
@@ -160,20 +158,16 @@ describe('the Host allowlist (DNS rebinding)', () => {
     expect((await raw(c.port, 'GET', '/api/runs', { host })).status).toBe(403);
   });
 
-  it('refuses a rebound Host at the socket.io handshake, polling and websocket, on both namespaces', async () => {
+  it('refuses a rebound Host when it joins a socket.io namespace, polling or websocket', async () => {
     const evil = `evil.example:${c.port}`;
-    const poll = await raw(c.port, 'GET', '/socket.io/?EIO=4&transport=polling', { host: evil });
-    expect(poll.status).toBe(403);
-    expect(poll.body).toMatch(/not allowed/);
-    expect(await upgrade(c.port, '', evil)).not.toBe(101);
-    expect(await upgrade(c.port, '', `127.0.0.1:${c.port}`)).toBe(101);
-    const client = (ns: string, host: string) =>
-      io(`${c.url}${ns}`, { transports: ['websocket'], reconnection: false, extraHeaders: { host } });
-    for (const ns of [INGEST_NAMESPACE, UI_NAMESPACE]) {
-      const rebound = client(ns, evil);
-      const local = client(ns, `localhost:${c.port}`);
+    // The engine.io handshake cannot see the auth payload, so the refusal comes at the namespace.
+    for (const ns of ['/', INGEST_NAMESPACE, UI_NAMESPACE]) {
+      expect(await pollingConnect(c.port, evil, ns)).toMatch(/^44.*host \\"evil\.example\\" is not allowed/);
+      expect(await pollingConnect(c.port, `localhost:${c.port}`, ns)).toMatch(/^40/);
+      const rebound = client(c, ns, evil);
+      const local = client(c, ns, `localhost:${c.port}`);
       try {
-        await expect(connected(rebound)).rejects.toThrow();
+        await expect(connected(rebound), ns).rejects.toThrow(/host "evil\.example" is not allowed/);
         // The same client with an allowed Host connects: the refusal is the Host's doing.
         await expect(connected(local)).resolves.toBe(local);
       } finally {
@@ -192,5 +186,76 @@ describe('the Host allowlist (DNS rebinding)', () => {
     expect(policy.hostRefusal({ host: 'dev.example:4800' })).toBeNull();
     expect(policy.hostRefusal({ host: 'other.example' })).toMatch(/not allowed/);
     expect(() => new AccessPolicy({ allowHosts: ['http://x.example'] })).toThrow(/--allow-host/);
+  });
+});
+
+describe('a token-protected collector reached by a DNS name (serve --host 0.0.0.0 --token T)', () => {
+  let c: TestCollector;
+  const host = () => `buildbox:${c.port}`;
+  beforeAll(async () => {
+    c = await startTestCollector({ token: 'remote-tok' });
+  });
+  afterAll(() => c.dispose());
+
+  it('accepts HTTP requests that carry the token whatever their Host, and refuses the others', async () => {
+    const otlp = JSON.stringify(recordAgentOtlp(impatientAgentScript('conv-remote')));
+    const headers = { host: host(), 'content-type': 'application/json' };
+    const sent = await raw(
+      c.port,
+      'POST',
+      '/v1/traces',
+      { ...headers, authorization: 'Bearer remote-tok' },
+      otlp,
+    );
+    expect(sent.status).toBe(200);
+    expect(JSON.parse(sent.body)).toEqual({});
+    const listed = await raw(c.port, 'GET', '/api/runs?token=remote-tok', { host: host() });
+    expect(listed.status).toBe(200);
+    expect(listed.body).toContain('"conv-remote"');
+    // Without the token, or with a wrong one, the unknown Host is still refused.
+    for (const auth of [{}, { authorization: 'Bearer wrong' }] as Record<string, string>[]) {
+      const res = await raw(c.port, 'POST', '/v1/traces', { ...headers, ...auth }, otlp);
+      expect(res.status).toBe(403);
+      expect(JSON.parse(res.body).error).toMatch(/host "buildbox" is not allowed/);
+    }
+    expect((await raw(c.port, 'GET', '/api/runs?token=wrong', { host: host() })).status).toBe(403);
+    expect((await raw(c.port, 'GET', '/', { host: host() })).status).toBe(403);
+    // A browser's cross-site request is refused even with the token.
+    const cross = await raw(c.port, 'GET', '/api/runs', {
+      host: host(),
+      origin: 'http://elsewhere.example',
+      authorization: 'Bearer remote-tok',
+    });
+    expect(cross.status).toBe(403);
+  });
+
+  it('lets socket.io clients with auth.token connect and ingest whatever their Host, polling or websocket', async () => {
+    for (const ns of ['/', INGEST_NAMESPACE, UI_NAMESPACE]) {
+      expect(await pollingConnect(c.port, host(), ns, 'remote-tok')).toMatch(/^40/);
+      expect(await pollingConnect(c.port, host(), ns)).toMatch(/^44.*host \\"buildbox\\" is not allowed/);
+      expect(await pollingConnect(c.port, host(), ns, 'wrong')).toMatch(/^44.*not allowed/);
+    }
+    const agent = client(c, INGEST_NAMESPACE, host(), 'remote-tok');
+    const ui = client(c, UI_NAMESPACE, host(), 'remote-tok');
+    const anonymous = client(c, UI_NAMESPACE, host());
+    const wrong = client(c, INGEST_NAMESPACE, host(), 'wrong');
+    // Listen at once: a refusal may arrive while the other clients are still at work.
+    const refusals = [connected(anonymous), connected(wrong)].map((p) =>
+      p.catch((err: Error) => err.message),
+    );
+    try {
+      await connected(agent);
+      const ack = await agent
+        .timeout(5000)
+        .emitWithAck('events', { batch: 1, events: sampleRun('remote-run') });
+      expect(ack).toMatchObject({ ok: true, batch: 1, stored: 12 });
+      await connected(ui);
+      const watched = await ui.timeout(5000).emitWithAck('run:watch', { run: 'remote-run' });
+      expect(watched).toMatchObject({ ok: true, events: sampleRun('remote-run') });
+      for (const refusal of await Promise.all(refusals))
+        expect(refusal).toMatch(/host "buildbox" is not allowed/);
+    } finally {
+      for (const s of [agent, ui, anonymous, wrong]) s.disconnect();
+    }
   });
 });

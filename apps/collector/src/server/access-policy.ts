@@ -99,7 +99,8 @@ export class AccessPolicy {
    * names the collector is known by pass: localhost and *.localhost, the bound host, the hosts of
    * --allow-origin and --allow-host. Any IP literal passes too, since a rebinding page is always
    * loaded from a name. A request without Host cannot come from a browser (which always sends one),
-   * and any other client could send whatever Host it liked, so it passes. Null when allowed.
+   * and any other client could send whatever Host it liked, so it passes. Requests with a valid
+   * token skip this rule (requestRefusal, handshakeRefusal). Null when allowed.
    */
   hostRefusal(headers: IncomingHttpHeaders): string | null {
     const header = headers.host;
@@ -135,8 +136,31 @@ export class AccessPolicy {
     return (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.host === headers.host;
   }
 
-  /** The host then the origin rule, for HTTP requests and socket.io handshakes alike; null when allowed. */
-  browserRefusal(headers: IncomingHttpHeaders): string | null {
-    return this.hostRefusal(headers) ?? (this.originAllowed(headers) ? null : 'cross-origin request refused');
+  originRefusal(headers: IncomingHttpHeaders): string | null {
+    return this.originAllowed(headers) ? null : 'cross-origin request refused';
+  }
+
+  /**
+   * The host then the origin rule for an HTTP request; null when allowed. A request carrying the
+   * configured token skips the Host rule: a rebinding page cannot know the token, while an OTLP
+   * exporter or agent reaching an exposed collector by a DNS name must not be refused.
+   */
+  requestRefusal(headers: IncomingHttpHeaders, method: string, query: unknown): string | null {
+    const authenticated = this.token !== null && this.httpTokenMatches(headers, method, query);
+    return (authenticated ? null : this.hostRefusal(headers)) ?? this.originRefusal(headers);
+  }
+
+  /**
+   * The host and token rules for a socket.io namespace connection, which is the first place the
+   * client's `auth` payload is known (engine.io's allowRequest sees only the HTTP request, and
+   * checks the origin there). A valid `auth.token` skips the Host rule, as on HTTP. Null when allowed.
+   */
+  handshakeRefusal(headers: IncomingHttpHeaders, auth: unknown): string | null {
+    const token = (auth as { token?: unknown } | null | undefined)?.token;
+    if (this.token !== null && this.tokenMatches(token)) return null;
+    return (
+      this.hostRefusal(headers) ??
+      (this.tokenMatches(token) ? null : 'unauthorized: a valid token is required (handshake auth.token)')
+    );
   }
 }

@@ -100,10 +100,16 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     serveClient: false,
     maxHttpBufferSize: limits.maxMessageBytes,
     // Engine.io runs this on every handshake, polling or websocket upgrade, before any namespace.
+    // The Host rule waits for the namespace middleware, the first place the auth token is known.
     allowRequest: (req, cb) => {
-      const refusal = access.browserRefusal(req.headers);
+      const refusal = access.originRefusal(req.headers);
       cb(refusal, refusal === null);
     },
+  });
+  // Nothing is served on the main namespace, but it is guarded like the others.
+  io.use((socket, next) => {
+    const refusal = access.handshakeRefusal(socket.handshake.headers, socket.handshake.auth);
+    next(refusal === null ? undefined : new Error(refusal));
   });
   let redis: ReturnType<typeof createClient> | null = null;
   try {
@@ -130,7 +136,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   app.addHook('onRequest', async (req, reply) => {
-    const refusal = access.browserRefusal(req.headers);
+    const refusal = access.requestRefusal(req.headers, req.method, req.query);
     if (refusal !== null) return sendError(reply, 403, refusal);
     if (
       access.guardsRoute(req.routeOptions.url, req.method) &&

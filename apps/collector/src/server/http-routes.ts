@@ -92,7 +92,7 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
     if (!res.ok) {
       return sendError(
         reply,
-        400,
+        res.conflict ? 409 : 400,
         res.error,
         res.rejected.map((r) => {
           const e = events[r.index];

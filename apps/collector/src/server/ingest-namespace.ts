@@ -69,8 +69,8 @@ export function registerIngestNamespace(
 ): void {
   const nsp = io.of(INGEST_NAMESPACE) as Namespace<IngestClientToServerEvents, IngestServerToClientEvents>;
   nsp.use((socket, next) => {
-    if (access.tokenMatches((socket.handshake.auth as { token?: unknown } | undefined)?.token)) next();
-    else next(new Error('unauthorized: a valid token is required (handshake auth.token)'));
+    const refusal = access.handshakeRefusal(socket.handshake.headers, socket.handshake.auth);
+    next(refusal === null ? undefined : new Error(refusal));
   });
   nsp.on('connection', (socket) => {
     const rate = new RateLimiter(limits.eventsPerSecond);

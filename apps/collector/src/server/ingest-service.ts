@@ -10,7 +10,8 @@ import type { RunFanout } from './run-fanout.ts';
 
 export type IngestResult =
   | { ok: true; stored: number; duplicates: number; runs: string[] }
-  | { ok: false; error: string; rejected: IngestRejection[] };
+  /** `conflict`: the batch is well-formed but names a run it may not write to (HTTP 409). */
+  | { ok: false; error: string; rejected: IngestRejection[]; conflict?: true };
 
 export type SpanIngestResult = { ok: true; runs: string[] } | { ok: false; status: 400 | 409; error: string };
 
@@ -21,8 +22,19 @@ type RunChange =
   | { run: string; kind: 'reset'; events: TraceEvent[] }
   | { run: string; kind: 'deleted' };
 
-/** Thrown inside the span transaction when a span would land in a run that did not come from OTLP. */
-class ForeignRunError extends Error {}
+/**
+ * Thrown inside a write transaction when a batch would mix sources in one run: spans for a run that
+ * did not come from OTLP, or events for a run that did (its next re-derive would replace them).
+ */
+class ForeignRunError extends Error {
+  constructor(
+    message: string,
+    /** Index of the first refused event in an event batch. */
+    readonly index = 0,
+  ) {
+    super(message);
+  }
+}
 
 /** Stop listing rejections after this many; the error message still gives the total. */
 const MAX_REJECTIONS = 20;
@@ -84,8 +96,31 @@ export class IngestService {
       return { ok: false, error: `${big} events exceed the event size limit; nothing was stored`, rejected };
     let batch: ReturnType<EventStore['insert']>;
     try {
-      batch = this.store.insert(events, bodies);
+      // The check shares the insert's transaction, so no span request can slip in between.
+      batch = this.store.transaction(() => {
+        const checked = new Set<string>();
+        for (let i = 0; i < events.length; i++) {
+          const run = events[i]!.run;
+          if (checked.has(run)) continue;
+          checked.add(run);
+          // An OTLP run is re-derived from its spans on every span request, which would drop
+          // anything else stored in it: such events are refused, never accepted and lost.
+          if (this.spans.hasRun(run))
+            throw new ForeignRunError(
+              `run ${JSON.stringify(run)} was made from OTLP spans (POST /v1/traces); events from another source cannot be added to it; nothing was stored`,
+              i,
+            );
+        }
+        return this.store.insert(events, bodies);
+      });
     } catch (err) {
+      if (err instanceof ForeignRunError)
+        return {
+          ok: false,
+          conflict: true,
+          error: err.message,
+          rejected: [{ index: err.index, field: 'run', message: err.message }],
+        };
       if (!(err instanceof SeqConflictError)) throw err;
       return {
         ok: false,

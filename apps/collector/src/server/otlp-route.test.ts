@@ -9,13 +9,13 @@ import {
   playAgentScript,
   recordAgentOtlp,
 } from '@causelane/importers/testing';
-import { type RunListItem, readTraceText, type TraceEvent } from '@causelane/trace-schema';
+import { type RunListItem, readTraceText, type TraceEvent, toJsonl } from '@causelane/trace-schema';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCollector } from './collector.ts';
-import { startTestCollector, type TestCollector } from './test-collector.ts';
+import { sampleRun, startTestCollector, type TestCollector } from './test-collector.ts';
 
 // Turn 1 asks for two parallel calls; `search` ends after turn 2's chat span started, so turn 2
 // was sent without its result (premature-llm-call) and the result lands in turn 3 (late-commit).
@@ -305,6 +305,72 @@ describe('POST /v1/traces', () => {
       /did not come from OTLP.*nothing was stored/,
     );
     expect(await storedEvents(c.url, 'conv-impatient')).toHaveLength(1);
+  });
+
+  it('refuses events from another source for a run made from OTLP, so a re-derive never drops acknowledged events', async () => {
+    c = await startTestCollector();
+    const two: AgentScript = {
+      conversationId: 'conv-x',
+      turns: [
+        { start: 0, end: 5, calls: [] },
+        { start: 10, end: 15, calls: [] },
+      ],
+    };
+    const full = recordAgentOtlp(two) as OtlpRequest;
+    const rs = full.resourceSpans[0]!;
+    const chats = rs.scopeSpans[0]!.spans.filter((s) => String(s.name).startsWith('chat'));
+    const asRequest = (list: Record<string, unknown>[]): OtlpRequest => ({
+      resourceSpans: [{ ...rs, scopeSpans: [{ ...rs.scopeSpans[0]!, spans: list }] }],
+    });
+    expect((await post(c.url, asRequest([chats[0]!]))).status).toBe(200);
+    expect(await storedEvents(c.url, 'conv-x')).toHaveLength(3);
+
+    const extra = { v: 1, run: 'conv-x', seq: 50, t: 1, type: 'llm.request', turn: 9 } as const;
+    const upload = await fetch(`${c.url}/api/runs`, { method: 'POST', body: `${JSON.stringify(extra)}\n` });
+    expect(upload.status).toBe(409);
+    expect(((await upload.json()) as { error: string }).error).toMatch(
+      /^run "conv-x" was made from OTLP spans .*nothing was stored$/,
+    );
+    // Over the socket: an error ack naming the run, and nothing of the batch is kept.
+    const agent = await c.ingestClient();
+    const ack = await agent
+      .timeout(5000)
+      .emitWithAck('events', { batch: 7, events: [...sampleRun('plain-run'), extra] });
+    expect(ack).toMatchObject({
+      ok: false,
+      batch: 7,
+      error: expect.stringMatching(/^run "conv-x" was made from OTLP/),
+    });
+    expect(await storedEvents(c.url, 'plain-run')).toBeNull();
+    expect(await storedEvents(c.url, 'conv-x')).toHaveLength(3);
+
+    expect((await post(c.url, asRequest([chats[1]!]))).status).toBe(200);
+    expect(await storedEvents(c.url, 'conv-x')).toEqual(importOtlpJson(full).get('conv-x'));
+    // Other runs still take uploads.
+    const plain = await fetch(`${c.url}/api/runs`, { method: 'POST', body: toJsonl(sampleRun('plain-run')) });
+    expect(plain.status).toBe(201);
+  });
+
+  it('rejects a span whose conversation id is too long for a run id alone, storing the other runs', async () => {
+    c = await startTestCollector();
+    const good = recordAgentOtlp({
+      conversationId: 'conv-ok',
+      turns: [{ start: 0, end: 5, calls: [] }],
+    }) as OtlpRequest;
+    const bad = recordAgentOtlp(impatient) as OtlpRequest;
+    const spans = bad.resourceSpans[0]!.scopeSpans[0]!.spans;
+    const k = spans.findIndex((s) => String(s.name).startsWith('chat'));
+    const attrs = spans[k]!.attributes as { key: string; value: unknown }[];
+    attrs.find((a) => a.key === 'gen_ai.conversation.id')!.value = { stringValue: 'x'.repeat(201) };
+    const res = await post(c.url, { resourceSpans: [...good.resourceSpans, ...bad.resourceSpans] });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { partialSuccess: { rejectedSpans: string; errorMessage: string } };
+    expect(body.partialSuccess.rejectedSpans).toBe('1');
+    expect(body.partialSuccess.errorMessage).toBe(
+      `1 span rejected: $.resourceSpans[1].scopeSpans[0].spans[${k}].attributes[gen_ai.conversation.id]: is 201 characters; the conversation id names the run, and a run id is at most 200`,
+    );
+    expect(await storedEvents(c.url, 'conv-ok')).toEqual(importOtlpJson(good).get('conv-ok'));
+    expect(await storedEvents(c.url, 'conv-impatient')).not.toBeNull();
   });
 
   it('answers 401 without the token when one is configured', async () => {

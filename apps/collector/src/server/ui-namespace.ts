@@ -9,8 +9,8 @@ import { runRoom, type UiNamespace } from './run-fanout.ts';
 export function registerUiNamespace(io: Server, store: EventStore, access: AccessPolicy): void {
   const nsp = io.of(UI_NAMESPACE) as UiNamespace;
   nsp.use((socket, next) => {
-    if (access.tokenMatches((socket.handshake.auth as { token?: unknown } | undefined)?.token)) next();
-    else next(new Error('unauthorized: a valid token is required (handshake auth.token)'));
+    const refusal = access.handshakeRefusal(socket.handshake.headers, socket.handshake.auth);
+    next(refusal === null ? undefined : new Error(refusal));
   });
   nsp.on('connection', (socket) => {
     socket.on('run:watch', (req: unknown, ack: unknown) => {

@@ -11,8 +11,15 @@ import {
 } from '@causelane/trace-schema/api';
 import { io, type Socket } from 'socket.io-client';
 import { authToken } from './auth-token.ts';
+import { RunWatches } from './run-watches.ts';
 
-type UiSocket = Socket<UiServerToClientEvents, UiClientToServerEvents>;
+export type UiSocket = Socket<UiServerToClientEvents, UiClientToServerEvents>;
+
+/** The collector's '/ui' namespace on this page's origin, with the session's token. */
+function collectorSocket(): UiSocket {
+  const token = authToken();
+  return io(UI_NAMESPACE, { auth: token ? { token } : {}, transports: ['websocket', 'polling'] });
+}
 
 export interface LiveHandlers {
   /** Events that continue what is held for the run. */
@@ -24,17 +31,18 @@ export interface LiveHandlers {
 }
 
 export class LiveSocket {
-  private readonly socket: UiSocket;
-  private readonly watched = new Set<string>();
+  private readonly watched = new RunWatches();
 
-  constructor(private readonly handlers: LiveHandlers) {
-    const token = authToken();
-    this.socket = io(UI_NAMESPACE, { auth: token ? { token } : {}, transports: ['websocket', 'polling'] });
+  constructor(
+    private readonly handlers: LiveHandlers,
+    private readonly socket: UiSocket = collectorSocket(),
+    private readonly ackTimeoutMs = 10_000,
+  ) {
     this.socket.on('connect', () => {
       handlers.onConnection(true);
       // After a reconnect, re-watch: the history in the ack replaces what was held, closing any gap
       // (and covering a reset broadcast while we were away).
-      for (const run of this.watched) this.watch(run).catch(() => undefined);
+      for (const run of this.watched.runs) this.watch(run).catch(() => undefined);
     });
     this.socket.on('disconnect', () => handlers.onConnection(false));
     this.socket.on('run:events', (msg: RunEventsMessage) => {
@@ -57,19 +65,27 @@ export class LiveSocket {
    * over before any `run:events` or `run:reset` that the collector sent after it.
    */
   watch(run: string): Promise<void> {
-    this.watched.add(run);
+    // Watched from now on, so live events sent right after the ack are not dropped.
+    const attempt = this.watched.start(run);
+    const fail = (why: string) => {
+      this.watched.failed(run, attempt);
+      return new Error(`cannot watch run ${run}: ${why}`);
+    };
     return new Promise((resolve, reject) => {
-      this.socket.timeout(10_000).emit('run:watch', { run }, (err: Error | null, ack: WatchAck) => {
-        if (err) return reject(new Error(`cannot watch run ${run}: the collector did not answer`));
-        if (!ack?.ok) return reject(new Error(`cannot watch run ${run}: ${ack?.error ?? 'bad answer'}`));
-        if (this.watched.has(run)) this.handlers.onRunReset(run, Array.isArray(ack.events) ? ack.events : []);
-        resolve();
-      });
+      this.socket
+        .timeout(this.ackTimeoutMs)
+        .emit('run:watch', { run }, (err: Error | null, ack: WatchAck) => {
+          if (err) return reject(fail('the collector did not answer'));
+          if (!ack?.ok) return reject(fail(ack?.error ?? 'bad answer'));
+          if (this.watched.accepted(run))
+            this.handlers.onRunReset(run, Array.isArray(ack.events) ? ack.events : []);
+          resolve();
+        });
     });
   }
 
   unwatch(run: string): void {
-    if (!this.watched.delete(run)) return;
+    if (!this.watched.stop(run)) return;
     this.socket.emit('run:unwatch', { run });
   }
 

@@ -1,12 +1,13 @@
 import { createServer } from 'node:net';
 import { analyzeEvents } from '@causelane/analysis';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MemorySink } from '../sinks/memory-sink.ts';
 import { SocketIoSink } from '../sinks/socketio-sink.ts';
+import type { TraceSink } from '../sinks/trace-sink.ts';
 import { TraceSinkError } from '../tracer.ts';
 import { SCENARIOS } from './catalog.ts';
-import { runScenario } from './run-scenario.ts';
+import { runScenario, ScenarioFailedError } from './run-scenario.ts';
 
 /** A loopback port nobody listens on: bound, then released. */
 async function deadPort(): Promise<number> {
@@ -98,6 +99,57 @@ describe('teaching scenarios', () => {
     expect(memory.events).toHaveLength(emitted);
     expect(failures).toMatchObject([{ index: 0, unacknowledged: emitted }]);
     expect(collector.connected).toBe(false);
+  });
+
+  it('reports a failed scenario even when a sink failed too, with the sink failure as its cause', async () => {
+    const scenario = SCENARIOS.find((s) => s.name === 'lost-update')!;
+    const setup = scenario.setup.bind(scenario);
+    // The model breaks on its first turn, so the agent run itself ends in error.
+    const spy = vi.spyOn(scenario, 'setup').mockImplementation((world) => ({
+      ...setup(world),
+      plan: [
+        () => {
+          throw new Error('model exploded');
+        },
+      ],
+    }));
+    const broken: TraceSink = {
+      write: async () => {
+        throw new Error('disk full');
+      },
+      flush: async () => {},
+      close: async () => {},
+    };
+    const memory = new MemorySink();
+    try {
+      const err: unknown = await runScenario('lost-update', {
+        mode: 'naive',
+        seed: 1,
+        sinks: [broken, memory],
+        virtual: true,
+        closeSinks: true,
+      }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ScenarioFailedError);
+      expect((err as ScenarioFailedError).reason).toBe('model exploded');
+      expect((err as Error).message).toMatch(
+        /^scenario lost-update failed: model exploded; also, trace sink failed for run \S+: disk full/,
+      );
+      expect((err as Error).cause).toBeInstanceOf(TraceSinkError);
+      expect(((err as Error).cause as TraceSinkError).failures).toMatchObject([{ index: 0 }]);
+      expect(memory.events.at(-1)).toMatchObject({ type: 'run.end', status: 'error' });
+
+      // Without a sink failure it is the scenario's error alone.
+      const alone: unknown = await runScenario('lost-update', {
+        mode: 'naive',
+        seed: 1,
+        sinks: [memory],
+        virtual: true,
+      }).catch((e: unknown) => e);
+      expect((alone as Error).message).toBe('scenario lost-update failed: model exploded');
+      expect((alone as Error).cause).toBeUndefined();
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('rejects an unknown scenario with a clear error', async () => {

@@ -7,8 +7,7 @@ import { ScriptedModel } from '../models/scripted-model.ts';
 import { NaiveExecutor } from '../naive-executor.ts';
 import { seededRandom } from '../random.ts';
 import { runAgent } from '../run-agent.ts';
-import type { TraceSink } from '../sinks/trace-sink.ts';
-import { newRunId, Tracer } from '../tracer.ts';
+import { newRunId, Tracer, type TracerOptions, TraceSinkError } from '../tracer.ts';
 import { sampleLatency } from '../world/latency.ts';
 import { SCENARIOS } from './catalog.ts';
 import type { Scenario } from './scenario.ts';
@@ -16,7 +15,8 @@ import type { Scenario } from './scenario.ts';
 export interface RunScenarioOptions {
   mode: 'naive' | 'causal';
   seed: number;
-  sinks: TraceSink[];
+  /** Sinks, each optionally with its own deadline for the final flush/close. */
+  sinks: TracerOptions['sinks'];
   run?: string;
   /** Simulated time instead of real time: the run takes milliseconds and is exactly reproducible. */
   virtual?: boolean;
@@ -24,8 +24,23 @@ export interface RunScenarioOptions {
   timeScale?: number;
   /** Close the sinks at the end instead of only flushing them (a CLI run that exits afterwards). */
   closeSinks?: boolean;
-  /** Bounds the final flush/close per sink (Tracer flushTimeoutMs). Default 10 s. */
+  /** Bounds the final flush/close of sinks without their own timeoutMs (Tracer flushTimeoutMs). Default 10 s. */
   flushTimeoutMs?: number;
+}
+
+/** The scenario itself failed; `cause` is the sink failure if the trace is incomplete as well. */
+export class ScenarioFailedError extends Error {
+  constructor(
+    readonly scenario: string,
+    /** Why the agent run failed. */
+    readonly reason: string,
+    sinkError?: TraceSinkError,
+  ) {
+    super(
+      `scenario ${scenario} failed: ${reason}${sinkError ? `; also, ${sinkError.message}` : ''}`,
+      sinkError ? { cause: sinkError } : {},
+    );
+  }
 }
 
 export function findScenario(name: string): Scenario {
@@ -37,7 +52,8 @@ export function findScenario(name: string): Scenario {
 /**
  * Runs the scenario; resolves once every event is written to the sinks (flushed, or closed with
  * `closeSinks`). A sink that fails or does not answer within flushTimeoutMs makes it reject with a
- * TraceSinkError after the other sinks got every event.
+ * TraceSinkError after the other sinks got every event. A failed scenario rejects with its own
+ * error, carrying the sink failure (if any) as `cause` and in its message.
  */
 export async function runScenario(
   name: string,
@@ -80,7 +96,15 @@ export async function runScenario(
       settleMs: setup.settleMs,
     });
   const result = virtual ? await virtual.run(go) : await go();
-  await (opts.closeSinks ? tracer.close() : tracer.flush());
-  if (result.status === 'error') throw new Error(`scenario ${name} failed: ${result.error}`);
+  let sinkError: TraceSinkError | undefined;
+  try {
+    await (opts.closeSinks ? tracer.close() : tracer.flush());
+  } catch (err) {
+    // The scenario's own failure is the headline; the incomplete trace must not hide it.
+    if (result.status !== 'error' || !(err instanceof TraceSinkError)) throw err;
+    sinkError = err;
+  }
+  if (result.status === 'error')
+    throw new ScenarioFailedError(name, result.error ?? 'unknown error', sinkError);
   return { run: tracer.run, events: tracer.emitted };
 }

@@ -1,0 +1,68 @@
+import type { WatchAck } from '@causelane/trace-schema/api';
+import { describe, expect, it } from 'vitest';
+import { LiveSocket, type UiSocket } from './live-socket.ts';
+
+type Answer = (err: Error | null, ack?: WatchAck) => void;
+
+/** The few socket.io-client calls LiveSocket makes; the test plays the collector's answers. */
+class FakeSocket {
+  readonly listeners = new Map<string, (msg?: unknown) => void>();
+  readonly watchRequests: { run: string; answer: Answer }[] = [];
+  connected = true;
+  on(event: string, fn: (msg?: unknown) => void): this {
+    this.listeners.set(event, fn);
+    return this;
+  }
+  timeout(_ms: number) {
+    return {
+      emit: (_event: 'run:watch', req: { run: string }, answer: Answer) => {
+        this.watchRequests.push({ run: req.run, answer });
+      },
+    };
+  }
+  emit(): void {}
+  fire(event: string, msg?: unknown): void {
+    this.listeners.get(event)?.(msg);
+  }
+}
+
+function setup() {
+  const fake = new FakeSocket();
+  const resets: string[] = [];
+  const live: string[] = [];
+  const socket = new LiveSocket(
+    {
+      onRunEvents: (run) => live.push(run),
+      onRunReset: (run) => resets.push(run),
+      onRunsChanged: () => {},
+      onConnection: () => {},
+    },
+    fake as unknown as UiSocket,
+  );
+  return { fake, socket, resets, live };
+}
+
+describe('LiveSocket.watch', () => {
+  it('never resurrects a run whose watch timed out or was refused when it reconnects', async () => {
+    const { fake, socket, resets, live } = setup();
+    const timedOut = socket.watch('slow-run');
+    fake.watchRequests.at(-1)!.answer(new Error('operation has timed out'));
+    await expect(timedOut).rejects.toThrow('cannot watch run slow-run: the collector did not answer');
+    const refused = socket.watch('no-such-run');
+    fake.watchRequests.at(-1)!.answer(null, { ok: false, error: 'unknown run' });
+    await expect(refused).rejects.toThrow('cannot watch run no-such-run: unknown run');
+    const opened = socket.watch('ok-run');
+    fake.watchRequests.at(-1)!.answer(null, { ok: true, run: 'ok-run', events: [] });
+    await opened;
+    expect(resets).toEqual(['ok-run']);
+
+    fake.watchRequests.length = 0;
+    fake.fire('connect');
+    expect(fake.watchRequests.map((r) => r.run)).toEqual(['ok-run']);
+    for (const r of fake.watchRequests) r.answer(null, { ok: true, run: r.run, events: [] });
+    fake.fire('run:events', { run: 'slow-run', events: [{}] });
+    fake.fire('run:reset', { run: 'no-such-run', events: [] });
+    expect(resets).toEqual(['ok-run', 'ok-run']);
+    expect(live).toEqual([]);
+  });
+});
