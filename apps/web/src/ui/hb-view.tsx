@@ -60,28 +60,23 @@ export function HbView({ run }: { run: string }) {
           aria-label={`Happens-before diagram of turn ${hb.turn}`}
         >
           <defs>
-            <marker
-              id="hb-arrow"
-              viewBox="0 0 10 10"
-              refX="9"
-              refY="5"
-              markerWidth="6"
-              markerHeight="6"
-              orient="auto"
-            >
-              <path d="M0,0 L10,5 L0,10 z" className="hb-arrowhead" />
-            </marker>
-            <marker
-              id="hb-arrow-bad"
-              viewBox="0 0 10 10"
-              refX="9"
-              refY="5"
-              markerWidth="6"
-              markerHeight="6"
-              orient="auto"
-            >
-              <path d="M0,0 L10,5 L0,10 z" className="hb-arrowhead bad" />
-            </marker>
+            {[
+              ['hb-arrow', 'hb-arrowhead'],
+              ['hb-arrow-bad', 'hb-arrowhead bad'],
+            ].map(([id, className]) => (
+              <marker
+                key={id}
+                id={id}
+                viewBox="0 0 10 10"
+                refX="9"
+                refY="5"
+                markerWidth="6"
+                markerHeight="6"
+                orient="auto"
+              >
+                <path d="M0,0 L10,5 L0,10 z" className={className} />
+              </marker>
+            ))}
           </defs>
           {hb.columns.map((c, i) => (
             <g key={c.call ?? 'agent'}>
