@@ -57,14 +57,20 @@ export class CompactRun implements EventSource {
   private flags = new Uint8Array(1024);
   private turns = new Int32Array(1024);
   private calls = new Int32Array(1024);
-  private hashes = new Float64Array(1024);
+  /** Only kept when the reader hashes lines (empty otherwise: 8 bytes an event saved). */
+  private hashes: Float64Array;
   private lines = new Uint32Array(1024);
   private payloads: (Payload | undefined)[] = [];
   private readonly ids: string[] = [];
   private readonly idIndex = new Map<string, number>();
   private sorted = true;
 
-  constructor(readonly run: string) {}
+  constructor(
+    readonly run: string,
+    options: { hashes?: boolean } = {},
+  ) {
+    this.hashes = new Float64Array(options.hashes === false ? 0 : 1024);
+  }
 
   private intern(id: string): number {
     let i = this.idIndex.get(id);
@@ -90,14 +96,14 @@ export class CompactRun implements EventSource {
       this.flags = grow(this.flags, cap);
       this.turns = grow(this.turns, cap);
       this.calls = grow(this.calls, cap);
-      this.hashes = grow(this.hashes, cap);
+      if (this.hashes.length > 0) this.hashes = grow(this.hashes, cap);
       this.lines = grow(this.lines, cap);
     }
     if (n > 0 && this.seqs[n - 1]! >= e.seq) this.sorted = false;
     this.seqs[n] = e.seq;
     this.ts[n] = e.t;
     this.types[n] = TYPE_CODE[e.type]!;
-    this.hashes[n] = hash;
+    if (this.hashes.length > 0) this.hashes[n] = hash;
     this.lines[n] = line;
     let flags = 0;
     let turn = 0;
@@ -162,10 +168,10 @@ export class CompactRun implements EventSource {
       if (out > 0) {
         const prev = keep[out - 1]!;
         if (this.seqs[prev] === this.seqs[i]) {
-          // NaN never equals itself: unhashed repeats without a sameContent go to onConflict.
+          // Without hashes (or with NaN ones) and no sameContent, every repeat goes to onConflict.
           const same = sameContent
             ? sameContent(this.lines[prev]!, this.lines[i]!)
-            : this.hashes[prev] === this.hashes[i];
+            : this.hashes.length > 0 && this.hashes[prev] === this.hashes[i];
           if (same) dropped++;
           else onConflict({ line: this.lines[i]!, firstLine: this.lines[prev]!, seq: this.seqs[i]! });
           continue;

@@ -226,7 +226,7 @@ export class CompactTraceReader extends LineReader<CompactReadResult> {
     if (run?.run !== ev.run) {
       run = this.runs.get(ev.run);
       if (!run) {
-        run = new CompactRun(ev.run);
+        run = new CompactRun(ev.run, { hashes: this.hashRepeats });
         this.runs.set(ev.run, run);
       }
       this.last = run;
