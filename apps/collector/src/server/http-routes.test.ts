@@ -178,15 +178,20 @@ describe('HTTP API with a token', () => {
   });
 });
 
+/** A collector serving a minimal built web app (index.html and one asset) from a temp folder. */
+async function startWithWebDist() {
+  const probe = await startTestCollector();
+  const dist = join(probe.dir, 'web-dist');
+  await probe.dispose();
+  mkdirSync(join(dist, 'assets'), { recursive: true });
+  writeFileSync(join(dist, 'index.html'), '<!doctype html><title>web app</title>');
+  writeFileSync(join(dist, 'assets', 'app.js'), 'console.log(1)');
+  return startTestCollector({ webDist: dist });
+}
+
 describe('serving the built web app', () => {
   it('serves apps/web/dist at / with client-side routes falling back to index.html', async () => {
-    const probe = await startTestCollector();
-    const dist = join(probe.dir, 'web-dist');
-    await probe.dispose();
-    mkdirSync(join(dist, 'assets'), { recursive: true });
-    writeFileSync(join(dist, 'index.html'), '<!doctype html><title>web app</title>');
-    writeFileSync(join(dist, 'assets', 'app.js'), 'console.log(1)');
-    const w = await startTestCollector({ webDist: dist });
+    const w = await startWithWebDist();
     try {
       expect(await (await fetch(`${w.url}/`)).text()).toContain('web app');
       expect(await (await fetch(`${w.url}/assets/app.js`)).text()).toBe('console.log(1)');
@@ -200,13 +205,7 @@ describe('serving the built web app', () => {
   });
 
   it("lets the web app fetch a foreign ?src= trace but keeps scripts and everything else to 'self'", async () => {
-    const probe = await startTestCollector();
-    const dist = join(probe.dir, 'web-dist');
-    await probe.dispose();
-    mkdirSync(join(dist, 'assets'), { recursive: true });
-    writeFileSync(join(dist, 'index.html'), '<!doctype html><title>web app</title>');
-    writeFileSync(join(dist, 'assets', 'app.js'), 'console.log(1)');
-    const w = await startTestCollector({ webDist: dist });
+    const w = await startWithWebDist();
     try {
       for (const path of ['/', '/assets/app.js', '/runs/some-run']) {
         const csp = (await fetch(`${w.url}${path}`)).headers.get('content-security-policy') ?? '';
