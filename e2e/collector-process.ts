@@ -1,9 +1,10 @@
-// Starts the real collector (`causelane serve`) on a free port with a temporary database, for e2e
-// tests and the web benchmark, and stops it (its whole process group) afterwards.
-import { type ChildProcess, spawn } from 'node:child_process';
+// Starts the real collector (`causelane serve`, through the collector's own process helper) on a
+// free port with a temporary database, for e2e tests and the web benchmark, and stops it afterwards.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { spawnCollector } from '@causelane/collector/testing';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..');
 
@@ -14,57 +15,23 @@ export interface RunningCollector {
 
 export async function startCollector(opts: { token?: string } = {}): Promise<RunningCollector> {
   const dir = mkdtempSync(join(tmpdir(), 'causelane-e2e-'));
-  const child: ChildProcess = spawn(
-    // The real `causelane` bin, as users run it (it rebuilds its CLI bundle when sources change).
-    process.execPath,
-    [
-      'apps/collector/bin/causelane.mjs',
-      'serve',
-      '--port',
-      '0',
-      '--db',
-      join(dir, 'e2e.db'),
-      ...(opts.token ? ['--token', opts.token] : []),
-    ],
-    {
-      cwd: REPO_ROOT,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NO_COLOR: '1' },
-    },
-  );
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
-  const url = await new Promise<string>((ok, fail) => {
-    let out = '';
-    const timer = setTimeout(
-      () => fail(new Error(`collector did not start in 60 s\n${out}${stderr}`)),
-      60_000,
-    );
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        ok(m[1]!);
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      fail(new Error(`collector exited with ${code}\n${out}${stderr}`));
-    });
+  const collector = await spawnCollector(
+    ['--port', '0', '--db', join(dir, 'e2e.db'), ...(opts.token ? ['--token', opts.token] : [])],
+    // The bin rebuilds its CLI bundle first when sources changed, slow on a busy machine.
+    { cwd: REPO_ROOT, startTimeoutMs: 60_000 },
+  ).catch((err: unknown) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
   });
   return {
-    url,
+    url: collector.url,
     stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        process.kill(-child.pid!, 'SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-        if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
-      }
+      const stopped = collector.stop('SIGTERM');
+      const graceful = await Promise.race([
+        stopped.then(() => true),
+        new Promise<boolean>((r) => setTimeout(() => r(false), 5000)),
+      ]);
+      if (!graceful) await collector.stop('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
-import { synthesizeRun } from '@causelane/analysis/synth';
+import { synthesizeRun } from '@causelane/analysis/testing';
 import type { TraceEvent } from '@causelane/trace-schema';
 import { chromium } from '@playwright/test';
 import { buildWeb, CHROMIUM, REPO_ROOT } from '../collector-process.ts';

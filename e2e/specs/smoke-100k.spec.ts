@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeEvents } from '@causelane/analysis';
-import { synthesizeRun } from '@causelane/analysis/synth';
+import { synthesizeRun } from '@causelane/analysis/testing';
 import { toJsonl } from '@causelane/trace-schema';
 import { expect, test } from '@playwright/test';
 import { DebuggerPage } from '../pages/debugger-page.ts';

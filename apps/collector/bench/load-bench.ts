@@ -7,12 +7,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { synthesizeRun } from '@causelane/analysis/synth';
+import { synthesizeRun } from '@causelane/analysis/testing';
 import { SocketIoSink } from '@causelane/sdk';
 import { type TraceEvent, UI_NAMESPACE } from '@causelane/trace-schema';
 import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
-import { spawnCollector } from '../src/server/collector-process.ts';
+import { spawnCollector } from '../src/testing/collector-process.ts';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);

@@ -7,7 +7,12 @@ import { dirname, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const IMPORT = /^\s*(?:import|export)\s+([^'";]*?)\s*from\s*'([^']+)'/gms;
-const HEAVY = new Set(['@causelane/trace-schema', '@causelane/analysis', '@causelane/importers']);
+const HEAVY = new Set([
+  '@causelane/trace-schema',
+  '@causelane/analysis',
+  '@causelane/importers',
+  '@causelane/exporters',
+]);
 
 /** Value imports (not `import type`, not all-`type` specifier lists) of one module. */
 function valueImports(source: string): string[] {

@@ -1,7 +1,7 @@
 // Entry point: start the session (token, URL state, collector) and mount the app.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { startSession } from './io/trace-session.ts';
+import { startSession } from './actions/start-session.ts';
 import { App } from './ui/app.tsx';
 import './ui/app.css';
 

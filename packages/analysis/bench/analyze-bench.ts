@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { readCompactTraceStream } from '@causelane/trace-schema';
 import { analyzeRuns } from '../src/analyze.ts';
-import { FAULT_ANOMALY, type FaultType, synthesizeRun } from '../src/synth.ts';
+import { FAULT_ANOMALY, type FaultType, synthesizeRun } from '../src/testing/synth.ts';
 
 const TARGET_EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyzeEvents, analyzeRuns } from './analyze.ts';
 import { ANOMALY_TYPES, anomalyKey } from './anomaly.ts';
-import { FAULT_ANOMALY, type FaultType, synthesizeRun } from './synth.ts';
+import { FAULT_ANOMALY, type FaultType, synthesizeRun } from './testing/synth.ts';
 
 const schedule = fc.record({
   seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),

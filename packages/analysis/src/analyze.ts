@@ -1,6 +1,6 @@
 // Entry points: build each run's model, apply every rule, and summarise per run.
-import type { EventSource, TraceEvent } from '@causelane/trace-schema';
-import { ANOMALY_TYPES, type Anomaly, SEVERITY_RANK, type Severity } from './anomaly.ts';
+import type { EventColumns, TraceEvent } from '@causelane/trace-schema';
+import { ANOMALY_TYPES, type Anomaly, type Severity } from './anomaly.ts';
 import { buildRunModel, type RunModel } from './model.ts';
 import {
   commitOrder,
@@ -78,7 +78,7 @@ export function summarize(m: RunModel, anomalies: readonly Anomaly[]): RunSummar
  * Analyzes runs whose events are each sorted by seq without repeats, as TraceReader.finish() (event
  * arrays) and CompactTraceReader.finish() (compact runs) return them.
  */
-export function analyzeRuns(runs: ReadonlyMap<string, readonly TraceEvent[] | EventSource>): AnalysisReport {
+export function analyzeRuns(runs: ReadonlyMap<string, readonly TraceEvent[] | EventColumns>): AnalysisReport {
   const report: AnalysisReport = { runs: [], anomalies: [] };
   for (const [run, events] of runs) {
     const m = buildRunModel(run, events);
@@ -108,12 +108,4 @@ export function analyzeEvents(events: Iterable<TraceEvent>): AnalysisReport {
     );
   }
   return analyzeRuns(runs);
-}
-
-/** The highest severity present, or null. */
-export function worstSeverity(anomalies: readonly Anomaly[]): Severity | null {
-  let worst: Severity | null = null;
-  for (const a of anomalies)
-    if (worst === null || SEVERITY_RANK[a.severity] < SEVERITY_RANK[worst]) worst = a.severity;
-  return worst;
 }

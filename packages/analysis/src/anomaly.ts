@@ -1,18 +1,8 @@
-// Anomaly types and severities exactly as the spec's table names them.
-export const ANOMALY_TYPES = [
-  'premature-llm-call',
-  'late-commit',
-  'commit-order',
-  'orphaned-result',
-  'stale-read',
-  'rw-race',
-  'ww-conflict',
-  'unmatched-result',
-] as const;
-export type AnomalyType = (typeof ANOMALY_TYPES)[number];
+// What analysis reports: one anomaly, with the spec's type and severity names (defined once in
+// trace-schema's light `protocol` entry, so this module stays fit for the web app's main thread).
+import type { AnomalyType, Severity } from '@causelane/trace-schema/protocol';
 
-export const SEVERITIES = ['error', 'warning', 'info'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+export { ANOMALY_TYPES, type AnomalyType, SEVERITIES, type Severity } from '@causelane/trace-schema/protocol';
 
 export interface Anomaly {
   type: AnomalyType;

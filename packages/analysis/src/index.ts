@@ -2,7 +2,5 @@
 export * from './analyze.ts';
 export * from './anomaly.ts';
 export * from './explain.ts';
-export * from './min-heap.ts';
 export * from './model.ts';
 export * from './rules.ts';
-export * from './trace-builder.ts';

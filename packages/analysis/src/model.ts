@@ -1,13 +1,14 @@
 // The trace model: each run's turns and calls with their lifecycles, built in one pass over the
 // run's events in seq order and indexed for direct lookup. Pure data, no I/O: runs in workers.
 import {
-  arraySource,
-  type EventSource,
+  arrayColumns,
+  type EventColumns,
   indexOfSeq,
   type KeyVersion,
   type TraceEvent,
 } from '@causelane/trace-schema';
-import { MinHeap } from './min-heap.ts';
+// A binary heap keeps turn closing O(log n) per request, so analysis stays O(n log n).
+import TinyQueue from 'tinyqueue';
 
 export interface CallModel {
   id: string;
@@ -67,7 +68,7 @@ export interface RunModel {
   mode?: string;
   status?: string;
   /** The run's events in seq order. */
-  source: EventSource;
+  source: EventColumns;
   turns: TurnModel[];
   turnByNumber: ReadonlyMap<number, TurnModel>;
   calls: CallModel[];
@@ -106,14 +107,14 @@ export function callClosedSeq(c: CallModel, t: TurnModel): number | undefined {
 }
 
 /** Builds the model of one run; `events` must be one run's events sorted by seq, without repeats. */
-export function buildRunModel(run: string, events: readonly TraceEvent[] | EventSource): RunModel {
-  const source = Array.isArray(events) ? arraySource(run, events) : (events as EventSource);
+export function buildRunModel(run: string, events: readonly TraceEvent[] | EventColumns): RunModel {
+  const source = Array.isArray(events) ? arrayColumns(run, events) : (events as EventColumns);
   const turnByNumber = new Map<number, TurnModel>();
   const callById = new Map<string, CallModel>();
   const calls: CallModel[] = [];
   const requests: { seq: number; turn: number }[] = [];
   const unmatched: UnmatchedEvent[] = [];
-  const openTurns = new MinHeap<TurnModel>((a, b) => a.turn - b.turn);
+  const openTurns = new TinyQueue<TurnModel>([], (a, b) => a.turn - b.turn);
   const model: RunModel = { run, source, turns: [], turnByNumber, calls, callById, requests, unmatched };
 
   const turnOf = (n: number): TurnModel => {
@@ -157,7 +158,7 @@ export function buildRunModel(run: string, events: readonly TraceEvent[] | Event
         const tm = turnOf(turn);
         tm.requestSeq ??= seq;
         requests.push({ seq, turn });
-        while (openTurns.size > 0 && openTurns.peek()!.turn < turn) {
+        while (openTurns.length > 0 && openTurns.peek()!.turn < turn) {
           const closed = openTurns.pop()!;
           closed.closeSeq = seq;
           closed.closedByTurn = turn;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeEvents } from './analyze.ts';
 import { anomalyKey } from './anomaly.ts';
-import { type TraceBuilder, traceBuilder } from './trace-builder.ts';
+import { type TraceBuilder, traceBuilder } from './testing/trace-builder.ts';
 
 const keys = (b: TraceBuilder) => analyzeEvents(b.events).anomalies.map(anomalyKey).sort();
 const only = (b: TraceBuilder) => analyzeEvents(b.events).anomalies;

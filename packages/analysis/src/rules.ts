@@ -1,4 +1,4 @@
-// The anomaly rules of ../shared/spec/trace-format-v1.md, one function each, over a RunModel.
+// The anomaly rules of the shared spec/trace-format-v1.md (see docs/anomalies.md), one function each, over a RunModel.
 // Each returns anomalies with the seqs that prove them and a message a newcomer can follow.
 import type { TraceEvent } from '@causelane/trace-schema';
 import type { Anomaly } from './anomaly.ts';

@@ -2,7 +2,7 @@
 // measured in the same run, so the ratio stays meaningful on any machine.
 
 import { importTraceText } from '../src/import-trace.ts';
-import { type AgentScript, recordAgentOtlp } from '../src/record-genai-agent.ts';
+import { type AgentScript, recordAgentOtlp } from '../src/testing/record-genai-agent.ts';
 
 const TURNS = 400;
 const CALLS = 4;

@@ -1,8 +1,8 @@
 // Turns importer output (events with wall-clock times and explicit happens-before edges) into
 // format-v1 events with seq: a topological order that follows time wherever the edges allow, so
 // clock skew between spans never puts a commit before its tool.end or a request before its commits.
-import { MinHeap } from '@causelane/analysis';
 import { type EventBody, type TraceEvent, VERSION, validateEvent } from '@causelane/trace-schema';
+import TinyQueue from 'tinyqueue';
 import { ImportError } from './import-error.ts';
 
 export interface PendingEvent {
@@ -42,10 +42,10 @@ export function orderEvents(run: string, pending: readonly PendingEvent[]): Trac
       next[p]!.push(i);
     }
   }
-  const heap = new MinHeap<number>((x, y) => cmp(pending[x]!, x, pending[y]!, y));
+  const heap = new TinyQueue<number>([], (x, y) => cmp(pending[x]!, x, pending[y]!, y));
   for (let i = 0; i < n; i++) if (indegree[i] === 0) heap.push(i);
   const out: TraceEvent[] = [];
-  while (heap.size > 0) {
+  while (heap.length > 0) {
     const i = heap.pop()!;
     const p = pending[i]!;
     const event = { v: VERSION, run, seq: out.length, t: p.t, ...p.body } as TraceEvent;

@@ -1,42 +1,44 @@
-// One span in the GenAI semantic conventions' terms (a chat turn or a tool execution), extracted
-// from plain attributes so that OTLP JSON files and live SDK spans share the same mapping.
-// Recognises the current conventions (gen_ai.operation.name, gen_ai.input/output.messages) and
-// the flattened attributes older OpenLLMetry and OpenInference versions write.
+// One span in Causelane's terms (a model call, a tool execution, or an agent invocation), extracted
+// from plain attributes by the instrumentation's dialect (src/dialects), so that OTLP JSON files and
+// live SDK spans share one mapping. Plain JSON: the collector stores these as they are.
 import type { ToolCallSpec } from '@causelane/trace-schema';
-import { describeValue, ImportError } from './import-error.ts';
+import { aiSdk } from './dialects/ai-sdk.ts';
+import type { Dialect, SpanKind } from './dialects/dialect.ts';
+import { openInference } from './dialects/openinference.ts';
+import { openLlmetry } from './dialects/openllmetry.ts';
+import { otelGenAi } from './dialects/otel-genai.ts';
+import { type Attrs, type InputResult, type RawSpan, type StateOp, stateOps, str } from './dialects/span-facts.ts';
+import { ImportError } from './import-error.ts';
 
-export interface RawSpan {
-  traceId: string;
-  spanId: string;
-  name: string;
-  startMs: number;
-  /** Undefined while the span is still open (live use). */
-  endMs: number | undefined;
-  attributes: Readonly<Record<string, unknown>>;
-  events: readonly { name: string; attributes: Readonly<Record<string, unknown>> }[];
-  error: boolean;
-  statusMessage?: string;
-  /** service.name of the resource, if any. */
-  service?: string;
-  /** JSON path of the span, for error messages. */
-  where: string;
-}
+export type { InputResult, RawSpan, StateOp } from './dialects/span-facts.ts';
 
 interface SpanBase {
   traceId: string;
   spanId: string;
+  parentSpanId?: string;
   startMs: number;
   endMs: number | undefined;
   conversationId?: string;
   agent?: string;
+  /** The resource's service.name (+ pid / instance id): runs are only chained within one process. */
+  process?: string;
+  /** Which instrumentation's conventions the span follows (src/dialects). */
+  dialect?: string;
 }
 
 export interface ChatSpan extends SpanBase {
   kind: 'chat';
   /** Tool calls the model asked for, in order; undefined when the output was not recorded. */
   calls: ToolCallSpec[] | undefined;
-  /** Ids of the tool results in the input messages, in context order; undefined when not recorded. */
-  results: string[] | undefined;
+  /** The calls carry no ids: theirs are `<spanId>#<index>` stand-ins, replaced by tool spans' ids when bound. */
+  anonymousCalls?: boolean;
+  /**
+   * Tool results in the input messages, in context order (ids, or id-less results by position);
+   * undefined when not recorded. Older stored spans hold plain id strings.
+   */
+  results: (InputResult | string)[] | undefined;
+  /** Fingerprints of the input messages, to chain model calls of one conversation across traces. */
+  inputPrint?: string[];
 }
 
 export interface ToolSpan extends SpanBase {
@@ -45,177 +47,54 @@ export interface ToolSpan extends SpanBase {
   toolName: string;
   args?: unknown;
   result?: unknown;
+  /** The result as text, to bind id-less results in later inputs to this call. */
+  resultText?: string;
   ok: boolean;
   error?: string;
+  reads?: StateOp[];
+  writes?: StateOp[];
 }
 
-export type GenAiSpan = ChatSpan | ToolSpan;
+/** An agent invocation (invoke_agent, ai.generateText, an OpenInference AGENT span): names the agent. */
+export interface AgentSpan extends SpanBase {
+  kind: 'agent';
+}
+
+export type GenAiSpan = ChatSpan | ToolSpan | AgentSpan;
 
 /** The longest run id trace format v1 accepts (its `run` field); a run is named by a span's ids. */
 export const MAX_RUN_ID_LENGTH = 200;
 
-const CHAT_OPERATIONS = new Set(['chat', 'generate_content', 'text_completion']);
-const DETAILS_EVENT = 'gen_ai.client.inference.operation.details';
+/** Most specific first: AI SDK and Mastra spans also carry some gen_ai.* attributes. */
+const DIALECTS: readonly Dialect[] = [aiSdk, openLlmetry, otelGenAi, openInference];
 
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' && v !== '' ? v : undefined;
-}
-
-/** Message attributes are JSON strings on the wire; the SDK may also hold them as arrays. */
-function messages(
-  attrs: Readonly<Record<string, unknown>>,
-  key: string,
-  where: string,
-): unknown[] | undefined {
-  const v = attrs[key];
-  if (v === undefined) return undefined;
-  let parsed = v;
-  if (typeof v === 'string') {
-    try {
-      parsed = JSON.parse(v);
-    } catch {
-      throw new ImportError(`${where}.attributes[${key}]`, `not valid JSON: ${describeValue(v)}`);
-    }
-  }
-  if (!Array.isArray(parsed))
-    throw new ImportError(
-      `${where}.attributes[${key}]`,
-      `expected an array of messages, got ${describeValue(parsed)}`,
-    );
-  return parsed;
-}
-
-function messageAttr(span: RawSpan, key: string): unknown[] | undefined {
-  const own = messages(span.attributes, key, span.where);
-  if (own) return own;
-  for (const [i, e] of span.events.entries()) {
-    if (e.name === DETAILS_EVENT) {
-      const m = messages(e.attributes, key, `${span.where}.events[${i}]`);
-      if (m) return m;
-    }
+function dialectOf(attrs: Attrs, name: string): { dialect: Dialect; kind: SpanKind } | undefined {
+  for (const dialect of DIALECTS) {
+    const kind = dialect.kindOf(attrs, name);
+    if (kind) return { dialect, kind };
   }
   return undefined;
 }
 
-function parts(message: unknown): Record<string, unknown>[] {
-  const p = (message as { parts?: unknown } | null)?.parts;
-  return Array.isArray(p)
-    ? p.filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null)
-    : [];
+/** Whether attributes mark a model call, a tool execution, an agent invocation, or none of these. */
+export function genAiKindOf(attrs: Attrs, name = ''): SpanKind | undefined {
+  return dialectOf(attrs, name)?.kind;
 }
 
-/** Collects `prefix.N.suffix` values of flattened attributes, by N ascending. */
-function indexed(
-  attrs: Readonly<Record<string, unknown>>,
-  prefix: string,
-): Map<number, Record<string, unknown>> {
-  const out = new Map<number, Record<string, unknown>>();
-  for (const [k, v] of Object.entries(attrs)) {
-    if (!k.startsWith(prefix)) continue;
-    const m = /^(\d+)\.(.+)$/.exec(k.slice(prefix.length));
-    if (!m) continue;
-    const n = Number(m[1]);
-    let rec = out.get(n);
-    if (!rec) {
-      rec = {};
-      out.set(n, rec);
-    }
-    rec[m[2]!] = v;
-  }
-  return new Map([...out].sort((a, b) => a[0] - b[0]));
-}
-
-function outputCalls(span: RawSpan): ToolCallSpec[] | undefined {
-  const out = messageAttr(span, 'gen_ai.output.messages');
-  if (out) {
-    const calls: ToolCallSpec[] = [];
-    for (const m of out) {
-      for (const p of parts(m)) {
-        if (p.type !== 'tool_call') continue;
-        const name = str(p.name) ?? 'tool';
-        calls.push({
-          id: str(p.id) ?? `${span.spanId}:${calls.length}`,
-          name,
-          ...(p.arguments != null ? { args: p.arguments } : {}),
-        });
-      }
-    }
-    return calls;
-  }
-  // OpenLLMetry (gen_ai.completion.0.tool_calls.N.*) and OpenInference (llm.output_messages.0.message.tool_calls.N.tool_call.*).
-  const legacy = [
-    {
-      prefix: 'gen_ai.completion.0.tool_calls.',
-      id: 'id',
-      name: 'name',
-      args: 'arguments',
-      marker: 'gen_ai.completion.0.',
-    },
-    {
-      prefix: 'llm.output_messages.0.message.tool_calls.',
-      id: 'tool_call.id',
-      name: 'tool_call.function.name',
-      args: 'tool_call.function.arguments',
-      marker: 'llm.output_messages.0.',
-    },
-  ];
-  for (const l of legacy) {
-    const recorded = Object.keys(span.attributes).some((k) => k.startsWith(l.marker));
-    if (!recorded) continue;
-    return [...indexed(span.attributes, l.prefix).values()].map((r, i) => ({
-      id: str(r[l.id]) ?? `${span.spanId}:${i}`,
-      name: str(r[l.name]) ?? 'tool',
-      ...(r[l.args] != null ? { args: r[l.args] } : {}),
-    }));
-  }
-  return undefined;
-}
-
-function inputResults(span: RawSpan): string[] | undefined {
-  const input = messageAttr(span, 'gen_ai.input.messages');
-  if (input) {
-    const ids: string[] = [];
-    for (const m of input)
-      for (const p of parts(m)) if (p.type === 'tool_call_response' && str(p.id)) ids.push(p.id as string);
-    return ids;
-  }
-  const legacy = [
-    { prefix: 'gen_ai.prompt.', role: 'role', id: 'tool_call_id' },
-    { prefix: 'llm.input_messages.', role: 'message.role', id: 'message.tool_call_id' },
-  ];
-  for (const l of legacy) {
-    const msgs = indexed(span.attributes, l.prefix);
-    if (msgs.size === 0) continue;
-    return [...msgs.values()]
-      .filter((r) => r[l.role] === 'tool' && str(r[l.id]))
-      .map((r) => r[l.id] as string);
-  }
-  return undefined;
-}
-
-/** Whether attributes mark a chat span, a tool execution span, or neither. */
-export function genAiKindOf(attrs: Readonly<Record<string, unknown>>): 'chat' | 'tool' | undefined {
-  const op = attrs['gen_ai.operation.name'];
-  if (typeof op === 'string')
-    return CHAT_OPERATIONS.has(op) ? 'chat' : op === 'execute_tool' ? 'tool' : undefined;
-  const llmType = attrs['llm.request.type'];
-  if (llmType === 'chat' || llmType === 'completion') return 'chat';
-  if (attrs['traceloop.span.kind'] === 'tool') return 'tool';
-  const oi = attrs['openinference.span.kind'];
-  return oi === 'LLM' ? 'chat' : oi === 'TOOL' ? 'tool' : undefined;
-}
-
-/** The GenAI view of a span, or null for spans that are neither chat nor tool execution. */
+/** The Causelane view of a span, or null for spans no dialect claims (HTTP, database, chains). */
 export function genAiSpanFrom(span: RawSpan): GenAiSpan | null {
   const a = span.attributes;
-  const kind = genAiKindOf(a);
-  if (!kind) return null;
+  const found = dialectOf(a, span.name);
+  if (!found) return null;
+  const { dialect, kind } = found;
   const base: SpanBase = {
     traceId: span.traceId,
     spanId: span.spanId,
     startMs: span.startMs,
     endMs: span.endMs,
+    dialect: dialect.name,
   };
+  if (span.parentSpanId) base.parentSpanId = span.parentSpanId;
   // The conversation id, or else the trace id, becomes the run id: a span whose run could not be
   // stored is refused here, alone, rather than failing every run mapped with it.
   if (span.traceId.length > MAX_RUN_ID_LENGTH)
@@ -230,23 +109,27 @@ export function genAiSpanFrom(span: RawSpan): GenAiSpan | null {
       `is ${conversationId.length} characters; the conversation id names the run, and a run id is at most ${MAX_RUN_ID_LENGTH}`,
     );
   if (conversationId) base.conversationId = conversationId;
-  const agent = str(a['gen_ai.agent.name']) ?? span.service;
+  const agent =
+    (kind === 'agent' ? dialect.agentName?.(span) : undefined) ?? str(a['gen_ai.agent.name']) ?? span.service;
   if (agent) base.agent = agent;
-  if (kind === 'chat') return { ...base, kind, calls: outputCalls(span), results: inputResults(span) };
-  const toolName =
-    str(a['gen_ai.tool.name']) ??
-    str(a['tool.name']) ??
-    str(a['traceloop.entity.name']) ??
-    span.name.replace(/^execute_tool\s+/, '');
-  const tool: ToolSpan = {
-    ...base,
-    kind,
-    callId: str(a['gen_ai.tool.call.id']) ?? str(a['tool_call.id']),
-    toolName,
-    ok: !span.error,
-  };
-  if (a['gen_ai.tool.call.arguments'] !== undefined) tool.args = a['gen_ai.tool.call.arguments'];
-  if (a['gen_ai.tool.call.result'] !== undefined) tool.result = a['gen_ai.tool.call.result'];
+  if (span.process) base.process = span.process;
+  if (kind === 'agent') return { ...base, kind };
+  if (kind === 'chat') {
+    const facts = dialect.modelCall(span);
+    const chat: ChatSpan = { ...base, kind, calls: facts.calls, results: facts.results };
+    if (facts.anonymousCalls) chat.anonymousCalls = true;
+    if (facts.inputPrint) chat.inputPrint = facts.inputPrint;
+    return chat;
+  }
+  const facts = dialect.tool(span);
+  const tool: ToolSpan = { ...base, kind, callId: facts.callId, toolName: facts.toolName, ok: !span.error };
+  if (facts.args !== undefined) tool.args = facts.args;
+  if (facts.result !== undefined) tool.result = facts.result;
+  if (facts.resultText !== undefined) tool.resultText = facts.resultText;
   if (span.error) tool.error = span.statusMessage || str(a['error.type']) || 'error';
+  const reads = stateOps(a, 'reads', span.where);
+  const writes = stateOps(a, 'writes', span.where);
+  if (reads) tool.reads = reads;
+  if (writes) tool.writes = writes;
   return tool;
 }

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { readTraceText } from '@causelane/trace-schema';
 import { describe, expect, it } from 'vitest';
-import { importTraceText } from './import-trace.ts';
-import { recordAgentOtlp } from './record-genai-agent.ts';
+import { importTrace, importTraceText, planTraceRead } from './import-trace.ts';
+import { recordAgentOtlp } from './testing/record-genai-agent.ts';
 
 const example = fileURLToPath(new URL('../../../../shared/examples/impatient-loop.jsonl', import.meta.url));
 
@@ -77,5 +77,51 @@ describe('importTraceText detects the format', () => {
     expect(() => importTraceText(`${JSON.stringify(otlp)}\n${JSON.stringify(otlp)}\n`)).toThrow(
       /^line 1: \$\.resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[\d+\]\.attributes\[gen_ai\.conversation\.id\]/,
     );
+  });
+});
+
+describe('importTrace returns every error, naming the source', () => {
+  it('imports what importTraceText imports', () => {
+    const text = readFileSync(example, 'utf8');
+    const res = importTrace(text, { source: 'a.jsonl' });
+    expect(res).toMatchObject({ ok: true, format: 'jsonl' });
+    expect(res.ok && res.runs).toEqual(readTraceText(text).runs);
+  });
+
+  it('lists each bad JSONL line as file:line: field', () => {
+    const res = importTrace('{"v":1}\n\nnot json\n', { source: 'a.jsonl' });
+    expect(res.ok).toBe(false);
+    expect(!res.ok && res.errors).toEqual([
+      expect.stringMatching(/^a\.jsonl:1: field /),
+      expect.stringMatching(/^a\.jsonl:3: field \(line\): not valid JSON/),
+    ]);
+  });
+
+  it('names the JSON path of a bad document', () => {
+    expect(importTrace('[{"role": "user"', { source: '<stdin>' })).toEqual({
+      ok: false,
+      errors: [expect.stringMatching(/^<stdin>: \$: not valid JSON/)],
+    });
+  });
+});
+
+describe('planTraceRead decides from the first line', () => {
+  const otlp = JSON.stringify(
+    recordAgentOtlp({ conversationId: 'c', turns: [{ start: 0, end: 5, calls: [] }] }),
+  );
+
+  it('streams JSONL v1 and reads documents whole', () => {
+    expect(planTraceRead('{"v":1,"run":"r","seq":0,"t":0,"type":"run.start"}\n{"v"')).toBe('jsonl');
+    expect(planTraceRead('\uFEFF  [')).toBe('whole');
+    expect(planTraceRead(`${otlp}\n${otlp.slice(0, 10)}`)).toBe('whole');
+    expect(planTraceRead('{\n  "resourceSpans": [')).toBe('whole');
+    expect(planTraceRead('garbage')).toBe('jsonl');
+  });
+
+  it('waits for the first line break unless the input has ended', () => {
+    expect(planTraceRead('')).toBeUndefined();
+    expect(planTraceRead('  {"v":1,"run"')).toBeUndefined();
+    expect(planTraceRead('', true)).toBe('jsonl');
+    expect(planTraceRead(otlp, true)).toBe('whole');
   });
 });

@@ -1,6 +1,7 @@
-// Format detection and the one entry point for "any trace text": JSONL v1, OTLP JSON (one request
-// or JSON lines of requests), OpenAI Chat Completions messages, OpenAI Responses input items and
-// Anthropic Messages arrays, each bare or inside its request body.
+// The one dispatcher for "any trace text": detects JSONL v1, OTLP JSON (one request or JSON lines of
+// requests), OpenAI Chat Completions messages, OpenAI Responses input items and Anthropic Messages
+// arrays (each bare or inside its request body), and maps them to format v1. Readers that stream
+// big JSONL files ask planTraceRead first; everything else goes through importTrace.
 import { formatLineError, readTraceText, type TraceEvent } from '@causelane/trace-schema';
 import { importAnthropicMessages } from './anthropic-messages.ts';
 import { isObject } from './history-input.ts';
@@ -90,12 +91,12 @@ function otlpLines(text: string): unknown[] | null {
   return out.length > 0 ? out : null;
 }
 
-/**
- * Detects the format of a whole trace text and imports it. JSONL v1 errors are reported as
- * `line N: field F: message`; other formats name the JSON path.
- */
-export function importTraceText(text: string, opts: ImportOptions = {}): ImportResult {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** The JSON formats (documents, OTLP JSON lines); null when the text can only be JSONL v1. */
+function importJson(body: string, opts: ImportOptions): ImportResult | null {
   const trimmed = body.trimStart();
   if (trimmed.startsWith('[')) {
     let value: unknown;
@@ -117,6 +118,17 @@ export function importTraceText(text: string, opts: ImportOptions = {}): ImportR
     }
     if (value !== undefined && detectDocument(value)) return importDocument(value, opts);
   }
+  return null;
+}
+
+/**
+ * Detects the format of a whole trace text and imports it, throwing an ImportError on bad input:
+ * JSONL v1 errors are reported as `line N: field F: message`; other formats name the JSON path.
+ */
+export function importTraceText(text: string, opts: ImportOptions = {}): ImportResult {
+  const body = withoutBom(text);
+  const json = importJson(body, opts);
+  if (json) return json;
   const res = readTraceText(body);
   if (res.errors.length > 0) {
     const first = res.errors[0]!;
@@ -127,4 +139,52 @@ export function importTraceText(text: string, opts: ImportOptions = {}): ImportR
     );
   }
   return { format: 'jsonl', runs: res.runs };
+}
+
+export interface TraceImportOptions extends ImportOptions {
+  /** Display name in messages: the path, or `<stdin>`. */
+  source: string;
+}
+
+export type TraceImport =
+  | ({ ok: true } & ImportResult)
+  | {
+      ok: false;
+      /** `source:line: field F: message` for each bad JSONL line, or `source: $.path: reason`. */
+      errors: string[];
+    };
+
+/** Like importTraceText, but bad input comes back as every error, each naming the source. */
+export function importTrace(text: string, opts: TraceImportOptions): TraceImport {
+  const body = withoutBom(text);
+  try {
+    const json = importJson(body, opts);
+    if (json) return { ok: true, ...json };
+  } catch (err) {
+    if (err instanceof ImportError) return { ok: false, errors: [`${opts.source}: ${err.message}`] };
+    throw err;
+  }
+  const res = readTraceText(body);
+  if (res.errors.length > 0)
+    return { ok: false, errors: res.errors.map((e) => formatLineError(opts.source, e)) };
+  return { ok: true, format: 'jsonl', runs: res.runs };
+}
+
+/**
+ * How to read a trace, from its start: `jsonl` streams the rest line by line into a format-v1
+ * reader (big files never become one string); `whole` reads all of it for importTrace (a JSON
+ * document, JSON lines of OTLP requests, or a first line that is not JSON on its own, such as a
+ * pretty-printed document). Undefined while `head` is too short to tell: read more.
+ */
+export function planTraceRead(head: string, ended = false): 'jsonl' | 'whole' | undefined {
+  const trimmed = withoutBom(head).trimStart();
+  if (trimmed.startsWith('[')) return 'whole';
+  const nl = trimmed.indexOf('\n');
+  if (nl === -1 && !ended) return trimmed === '' || trimmed.startsWith('{') ? undefined : 'jsonl';
+  if (!trimmed.startsWith('{')) return 'jsonl';
+  try {
+    return detectDocument(JSON.parse(nl === -1 ? trimmed : trimmed.slice(0, nl))) ? 'whole' : 'jsonl';
+  } catch {
+    return 'whole';
+  }
 }

@@ -3,7 +3,7 @@ import { type TraceEvent, validateEvent } from '@causelane/trace-schema';
 import { describe, expect, it } from 'vitest';
 import { ImportError } from './import-error.ts';
 import { importOtlpJson, otlpGenAiSpans } from './otlp-json.ts';
-import { type AgentScript, impatientAgentScript, recordAgentOtlp } from './record-genai-agent.ts';
+import { type AgentScript, impatientAgentScript, recordAgentOtlp } from './testing/record-genai-agent.ts';
 
 // Turn 1 asks for two parallel calls; `search` ends after turn 2's chat span has started, so the
 // naive agent asked the model without it, and its result lands only in turn 3's context.
@@ -41,7 +41,8 @@ describe('importOtlpJson on spans from the real OpenTelemetry SDK', () => {
     expect(response).toMatchObject({
       calls: [{ id: 'call_search', name: 'search', args: { q: 'call_search' } }, { id: 'call_calc' }],
     });
-    expect(events[0]).toMatchObject({ type: 'run.start', agent: 'trip-agent', mode: 'unknown' });
+    // The invoke_agent span names the agent (before, the resource's service.name did).
+    expect(events[0]).toMatchObject({ type: 'run.start', agent: 'planner', mode: 'unknown' });
   });
 
   it('finds the premature model call and the late commit', () => {

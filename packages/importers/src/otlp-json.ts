@@ -3,7 +3,7 @@
 import type { TraceEvent } from '@causelane/trace-schema';
 import { type GenAiSpan, genAiSpanFrom, type RawSpan } from './genai-span.ts';
 import { describeValue, ImportError } from './import-error.ts';
-import { spansToRuns } from './spans-to-events.ts';
+import { assembleRuns } from './spans-to-events.ts';
 
 type Json = Record<string, unknown>;
 
@@ -70,14 +70,36 @@ function nanosToMs(v: unknown, where: string): number {
   throw new ImportError(where, `expected nanoseconds since the epoch, got ${describeValue(v)}`);
 }
 
-function hexId(v: unknown, where: string): string {
-  if (typeof v === 'string' && v !== '') return v.toLowerCase();
-  throw new ImportError(where, `expected a hex id string, got ${describeValue(v)}`);
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/**
+ * Trace and span ids as the OTLP JSON encoding writes them: hex, kept exactly as written (never
+ * case-folded: a run id is named after it). Python's protobuf MessageToJson writes the bytes as
+ * base64 instead (24 characters for a trace id, 12 for a span id): those are decoded to hex.
+ */
+export function otlpId(v: unknown, where: string, bytes: 16 | 8): string {
+  if (typeof v !== 'string' || v === '') throw new ImportError(where, `expected a hex id string, got ${describeValue(v)}`);
+  const b64Length = bytes === 16 ? 24 : 12;
+  if (v.length === b64Length && BASE64.test(v) && !/^[0-9a-fA-F]+$/.test(v)) {
+    const bin = atob(v);
+    if (bin.length === bytes) {
+      let hex = '';
+      for (let i = 0; i < bin.length; i++) hex += bin.charCodeAt(i).toString(16).padStart(2, '0');
+      return hex;
+    }
+  }
+  return v;
 }
 
 function statusIsError(status: unknown): boolean {
   if (!isObject(status)) return false;
   return status.code === 2 || status.code === 'STATUS_CODE_ERROR';
+}
+
+/** The resource attributes that tell one agent process from another (runs chain only within one). */
+function processKey(resource: Record<string, unknown>): string | undefined {
+  const parts = ['service.name', 'service.instance.id', 'process.pid', 'host.name'].map((k) => resource[k]);
+  return parts.some((p) => p !== undefined) ? parts.map((p) => (p === undefined ? '' : String(p))).join('|') : undefined;
 }
 
 /** True when the value looks like an ExportTraceServiceRequest. */
@@ -115,13 +137,14 @@ export function otlpGenAiSpans(requests: readonly unknown[], opts: OtlpSpanOptio
       const rs = objectAt(resourceSpans, i, `${root}.resourceSpans`);
       const resource = isObject(rs.resource) ? attributes(rs.resource, `${rsWhere}.resource`) : {};
       const service = typeof resource['service.name'] === 'string' ? resource['service.name'] : undefined;
+      const process = processKey(resource);
       const scopeSpans = arrayAt(rs, 'scopeSpans', rsWhere);
       for (let j = 0; j < scopeSpans.length; j++) {
         const ssWhere = `${rsWhere}.scopeSpans[${j}]`;
         const spans = arrayAt(objectAt(scopeSpans, j, `${rsWhere}.scopeSpans`), 'spans', ssWhere);
         for (let k = 0; k < spans.length; k++) {
           try {
-            const span = readSpan(spans, k, ssWhere, service);
+            const span = readSpan(spans, k, ssWhere, service, process);
             if (!span) continue;
             const key = JSON.stringify([span.traceId, span.spanId]);
             if (seen.has(key)) continue;
@@ -143,12 +166,13 @@ function readSpan(
   k: number,
   ssWhere: string,
   service: string | undefined,
+  process: string | undefined,
 ): GenAiSpan | null {
   const where = `${ssWhere}.spans[${k}]`;
   const s = objectAt(spans, k, `${ssWhere}.spans`);
   const raw: RawSpan = {
-    traceId: hexId(s.traceId, `${where}.traceId`),
-    spanId: hexId(s.spanId, `${where}.spanId`),
+    traceId: otlpId(s.traceId, `${where}.traceId`, 16),
+    spanId: otlpId(s.spanId, `${where}.spanId`, 8),
     name: typeof s.name === 'string' ? s.name : '',
     startMs: nanosToMs(s.startTimeUnixNano, `${where}.startTimeUnixNano`),
     endMs: nanosToMs(s.endTimeUnixNano, `${where}.endTimeUnixNano`),
@@ -165,19 +189,53 @@ function readSpan(
   };
   if (raw.endMs! < raw.startMs) throw new ImportError(`${where}.endTimeUnixNano`, 'ends before it starts');
   if (isObject(s.status) && typeof s.status.message === 'string') raw.statusMessage = s.status.message;
+  if (typeof s.parentSpanId === 'string' && s.parentSpanId !== '')
+    raw.parentSpanId = otlpId(s.parentSpanId, `${where}.parentSpanId`, 8);
   if (service) raw.service = service;
+  if (process) raw.process = process;
   return genAiSpanFrom(raw);
+}
+
+export interface OtlpImport {
+  runs: Map<string, TraceEvent[]>;
+  /** Per run: what its spans could not show (also in its run.start meta.evidence). */
+  evidence: Map<string, string[]>;
+  /** About the file as a whole, e.g. many one-span runs (no root span, messages that do not chain). */
+  warnings: string[];
+}
+
+/** Runs with one model call and nothing else, from this many on, and most runs: the spans did not join. */
+const ONE_SPAN_RUNS_WARNING = 3;
+
+/** OTLP JSON (one request, or several from a JSON-lines file) to format-v1 runs, evidence and warnings. */
+export function importOtlpJsonDetailed(requests: unknown | readonly unknown[]): OtlpImport {
+  const list = Array.isArray(requests) ? requests : [requests];
+  const spans = otlpGenAiSpans(list);
+  if (!spans.some((s) => s.kind !== 'agent')) {
+    throw new ImportError(
+      '$.resourceSpans',
+      'no GenAI spans found (expected model-call and tool spans: gen_ai.operation.name chat or execute_tool, AI SDK ai.* spans, OpenInference LLM/TOOL, OpenLLMetry or Mastra spans)',
+    );
+  }
+  const assembled = assembleRuns(spans, { source: 'otlp' });
+  const runs = new Map<string, TraceEvent[]>();
+  const evidence = new Map<string, string[]>();
+  let single = 0;
+  for (const [run, a] of assembled) {
+    runs.set(run, a.events);
+    if (a.evidence.length > 0) evidence.set(run, a.evidence);
+    if (a.events.filter((e) => e.type === 'llm.request').length === 1 && a.events.every((e) => !e.type.startsWith('tool.')))
+      single++;
+  }
+  const warnings: string[] = [];
+  if (single >= ONE_SPAN_RUNS_WARNING && single * 2 > runs.size)
+    warnings.push(
+      `${single} of ${runs.size} runs hold a single model call: the spans share no root span and their messages do not chain into conversations; wrap each agent run in one span, or record input messages (see docs/importers.md)`,
+    );
+  return { runs, evidence, warnings };
 }
 
 /** OTLP JSON (one request, or several from a JSON-lines file) to format-v1 runs. */
 export function importOtlpJson(requests: unknown | readonly unknown[]): Map<string, TraceEvent[]> {
-  const list = Array.isArray(requests) ? requests : [requests];
-  const spans = otlpGenAiSpans(list);
-  if (spans.length === 0) {
-    throw new ImportError(
-      '$.resourceSpans',
-      'no GenAI spans found (expected spans with gen_ai.operation.name chat, generate_content, text_completion or execute_tool)',
-    );
-  }
-  return spansToRuns(spans, { source: 'otlp' });
+  return importOtlpJsonDetailed(requests).runs;
 }

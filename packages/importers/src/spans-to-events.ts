@@ -1,108 +1,134 @@
-// The GenAI span mapping: chat spans become llm.request/llm.response, execute_tool spans become
-// tool.start/tool.end, and commits are inferred from the next chat span's input messages (or, when
-// those were not recorded, from timing). Shared by the OTLP importer and the live OTel bridge.
+// The assembler: one run's spans (any dialect, any order) to format-v1 events. Model calls become
+// llm.request/llm.response, tool spans tool.start/tool.end (with reads and writes), and commits come
+// from the next model call's input (or, when inputs were not recorded, from timing). What the spans
+// do not prove is left out and said in the run's evidence notes, never guessed into an anomaly.
 import type { EventBody, TraceEvent } from '@causelane/trace-schema';
+import { bindResults, bindTools, type Turn, turnBefore } from './call-binding.ts';
 import { orderEvents, type PendingEvent } from './event-order.ts';
 import type { ChatSpan, GenAiSpan, ToolSpan } from './genai-span.ts';
+import { byStart, runOfSpans } from './run-placement.ts';
+
+export { runOfSpans } from './run-placement.ts';
 
 export interface SpanRunOptions {
   /** Recorded in run.start's meta, e.g. 'otlp' or 'otel-bridge'. */
   source: string;
 }
 
-/** Start order, with ties broken by end and span id: a total order independent of arrival. */
-const byStart = (a: GenAiSpan, b: GenAiSpan) =>
-  a.startMs - b.startMs || (a.endMs ?? Infinity) - (b.endMs ?? Infinity) || a.spanId.localeCompare(b.spanId);
-
-/** A run is gen_ai.conversation.id, or else the trace id (spans without the id join their trace's). */
-export function runOfSpans(spans: readonly GenAiSpan[]): Map<string, GenAiSpan[]> {
-  const traceConversation = new Map<string, string>();
-  // The earliest span naming a conversation decides, so arrival order never changes the answer.
-  for (const s of [...spans].sort(byStart))
-    if (s.conversationId && !traceConversation.has(s.traceId))
-      traceConversation.set(s.traceId, s.conversationId);
-  const runs = new Map<string, GenAiSpan[]>();
-  for (const s of spans) {
-    const run = s.conversationId ?? traceConversation.get(s.traceId) ?? s.traceId;
-    let list = runs.get(run);
-    if (!list) {
-      list = [];
-      runs.set(run, list);
-    }
-    list.push(s);
-  }
-  return runs;
+export interface AssembledRun {
+  events: TraceEvent[];
+  /** What the spans could not show (no tool spans, no ids, no messages), in plain words. */
+  evidence: string[];
 }
 
 interface CallInfo {
   turn: number;
-  index: number;
   endIdx?: number;
   endMs?: number;
   committed?: boolean;
 }
 
-/** Maps one run's GenAI spans, in any order, to format-v1 events sorted by seq. */
-export function spansToEvents(run: string, spans: readonly GenAiSpan[], opts: SpanRunOptions): TraceEvent[] {
-  const chats = spans.filter((s): s is ChatSpan => s.kind === 'chat').sort(byStart);
-  const tools = spans.filter((s): s is ToolSpan => s.kind === 'tool').sort(byStart);
+/**
+ * Output messages are opt-in (and some instrumentations record a response without its calls):
+ * when a chat span lists no calls but tool spans started after it ended and before the next chat
+ * span started, those are its calls. Their order is unknown, so it is set to the order in which
+ * the next input holds their results (see orderInferred): commit order cannot be seen then.
+ */
+function inferMissingCalls(chats: ChatSpan[], tools: readonly ToolSpan[]): (Turn & { inferred?: true })[] {
+  return chats.map((chat, i) => {
+    const listed = (chat.calls ?? []).map((c) => ({ ...c }));
+    if (listed.length > 0 || chat.endMs === undefined) return { chat, calls: listed };
+    const end = chat.endMs;
+    const nextStart = chats[i + 1]?.startMs ?? Infinity;
+    const mine = tools.filter((t) => t.startMs >= end && t.startMs < nextStart);
+    if (mine.length === 0) return { chat, calls: listed };
+    return { chat, calls: mine.map((t) => ({ id: t.callId ?? `span:${t.spanId}`, name: t.toolName })), inferred: true };
+  });
+}
+
+/** Inferred calls take the order of their results in the next input that holds them. */
+function orderInferred(turns: (Turn & { inferred?: true })[], committed: readonly string[][]): void {
+  turns.forEach((t, i) => {
+    if (!t.inferred || t.chat.calls === undefined) return;
+    const next = committed.slice(i + 1).find((c) => t.calls.some((x) => c.includes(x.id)));
+    if (!next) return;
+    const rank = (id: string) => {
+      const k = next.indexOf(id);
+      return k === -1 ? Infinity : k;
+    };
+    t.calls.sort((a, b) => rank(a.id) - rank(b.id));
+  });
+}
+
+function evidenceOf(turns: readonly Turn[], tools: readonly ToolSpan[], notes: string[]): string[] {
+  const out: string[] = [];
+  const anyCalls = turns.some((t) => t.calls.length > 0);
+  if (anyCalls && tools.length === 0) out.push('no tool spans: tool start and end times unknown; calls and commits come from the model calls\' messages');
+  if (turns.some((t) => t.chat.anonymousCalls)) out.push('the model calls carry no call ids: calls are named <span id>#<index> unless a tool span gives the id');
+  if (turns.slice(1).some((t) => t.chat.results === undefined))
+    out.push('no input messages recorded: commits inferred from timing, so commit order cannot be seen');
+  if (turns.some((t) => (t as { inferred?: true }).inferred))
+    out.push('model calls recorded without their tool calls: calls taken from the tool spans that followed each one');
+  return [...out, ...notes];
+}
+
+/** Maps one run's spans, in any order, to events sorted by seq, and what the spans could not show. */
+export function assembleRun(run: string, spans: readonly GenAiSpan[], opts: SpanRunOptions): AssembledRun {
+  const ordered = [...spans].sort(byStart);
+  const chats = ordered.filter((s): s is ChatSpan => s.kind === 'chat');
+  const tools = ordered.filter((s): s is ToolSpan => s.kind === 'tool');
   const pending: PendingEvent[] = [];
   const add = (body: EventBody, t: number, after: (number | undefined)[] = []): number => {
     pending.push({ body, t, after: after.filter((i): i is number => i !== undefined) });
     return pending.length - 1;
   };
+  const notes: string[] = [];
+  const turns = inferMissingCalls(chats, tools);
+  const toolCall = bindTools(turns, tools, notes);
+  const { committed, undecidable } = bindResults(turns, tools, toolCall, notes);
+  orderInferred(turns, committed);
+  const evidence = evidenceOf(turns, tools, notes);
+
   // Read in start order, so the agent and trace ids do not depend on which batch came first.
-  const ordered = [...spans].sort(byStart);
-  const first = ordered[0]?.startMs ?? Infinity;
-  const agent = ordered.find((s) => s.agent)?.agent;
-  const traceIds = [...new Set(ordered.map((s) => s.traceId))];
+  const agent = ordered.find((s) => s.kind === 'agent' && s.agent)?.agent ?? ordered.find((s) => s.agent)?.agent;
+  const meta: Record<string, unknown> = {
+    source: opts.source,
+    traceIds: [...new Set(ordered.map((s) => s.traceId))],
+  };
+  const dialects = [...new Set(ordered.map((s) => s.dialect).filter((d) => d !== undefined))];
+  if (dialects.length > 0) meta.dialects = dialects;
+  if (evidence.length > 0) meta.evidence = evidence;
   const startIdx = add(
-    {
-      type: 'run.start',
-      mode: 'unknown',
-      ...(agent ? { agent } : {}),
-      meta: { source: opts.source, traceIds },
-    },
-    first,
+    { type: 'run.start', mode: 'unknown', ...(agent ? { agent } : {}), meta },
+    ordered[0]?.startMs ?? 0,
   );
 
-  inferMissingCalls(chats, tools);
+  const firstToolStart = new Map<string, number>();
+  for (const t of tools) {
+    const id = toolCall.get(t.spanId);
+    if (id !== undefined && !firstToolStart.has(id)) firstToolStart.set(id, t.startMs);
+  }
   const calls = new Map<string, CallInfo>();
   const requestIdx: number[] = [];
   const responseIdx: (number | undefined)[] = [];
-  chats.forEach((chat, i) => {
+  turns.forEach(({ chat, calls: listed }, i) => {
     const turn = i + 1;
     requestIdx[i] = add({ type: 'llm.request', turn }, chat.startMs, [startIdx, responseIdx[i - 1]]);
     if (chat.endMs === undefined) return;
-    const listed = chat.calls ?? [];
-    responseIdx[i] = add({ type: 'llm.response', turn, calls: listed }, chat.endMs, [requestIdx[i]]);
-    listed.forEach((c, index) => {
-      if (!calls.has(c.id)) calls.set(c.id, { turn, index });
-    });
+    const kept = listed.filter((c) => !undecidable.has(c.id));
+    // Some instrumentations end the model-call span after the tools it asked for: draw the
+    // response no later than its first tool start.
+    const t = Math.min(chat.endMs, ...kept.map((c) => firstToolStart.get(c.id) ?? Infinity));
+    responseIdx[i] = add({ type: 'llm.response', turn, calls: kept }, Math.max(t, chat.startMs), [requestIdx[i]]);
+    for (const c of kept) if (!calls.has(c.id)) calls.set(c.id, { turn });
   });
 
-  // The turn a tool span belongs to: its call's, or else the last turn whose response it follows.
-  const turnAt = (ms: number) => {
-    let turn = 1;
-    chats.forEach((c, i) => {
-      if (c.endMs !== undefined && c.endMs <= ms) turn = i + 1;
-    });
-    return turn;
-  };
-  const claimed = new Set<string>();
   for (const tool of tools) {
-    let id = tool.callId ?? (calls.has(`span:${tool.spanId}`) ? `span:${tool.spanId}` : undefined);
-    if (!id) {
-      // Without gen_ai.tool.call.id, take the first unclaimed call of that name in the turn just before.
-      const turn = turnAt(tool.startMs);
-      id = chats[turn - 1]?.calls?.find(
-        (c) => c.name === tool.toolName && !claimed.has(c.id) && !tools.some((t) => t.callId === c.id),
-      )?.id;
-      id ??= `span:${tool.spanId}`;
-    }
-    claimed.add(id);
+    const id = toolCall.get(tool.spanId);
+    // A tool span bound to no call proves nothing about the calls: left out (see the notes).
+    if (id === undefined || undecidable.has(id)) continue;
     const info = calls.get(id);
-    const turn = info?.turn ?? turnAt(tool.startMs);
+    const turn = info?.turn ?? Math.max(1, turnBefore(turns, tool.startMs) + 1);
     const startI = add({ type: 'tool.start', turn, call: id }, tool.startMs, [
       startIdx,
       info ? responseIdx[info.turn - 1] : undefined,
@@ -111,6 +137,8 @@ export function spansToEvents(run: string, spans: readonly GenAiSpan[], opts: Sp
     const end: EventBody = { type: 'tool.end', turn, call: id, ok: tool.ok };
     if (tool.result !== undefined) end.result = tool.result;
     if (tool.error !== undefined) end.error = tool.error;
+    if (tool.reads) end.reads = tool.reads;
+    if (tool.writes) end.writes = tool.writes;
     const endI = add(end, tool.endMs, [startI]);
     if (info && info.endIdx === undefined) {
       info.endIdx = endI;
@@ -120,19 +148,16 @@ export function spansToEvents(run: string, spans: readonly GenAiSpan[], opts: Sp
 
   // Commits land just before the first later request whose context holds the result.
   const unknownCommitted = new Set<string>();
-  chats.forEach((chat, i) => {
+  turns.forEach(({ chat }, i) => {
     const turn = i + 1;
     if (turn === 1) return;
     const commit = (id: string, callTurn: number, endIdx?: number) => {
-      const c = add({ type: 'tool.commit', turn: callTurn, call: id }, chat.startMs, [
-        startIdx,
-        endIdx,
-        responseIdx[callTurn - 1],
-      ]);
+      const c = add({ type: 'tool.commit', turn: callTurn, call: id }, chat.startMs, [startIdx, endIdx, responseIdx[callTurn - 1]]);
       pending[requestIdx[i]!]!.after.push(c);
     };
     if (chat.results) {
-      for (const id of chat.results) {
+      for (const id of committed[i]!) {
+        if (undecidable.has(id)) continue;
         const info = calls.get(id);
         if (info) {
           if (info.committed || info.turn >= turn) continue;
@@ -148,35 +173,30 @@ export function spansToEvents(run: string, spans: readonly GenAiSpan[], opts: Sp
     // Messages were not recorded: a result that ended by this request counts as committed here.
     const ready = [...calls.entries()]
       .filter(([, c]) => !c.committed && c.turn < turn && c.endMs !== undefined && c.endMs <= chat.startMs)
-      .sort((a, b) => a[1].turn - b[1].turn || a[1].index - b[1].index);
+      .sort((a, b) => a[1].turn - b[1].turn);
     for (const [id, c] of ready) {
       c.committed = true;
       commit(id, c.turn, c.endIdx);
     }
   });
-  return orderEvents(run, pending);
+  return { events: orderEvents(run, pending), evidence };
 }
 
-/**
- * Output messages are opt-in: when a chat span lacks them, its calls are the tool spans that
- * started after it ended and before the next chat span started, in start order.
- */
-function inferMissingCalls(chats: ChatSpan[], tools: readonly ToolSpan[]): void {
-  chats.forEach((chat, i) => {
-    if (chat.calls !== undefined || chat.endMs === undefined) return;
-    const end = chat.endMs;
-    const nextStart = chats[i + 1]?.startMs ?? Infinity;
-    const mine = tools.filter((t) => t.startMs >= end && t.startMs < nextStart);
-    chats[i] = {
-      ...chat,
-      calls: mine.map((t) => ({ id: t.callId ?? `span:${t.spanId}`, name: t.toolName })),
-    };
-  });
+/** Maps one run's spans, in any order, to format-v1 events sorted by seq. */
+export function spansToEvents(run: string, spans: readonly GenAiSpan[], opts: SpanRunOptions): TraceEvent[] {
+  return assembleRun(run, spans, opts).events;
 }
 
-/** Maps GenAI spans of any runs, in any order, to each run's events sorted by seq. */
+/** Maps spans of any runs, in any order, to each run's events sorted by seq. */
 export function spansToRuns(spans: readonly GenAiSpan[], opts: SpanRunOptions): Map<string, TraceEvent[]> {
   const out = new Map<string, TraceEvent[]>();
   for (const [run, list] of runOfSpans(spans)) out.set(run, spansToEvents(run, list, opts));
+  return out;
+}
+
+/** Like spansToRuns, with each run's evidence notes. */
+export function assembleRuns(spans: readonly GenAiSpan[], opts: SpanRunOptions): Map<string, AssembledRun> {
+  const out = new Map<string, AssembledRun>();
+  for (const [run, list] of runOfSpans(spans)) out.set(run, assembleRun(run, list, opts));
   return out;
 }

@@ -1,6 +1,7 @@
-// `pnpm bench`: per-batch overhead of CausalExecutor against a bare Promise.all, and against one
-// LangGraph.js superstep, on zero-latency tools with fan-out 1, 8 and 64. Reported as ratios
-// measured in the same process, so the machine's speed cancels out.
+// `pnpm bench`: per-batch overhead of CausalExecutor against a Promise.all that emits the same trace
+// events, on zero-latency tools at fan-out 1, 8 and 64, with and without declared access (plus a
+// bare Promise.all and one LangGraph.js superstep for scale). Variants run in interleaved rounds and
+// each ratio is the median of its per-round ratios, so load from other processes cancels out.
 
 import { setMaxListeners } from 'node:events';
 import type { ToolCallSpec, TraceEvent } from '@causelane/trace-schema';
@@ -15,7 +16,10 @@ import { Tracer } from '../src/tracer.ts';
 setMaxListeners(0);
 
 const FANOUTS = [1, 8, 64];
-const TARGET_MS = Number(process.env.BENCH_MS ?? 1500);
+/** Time per variant per round, and rounds; BENCH_MS=100 BENCH_ROUNDS=3 for a quick look. */
+const TARGET_MS = Number(process.env.BENCH_MS ?? 300);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
+const WITH_LANGGRAPH = process.env.BENCH_LANGGRAPH !== '0';
 
 /** A sink that counts and drops: the tracer's batching stays in the measurement, IO does not. */
 class CountingSink implements TraceSink {
@@ -30,21 +34,28 @@ class CountingSink implements TraceSink {
 
 const tool: Tool = { name: 'echo', run: async (args) => args };
 const tools = new Map([[tool.name, tool]]);
+/** The same tool declaring a key per call: disjoint writes, so the calls stay parallel. */
+const declared: Tool = { ...tool, access: (a: { i: number }) => ({ writes: [`k${a.i}`] }) };
+const declaredTools = new Map([[declared.name, declared]]);
 const callsFor = (n: number, turn: number): ToolCallSpec[] =>
   Array.from({ length: n }, (_, i) => ({ id: `t${turn}c${i}`, name: 'echo', args: { i } }));
 
 /** Mean µs per batch of `fn`, after a warm-up, over about TARGET_MS. */
-async function measure(fn: (turn: number) => Promise<void>): Promise<number> {
-  let turn = 0;
-  for (let i = 0; i < 200; i++) await fn(++turn);
+async function measure(fn: Batcher): Promise<number> {
+  let turn = fn.turn;
   const start = performance.now();
   let n = 0;
   while (performance.now() - start < TARGET_MS) {
     for (let i = 0; i < 50; i++) await fn(++turn);
     n += 50;
   }
+  fn.turn = turn;
   return ((performance.now() - start) * 1000) / n;
 }
+
+/** A batch runner that remembers its turn across rounds (the causal executor's clock only goes up). */
+type Batcher = ((turn: number) => Promise<void>) & { turn: number };
+const batcher = (f: (turn: number) => Promise<void>): Batcher => Object.assign(f, { turn: 0 });
 
 function promiseAll(fanout: number) {
   const context: unknown[] = [];
@@ -80,11 +91,11 @@ function tracedPromiseAll(fanout: number) {
   };
 }
 
-function causal(fanout: number) {
+function causal(fanout: number, withAccess: boolean) {
   const executor = new CausalExecutor();
   const tracer = new Tracer({ run: 'bench', sinks: [new CountingSink()], batchSize: 4096 });
   const context: ToolResultEntry[] = [];
-  const env = {
+  const env: { tools: Map<string, Tool>; tracer: Tracer; commit(e: readonly ToolResultEntry[]): void } = {
     tools,
     tracer,
     commit: (entries: readonly ToolResultEntry[]) => {
@@ -92,6 +103,7 @@ function causal(fanout: number) {
       if (context.length > 10_000) context.length = 0;
     },
   };
+  if (withAccess) env.tools = declaredTools;
   return (turn: number) => executor.runBatch({ turn, calls: callsFor(fanout, turn) }, env);
 }
 
@@ -113,14 +125,44 @@ function langGraph(fanout: number) {
   };
 }
 
-const rows: string[] = [];
-console.log(`node ${process.version}, ${TARGET_MS} ms per measurement`);
+const median = (xs: number[]) => {
+  const a = [...xs].sort((x, y) => x - y);
+  return a.length % 2 ? a[a.length >> 1]! : (a[a.length / 2 - 1]! + a[a.length / 2]!) / 2;
+};
+
+console.log(
+  `node ${process.version}, ${ROUNDS} interleaved rounds of ${TARGET_MS} ms per variant; load average ${(await import('node:os')).loadavg()[0]!.toFixed(1)}`,
+);
+console.log(
+  '| fan-out | bare `Promise.all` | `Promise.all` + same trace events | `CausalExecutor` | ratio | with declared access | ratio |' +
+    (WITH_LANGGRAPH ? ' LangGraph superstep |' : ''),
+);
+console.log(`|---|---|---|---|---|---|---|${WITH_LANGGRAPH ? '---|' : ''}`);
 for (const fanout of FANOUTS) {
-  const base = await measure(promiseAll(fanout));
-  const traced = await measure(tracedPromiseAll(fanout));
-  const ours = await measure(causal(fanout));
-  const lg = await measure(langGraph(fanout));
-  const row = `fan-out ${String(fanout).padStart(2)}: Promise.all ${base.toFixed(1)} µs, CausalExecutor ${ours.toFixed(1)} µs (${(ours / base).toFixed(2)}× Promise.all, +${(ours - base).toFixed(1)} µs; ${(ours / traced).toFixed(2)}× Promise.all with the same trace events, ${traced.toFixed(1)} µs), LangGraph superstep ${lg.toFixed(1)} µs (${(lg / ours).toFixed(1)}× slower than CausalExecutor)`;
-  rows.push(row);
-  console.log(row);
+  const variants = {
+    bare: batcher(promiseAll(fanout)),
+    traced: batcher(tracedPromiseAll(fanout)),
+    causal: batcher(causal(fanout, false)),
+    declared: batcher(causal(fanout, true)),
+    ...(WITH_LANGGRAPH ? { langGraph: batcher(langGraph(fanout)) } : {}),
+  };
+  const times: Record<string, number[]> = {};
+  const ratios = { causal: [] as number[], declared: [] as number[] };
+  // Warm-up: one short round, not recorded.
+  for (const v of Object.values(variants)) for (let i = 0; i < 300; i++) await v(++v.turn);
+  for (let r = 0; r < ROUNDS; r++) {
+    const round: Record<string, number> = {};
+    for (const [name, v] of Object.entries(variants)) {
+      const t = await measure(v);
+      round[name] = t;
+      times[name] = [...(times[name] ?? []), t];
+    }
+    ratios.causal.push(round.causal! / round.traced!);
+    ratios.declared.push(round.declared! / round.traced!);
+  }
+  const us = (name: string) => `${median(times[name]!).toFixed(1)} µs`;
+  console.log(
+    `| ${fanout} | ${us('bare')} | ${us('traced')} | ${us('causal')} | ${median(ratios.causal).toFixed(2)}× | ${us('declared')} | ${median(ratios.declared).toFixed(2)}× |` +
+      (WITH_LANGGRAPH ? ` ${us('langGraph')} |` : ''),
+  );
 }

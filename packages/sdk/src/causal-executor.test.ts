@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CausalExecutor } from './causal-executor.ts';
 import { VirtualClock } from './clock.ts';
 import { MemorySink } from './sinks/memory-sink.ts';
-import { runVirtual, seqOf, waitTool } from './testing-harness.ts';
+import { runVirtual, seqOf, waitTool } from './testing/run-virtual.ts';
 import type { Tool } from './tool.ts';
 import { Tracer } from './tracer.ts';
 import { VersionedStore } from './world/versioned-store.ts';

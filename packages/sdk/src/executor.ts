@@ -8,7 +8,12 @@ import type { Tracer } from './tracer.ts';
 export interface Batch {
   turn: number;
   calls: readonly ToolCallSpec[];
+  /** What `beforeRequest(turn)` returned, when it returned something: proves the caller owns the turn. */
+  ticket?: TurnTicket;
 }
+
+/** An executor's proof that the holder announced the turn (the causal executor's turn clock). */
+export type TurnTicket = { readonly turn: number };
 
 export interface BatchEnv {
   tools: ReadonlyMap<string, Tool>;
@@ -33,8 +38,11 @@ export interface OrphanedResult {
 
 export interface Executor {
   readonly mode: 'naive' | 'causal';
-  /** Throws when the loop must not call the model for `turn` yet. */
-  beforeRequest(turn: number): void;
+  /**
+   * Throws when the loop must not call the model for `turn` yet. May return a ticket, which the
+   * loop then passes as `batch.ticket` to run that turn's batch.
+   */
+  beforeRequest(turn: number): TurnTicket | undefined;
   /** Runs a batch; resolves when the loop may continue (which the naive executor decides badly). */
   runBatch(batch: Batch, env: BatchEnv): Promise<void>;
   /** Waits up to `ms` for calls still running (stragglers), so their late results reach the trace. */
@@ -51,8 +59,16 @@ export interface CallOutcome {
   reads: KeyVersion[];
   writes: KeyVersion[];
   answeredAs?: string;
+  /** What the JSON-safe snapshot of `result` converted or dropped (`$.n: bigint written as a string`). */
+  lossy?: string[];
 }
 
+/** A thrown value as text. Never throws: tools throw symbols, null-prototype objects, anything. */
 export function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  try {
+    if (err instanceof Error) return typeof err.message === 'string' ? err.message : String(err);
+    return typeof err === 'symbol' ? err.toString() : String(err);
+  } catch {
+    return `the tool threw a value that has no text (${Object.prototype.toString.call(err)})`;
+  }
 }

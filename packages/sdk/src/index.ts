@@ -1,10 +1,12 @@
 // @causelane/sdk: the tracer and its sinks, the causal and naive executors, the agent loop with its
 // model adapters, the simulated world, and the teaching scenarios.
+
+export { seededRandom } from '@causelane/trace-schema';
 export type { AssistantEntry, ContextEntry, ToolResultEntry } from './agent-context.ts';
 export { CausalExecutor, type CausalExecutorOptions } from './causal-executor.ts';
 export { type Clock, realClock, scaledClock, VirtualClock } from './clock.ts';
-export { type CallAccess, conflictSchedule } from './conflict-schedule.ts';
-export type { Batch, BatchEnv, Executor, OrphanedResult } from './executor.ts';
+export { type CallAccess, conflictSchedule } from './executor/conflict-schedule.ts';
+export type { Batch, BatchEnv, Executor, OrphanedResult, TurnTicket } from './executor.ts';
 export { OpenAIChatModel, type OpenAIChatModelOptions, toChatMessages } from './models/openai-chat-model.ts';
 export {
   type PlanStep,
@@ -13,7 +15,6 @@ export {
   type ScriptedModelOptions,
 } from './models/scripted-model.ts';
 export { NaiveExecutor, type NaiveExecutorOptions } from './naive-executor.ts';
-export { seededRandom } from './random.ts';
 export {
   type AgentResult,
   type Model,
@@ -21,6 +22,7 @@ export {
   type ModelRequest,
   type RunAgentOptions,
   runAgent,
+  scopeCallIds,
 } from './run-agent.ts';
 export { SCENARIOS } from './scenarios/catalog.ts';
 export {

@@ -2,7 +2,7 @@ import { analyzeEvents } from '@causelane/analysis';
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from './clock.ts';
 import { NaiveExecutor } from './naive-executor.ts';
-import { runVirtual, seqOf, waitTool } from './testing-harness.ts';
+import { runVirtual, seqOf, waitTool } from './testing/run-virtual.ts';
 
 const types = (events: Parameters<typeof analyzeEvents>[0]) =>
   [...new Set(analyzeEvents(events).anomalies.map((a) => a.type))].sort();

@@ -3,6 +3,7 @@
 import type { ToolCallSpec } from '@causelane/trace-schema';
 import type { ToolResultEntry } from './agent-context.ts';
 import { type Clock, realClock } from './clock.ts';
+import { checkDuration } from './executor/executor-options.ts';
 import type { Batch, BatchEnv, CallOutcome, Executor, OrphanedResult } from './executor.ts';
 import { CallRecorder, endFields, invokeTool } from './invoke-tool.ts';
 
@@ -29,7 +30,16 @@ export class NaiveExecutor implements Executor {
   private readonly clock: Clock;
   private readonly inflight = new Set<Promise<unknown>>();
 
+  /** Throws an Error naming the option when one is not usable. */
   constructor(private readonly opts: NaiveExecutorOptions = {}) {
+    if (opts.timeoutMs !== undefined) checkDuration('NaiveExecutor', 'timeoutMs', opts.timeoutMs, true);
+    if (opts.continueAfter?.ms !== undefined)
+      checkDuration('NaiveExecutor', 'continueAfter.ms', opts.continueAfter.ms, true);
+    const results = opts.continueAfter?.results;
+    if (results !== undefined && !(Number.isInteger(results) && results >= 0))
+      throw new Error(
+        `NaiveExecutor option continueAfter.results must be an integer >= 0, got ${String(results)}`,
+      );
     this.clock = opts.clock ?? realClock;
   }
 
@@ -38,7 +48,9 @@ export class NaiveExecutor implements Executor {
     return [];
   }
 
-  beforeRequest(): void {}
+  beforeRequest(): undefined {
+    return undefined;
+  }
 
   async runBatch(batch: Batch, env: BatchEnv): Promise<void> {
     const { turn, calls } = batch;

@@ -1,7 +1,7 @@
 // The agent loop: ask the model, run the tool calls it asks for through the executor, repeat until
 // it asks for none. The executor decides when the next model call may happen.
 import type { ToolCallSpec } from '@causelane/trace-schema';
-import type { ContextEntry } from './agent-context.ts';
+import type { ContextEntry, ToolResultEntry } from './agent-context.ts';
 import type { Executor } from './executor.ts';
 import { type Tool, toolMap } from './tool.ts';
 import type { Tracer } from './tracer.ts';
@@ -46,14 +46,49 @@ export interface AgentResult {
   error?: string;
 }
 
+/**
+ * The trace's ids for one turn's calls. Call ids must be unique within a run, but providers that
+ * number calls per response (`call_0`, `call_1` in every turn) reuse them: an id an earlier turn
+ * used becomes `t<turn>:<id>` in the trace (and for the executor and tools); the context, and so
+ * the messages, keep the provider's id.
+ */
+export function scopeCallIds(
+  turn: number,
+  calls: readonly ToolCallSpec[],
+  used: Set<string>,
+): { calls: ToolCallSpec[]; providerId: Map<string, string> | undefined } {
+  let providerId: Map<string, string> | undefined;
+  const out = calls.map((c) => {
+    if (!used.has(c.id)) return c;
+    let id = `t${turn}:${c.id}`;
+    for (let n = 2; used.has(id); n++) id = `t${turn}:${c.id}#${n}`;
+    providerId ??= new Map();
+    providerId.set(id, c.id);
+    return { ...c, id };
+  });
+  for (const c of out) used.add(c.id);
+  return { calls: out, providerId };
+}
+
+function checkOptions(opts: RunAgentOptions): void {
+  const { maxTurns, settleMs } = opts;
+  if (maxTurns !== undefined && !(Number.isInteger(maxTurns) && maxTurns >= 1))
+    throw new Error(`runAgent option maxTurns must be an integer >= 1, got ${describe(maxTurns)}`);
+  if (settleMs !== undefined && !(typeof settleMs === 'number' && settleMs >= 0 && !Number.isNaN(settleMs)))
+    throw new Error(
+      `runAgent option settleMs must be a number of milliseconds >= 0, got ${describe(settleMs)}`,
+    );
+}
+
+const describe = (v: unknown) => (typeof v === 'string' ? `"${v}" (a string)` : String(v));
+
 export async function runAgent(opts: RunAgentOptions): Promise<AgentResult> {
+  checkOptions(opts);
   const { model, executor, tracer } = opts;
   const tools = toolMap(opts.tools);
   const maxTurns = opts.maxTurns ?? 20;
   const context: ContextEntry[] = [];
-  const commit = (entries: readonly ContextEntry[]) => {
-    context.push(...entries);
-  };
+  const usedIds = new Set<string>();
   tracer.emit({
     type: 'run.start',
     agent: opts.agent ?? model.name,
@@ -65,10 +100,11 @@ export async function runAgent(opts: RunAgentOptions): Promise<AgentResult> {
   try {
     while (turn < maxTurns) {
       turn++;
-      executor.beforeRequest(turn);
+      const ticket = executor.beforeRequest(turn);
       tracer.emit({ type: 'llm.request', turn });
       const reply = await model.next({ turn, context: [...context], tools: opts.tools });
-      tracer.emit({ type: 'llm.response', turn, calls: reply.calls });
+      const scoped = scopeCallIds(turn, reply.calls, usedIds);
+      tracer.emit({ type: 'llm.response', turn, calls: scoped.calls });
       context.push({
         role: 'assistant',
         turn,
@@ -77,7 +113,15 @@ export async function runAgent(opts: RunAgentOptions): Promise<AgentResult> {
       });
       text = reply.text;
       if (reply.calls.length === 0) break;
-      await executor.runBatch({ turn, calls: reply.calls }, { tools, tracer, commit });
+      const providerId = scoped.providerId;
+      const commit = (entries: readonly ToolResultEntry[]) => {
+        if (!providerId) context.push(...entries);
+        else for (const e of entries) context.push({ ...e, call: providerId.get(e.call) ?? e.call });
+      };
+      await executor.runBatch(
+        { turn, calls: scoped.calls, ...(ticket ? { ticket } : {}) },
+        { tools, tracer, commit },
+      );
     }
     await executor.settle(opts.settleMs ?? 0);
     tracer.emit({ type: 'run.end', status: 'ok' });

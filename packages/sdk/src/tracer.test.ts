@@ -223,10 +223,15 @@ describe('Tracer', () => {
     );
   });
 
-  it('refuses to emit after close', async () => {
-    const tracer = new Tracer({ run: 'r', sinks: [new MemorySink()] });
+  it('drops and counts what is emitted after close, without throwing', async () => {
+    const sink = new MemorySink();
+    const tracer = new Tracer({ run: 'r', sinks: [sink] });
+    tracer.emit({ type: 'run.start' });
     await tracer.close();
-    expect(() => tracer.emit({ type: 'run.end' })).toThrow(/closed/);
+    expect(tracer.emit({ type: 'run.end' })).toBeUndefined();
+    expect(tracer.droppedAfterClose).toBe(1);
+    expect(tracer.emitted).toBe(1);
+    expect(sink.events).toHaveLength(1);
   });
 
   it('MemorySink drops an exact resend of (run, seq)', async () => {

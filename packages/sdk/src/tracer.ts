@@ -117,6 +117,7 @@ export class Tracer {
   private buffer: TraceEvent[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
+  private dropped = 0;
 
   constructor(opts: TracerOptions) {
     if (opts.run !== undefined && (opts.run.length < 1 || opts.run.length > 200)) {
@@ -142,8 +143,20 @@ export class Tracer {
     return this.seq;
   }
 
-  emit(body: EventBody): TraceEvent {
-    if (this.closed) throw new Error(`tracer for run ${this.run} is closed; cannot emit ${body.type}`);
+  /** Events emitted after close(): dropped, never thrown (a late tool answer must not crash the agent). */
+  get droppedAfterClose(): number {
+    return this.dropped;
+  }
+
+  /**
+   * Stamps and buffers an event. After close() it is dropped and counted in `droppedAfterClose`
+   * (returning undefined): late answers of timed-out tools arrive whenever they like.
+   */
+  emit(body: EventBody): TraceEvent | undefined {
+    if (this.closed) {
+      this.dropped++;
+      return undefined;
+    }
     const event = { v: VERSION, run: this.run, seq: this.seq++, t: this.now(), ...body } as TraceEvent;
     this.buffer.push(event);
     if (this.buffer.length >= this.batchSize) this.ship();
@@ -208,8 +221,8 @@ export class Tracer {
   /**
    * Flushes, then closes every sink, each within its one timeout for both: a sink that never
    * answers is given up on (and still told to close) so the others, and the caller, never wait on
-   * it. Rejects with a TraceSinkError if any sink is missing events or failed to close. Emitting
-   * afterwards throws.
+   * it. Rejects with a TraceSinkError if any sink is missing events or failed to close. Events
+   * emitted afterwards are dropped and counted (`droppedAfterClose`).
    */
   async close(): Promise<void> {
     if (this.closed) return;

@@ -2,7 +2,7 @@
 // a sparse slot for the few that carry more, and no per-event object kept alive. It drops what
 // analysis never reads (args, result, error, meta, extra fields), so use it for analysis only.
 
-import type { EventSource } from './event-source.ts';
+import type { EventColumns } from './event-columns.ts';
 import { EVENT_TYPES, type EventType, type KeyVersion, type TraceEvent } from './events.ts';
 
 /** Type name to column code, prototype-less (a plain property load on the hot path). */
@@ -49,7 +49,7 @@ export interface CompactColumns {
   readonly ids: readonly string[];
 }
 
-export class CompactRun implements EventSource {
+export class CompactRun implements EventColumns {
   length = 0;
   private seqs = new Float64Array(1024);
   private ts = new Float64Array(1024);

@@ -1,5 +1,6 @@
-// Trace format v1 (../shared/spec/trace-format-v1.md): one TypeBox schema per event type, from which
-// both the static types and the compiled runtime validators are derived.
+// Trace format v1 (the shared contract spec/trace-format-v1.md, described in docs/trace-format.md):
+// one TypeBox schema per event type, from which both the static types and the compiled runtime
+// validators are derived.
 import Type, { type Static } from 'typebox';
 
 export const VERSION = 1 as const;
@@ -124,14 +125,6 @@ export type TraceEvent =
   | StateReadEvent
   | StateWriteEvent
   | RunEndEvent;
-
-export type EventOf<T extends EventType> = Extract<TraceEvent, { type: T }>;
-/** Events that name a tool call of a turn. */
-export type CallEvent = ToolStartEvent | ToolEndEvent | ToolCommitEvent | ToolTimeoutEvent | ToolOrphanEvent;
-
-export function isCallEvent(e: TraceEvent): e is CallEvent {
-  return e.type.startsWith('tool.');
-}
 
 /** Distributes Omit over the union, so the discriminant survives. */
 export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -71,9 +71,5 @@ export interface UiServerToClientEvents {
   'runs:changed': (msg: RunChangedMessage) => void;
 }
 
-/** Both directions, for code that handles all namespaces. */
-export type ClientToServerEvents = IngestClientToServerEvents & UiClientToServerEvents;
-export type ServerToClientEvents = IngestServerToClientEvents & UiServerToClientEvents;
-
 export const checkIngestBatch = Compile(IngestBatchSchema);
 export const checkWatchRun = Compile(WatchRunSchema);

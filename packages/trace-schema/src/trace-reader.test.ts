@@ -1,14 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { deepEqual } from './deep-equal.ts';
 import { traceEventJsonSchema } from './events.ts';
-import {
-  CompactTraceReader,
-  deepEqual,
-  formatLineError,
-  readTraceStream,
-  readTraceText,
-  TraceReader,
-} from './trace-reader.ts';
+import { readTraceStream } from './read-trace-stream.ts';
+import { CompactTraceReader, formatLineError, readTraceText, TraceReader } from './trace-reader.ts';
 
 const ev = (seq: number, extra: Record<string, unknown> = {}, run = 'r') =>
   JSON.stringify({ v: 1, run, seq, t: 1000 + seq, type: 'llm.request', turn: 1, ...extra });

@@ -2,6 +2,7 @@
 // seq. Bad lines are reported with their line number and field; exact repeats of (run, seq) are
 // dropped, conflicting repeats are errors. Works in browsers and workers (no Node APIs).
 import { CompactRun, hashLine } from './compact-run.ts';
+import { deepEqual } from './deep-equal.ts';
 import type { TraceEvent } from './events.ts';
 import { type FieldError, validateEvent } from './validate.ts';
 
@@ -18,11 +19,15 @@ export interface ReadResult {
   /** Exact repeats that were dropped. */
   duplicates: number;
   lines: number;
+  /** Every bad line, counted past `maxErrors`. */
+  errorTotal: number;
 }
 
 export interface TraceReaderOptions {
   /** Stop collecting errors after this many (reading goes on so the count stays right). */
   maxErrors?: number;
+  /** Sees each valid event with its line as it is read, before repeats are dropped. */
+  onEvent?: (event: TraceEvent, line: number) => void;
 }
 
 export function formatLineError(source: string, e: LineError): string {
@@ -40,11 +45,13 @@ abstract class LineReader<Result> {
   protected readonly errors: LineError[] = [];
   private errorCount = 0;
   private readonly maxErrors: number;
+  private readonly onEvent: ((event: TraceEvent, line: number) => void) | undefined;
   private rest = '';
   protected lineNo = 0;
 
   constructor(options: TraceReaderOptions = {}) {
     this.maxErrors = options.maxErrors ?? 100;
+    this.onEvent = options.onEvent;
   }
 
   /** Feeds a chunk of text; a line may span chunks. */
@@ -72,15 +79,19 @@ abstract class LineReader<Result> {
       return;
     }
     const res = validateEvent(value);
-    if (res.ok) this.accept(res.event, line, text);
-    else this.fail({ line, ...res.error });
+    if (res.ok) {
+      this.accept(res.event, line, text);
+      this.onEvent?.(res.event, line);
+    } else this.fail({ line, ...res.error });
   }
 
   /** Feeds an already-parsed value, as received from a socket or an importer. */
   pushValue(value: unknown, line = ++this.lineNo): void {
     const res = validateEvent(value);
-    if (res.ok) this.accept(res.event, line, null);
-    else this.fail({ line, ...res.error });
+    if (res.ok) {
+      this.accept(res.event, line, null);
+      this.onEvent?.(res.event, line);
+    } else this.fail({ line, ...res.error });
   }
 
   protected abstract accept(ev: TraceEvent, line: number, raw: string | null): void;
@@ -132,7 +143,7 @@ export class TraceReader extends LineReader<ReadResult> {
       runs.set(run, events);
     }
     this.errors.sort((a, b) => a.line - b.line);
-    return { runs, errors: this.errors, duplicates, lines: this.lineNo };
+    return { runs, errors: this.errors, duplicates, lines: this.lineNo, errorTotal: this.errorTotal };
   }
 }
 
@@ -185,6 +196,8 @@ export interface CompactReadResult {
   errors: LineError[];
   duplicates: number;
   lines: number;
+  /** Every bad line, counted past `maxErrors`. */
+  errorTotal: number;
 }
 
 /**
@@ -250,69 +263,20 @@ export class CompactTraceReader extends LineReader<CompactReadResult> {
       );
     }
     this.errors.sort((a, b) => a.line - b.line);
-    return { runs: this.runs, errors: this.errors, duplicates, lines: this.lineNo };
+    return {
+      runs: this.runs,
+      errors: this.errors,
+      duplicates,
+      lines: this.lineNo,
+      errorTotal: this.errorTotal,
+    };
   }
-}
-
-/** Structural equality of JSON values, ignoring key order. */
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const bb = b as unknown[];
-    return a.length === bb.length && a.every((x, i) => deepEqual(x, bb[i]));
-  }
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  const rb = b as Record<string, unknown>;
-  return ka.every((k) => Object.hasOwn(rb, k) && deepEqual((a as Record<string, unknown>)[k], rb[k]));
 }
 
 /** Reads a whole JSONL text. */
 export function readTraceText(text: string, options?: TraceReaderOptions): ReadResult {
   const r = new TraceReader(options);
   r.push(text);
-  return r.finish();
-}
-
-export type StreamOptions = TraceReaderOptions & { onProgress?: (bytes: number) => void };
-
-/** Reads a stream of text or UTF-8 byte chunks (fetch bodies, File.stream(), Node streams). */
-export function readTraceStream(
-  chunks: AsyncIterable<string | Uint8Array>,
-  options?: StreamOptions,
-): Promise<ReadResult> {
-  return feed(new TraceReader(options), chunks, options);
-}
-
-/** Like readTraceStream, into compact columnar runs (for analysing big files). */
-export function readCompactTraceStream(
-  chunks: AsyncIterable<string | Uint8Array>,
-  options?: StreamOptions & CompactReaderOptions,
-): Promise<CompactReadResult> {
-  return feed(new CompactTraceReader(options), chunks, options);
-}
-
-async function feed<R>(
-  r: LineReader<R>,
-  chunks: AsyncIterable<string | Uint8Array>,
-  options?: StreamOptions,
-): Promise<R> {
-  const decoder = new TextDecoder();
-  let bytes = 0;
-  for await (const chunk of chunks) {
-    if (typeof chunk === 'string') {
-      bytes += chunk.length;
-      r.push(chunk);
-    } else {
-      bytes += chunk.byteLength;
-      r.push(decoder.decode(chunk, { stream: true }));
-    }
-    options?.onProgress?.(bytes);
-  }
-  r.push(decoder.decode());
   return r.finish();
 }
 

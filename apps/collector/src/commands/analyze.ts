@@ -9,10 +9,11 @@ import {
   SEVERITY_RANK,
   type Severity,
 } from '@causelane/analysis';
-import { toGithubAnnotations, toJunitXml } from '@causelane/importers';
 import { type Command, Option } from 'commander';
 import pc from 'picocolors';
 import { readTraceInput } from './read-input.ts';
+import { toGithubAnnotations } from './reporters/github-annotations.ts';
+import { toJunitXml } from './reporters/junit-report.ts';
 
 export type FailOn = 'error' | 'warning';
 export type ReportFormat = 'text' | 'json' | 'github' | 'junit';

@@ -2,7 +2,7 @@
 // other tools: Chrome Trace Event JSON (Perfetto UI, chrome://tracing) or format-v1 JSONL.
 import { writeFileSync } from 'node:fs';
 import { analyzeRuns } from '@causelane/analysis';
-import { toChromeTrace } from '@causelane/importers';
+import { toChromeTrace } from '@causelane/exporters';
 import { toJsonl } from '@causelane/trace-schema';
 import { type Command, Option } from 'commander';
 import { CliError } from './cli-error.ts';

@@ -1,25 +1,20 @@
-// Reads a trace file (or stdin for "-") and detects its format. JSONL v1 streams into the JSONL
-// reader without building one giant string; JSON documents (OTLP, message histories) go through
-// @causelane/importers. Read errors become CliErrors naming the file and the line or JSON path.
+// Reads a trace file (or stdin for "-"), letting @causelane/importers' dispatcher decide its format.
+// JSONL v1 streams through trace-schema's stream reader without building one giant string; JSON
+// documents (OTLP, message histories) are read whole and imported. Read errors become CliErrors
+// naming the file and the line or JSON path.
 import { createReadStream } from 'node:fs';
 import { basename, extname } from 'node:path';
+import { importTrace, planTraceRead, type TraceFormat } from '@causelane/importers';
 import {
-  detectDocument,
-  ImportError,
-  importDocument,
-  importTraceText,
-  type TraceFormat,
-} from '@causelane/importers';
-import {
-  arraySource,
+  arrayColumns,
   type CompactRun,
-  CompactTraceReader,
-  deepEqual,
   formatLineError,
   indexOfSeq,
   type LineError,
+  readCompactTraceStream,
+  readTraceStream,
+  sameEventLine,
   type TraceEvent,
-  TraceReader,
 } from '@causelane/trace-schema';
 import { CliError } from './cli-error.ts';
 
@@ -39,19 +34,10 @@ export interface TraceInput extends InputBase {
   runs: Map<string, TraceEvent[] | CompactRun>;
 }
 
-/** A TraceReader that remembers each event's line, for CI annotations. */
-class LineTrackingReader extends TraceReader {
-  readonly lineByEvent = new WeakMap<object, number>();
-  protected override accept(ev: TraceEvent, line: number): void {
-    super.accept(ev, line);
-    this.lineByEvent.set(ev, line);
-  }
-}
-
 function objectLineLookup(runs: Map<string, TraceEvent[]>, lines: WeakMap<object, number>) {
   return (run: string, seq: number): number | undefined => {
     const events = runs.get(run);
-    const i = events ? indexOfSeq(arraySource(run, events), seq) : -1;
+    const i = events ? indexOfSeq(arrayColumns(run, events), seq) : -1;
     return i < 0 ? undefined : lines.get(events![i]!);
   };
 }
@@ -70,45 +56,14 @@ function cannotRead(source: string, err: unknown): CliError {
   return new CliError(`${source}: cannot read: ${why}`);
 }
 
-/** How to read the rest, from the text before the first line break. */
-function modeOf(head: string): 'jsonl' | 'document' | 'unsure' {
-  const trimmed = head.trimStart();
-  if (trimmed.startsWith('[')) return 'document';
-  if (!trimmed.startsWith('{')) return 'jsonl';
-  const nl = trimmed.indexOf('\n');
-  const firstLine = nl === -1 ? trimmed : trimmed.slice(0, nl);
-  try {
-    return detectDocument(JSON.parse(firstLine)) ? 'document' : 'jsonl';
-  } catch {
-    // A pretty-printed document, or a JSONL file whose first line is broken.
-    return 'unsure';
-  }
-}
-
-function fromImport(source: string, text: string, run: string, parsed?: unknown): FullTraceInput {
-  try {
-    const res = parsed === undefined ? importTraceText(text, { run }) : importDocument(parsed, { run });
-    return { runs: res.runs, format: res.format, source, lineOf: () => undefined };
-  } catch (err) {
-    if (err instanceof ImportError) throw new CliError(`${source}: ${err.message}`);
-    throw err;
-  }
+function fromImport(source: string, text: string, run: string): FullTraceInput {
+  const res = importTrace(text, { source, run });
+  if (!res.ok) throw new CliError(res.errors.join('\n'));
+  return { runs: res.runs, format: res.format, source, lineOf: () => undefined };
 }
 
 function fail(source: string, errors: LineError[]): never {
   throw new CliError(errors.map((e) => formatLineError(source, e)).join('\n'));
-}
-
-/** Full fidelity: every field of every event, as the object reader keeps them. */
-async function readObjects(
-  source: string,
-  feed: (r: TraceReader) => Promise<void> | void,
-): Promise<FullTraceInput> {
-  const reader = new LineTrackingReader();
-  await feed(reader);
-  const res = reader.finish();
-  if (res.errors.length > 0) fail(source, res.errors);
-  return { runs: res.runs, format: 'jsonl', source, lineOf: objectLineLookup(res.runs, reader.lineByEvent) };
 }
 
 /**
@@ -126,83 +81,68 @@ export async function readTraceInput(
   // Message histories carry no run id: name the run after the file.
   const run = file === '-' ? 'stdin' : basename(file, extname(file)) || 'history';
   // Node's UTF-8 stream decoding hands over strings, a little faster than TextDecoder on Buffers.
-  const open = () =>
+  const stream =
     file === '-'
       ? process.stdin.setEncoding('utf8')
       : createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 16 });
-  const chunks = (open() as AsyncIterable<string | Uint8Array>)[Symbol.asyncIterator]();
-  const decoder = new TextDecoder();
+  const chunks = (stream as AsyncIterable<string>)[Symbol.asyncIterator]();
   const next = async (): Promise<string | null> => {
     try {
       const r = await chunks.next();
-      if (r.done) return null;
-      return typeof r.value === 'string' ? r.value : decoder.decode(r.value, { stream: true });
+      return r.done ? null : r.value;
     } catch (err) {
       throw cannotRead(source, err);
     }
   };
 
+  // Up to the first line break is enough for the dispatcher to tell JSONL from a JSON document.
   let head = '';
-  for (;;) {
+  let plan = planTraceRead(head);
+  while (plan === undefined) {
     const chunk = await next();
-    if (chunk === null) break;
-    head += chunk;
-    const trimmed = head.replace(/^\uFEFF/, '').trimStart();
-    if (trimmed.startsWith('[') || (trimmed !== '' && trimmed.includes('\n'))) break;
+    if (chunk !== null) head += chunk;
+    plan = planTraceRead(head, chunk === null);
   }
-  const mode = modeOf(head.replace(/^\uFEFF/, ''));
-  const readRest = async (): Promise<string> => {
-    let text = head;
-    for (let c = await next(); c !== null; c = await next()) text += c;
-    return text + decoder.decode();
+  async function* all(): AsyncGenerator<string> {
+    yield head;
+    for (let c = await next(); c !== null; c = await next()) yield c;
+  }
+  const readAll = async (): Promise<string> => {
+    let text = '';
+    for await (const c of all()) text += c;
+    return text;
   };
-  // Standard input cannot be read twice, and a pretty-printed document needs all of it: hold those
-  // in memory. A file streams.
-  let text: string | null = null;
-  if (mode === 'document') return fromImport(source, await readRest(), run);
-  if (mode === 'unsure') {
-    text = await readRest();
-    const body = text.replace(/^\uFEFF/, '');
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body);
-    } catch {
-      parsed = undefined;
-    }
-    if (parsed !== undefined && detectDocument(parsed)) return fromImport(source, text, run, parsed);
-    // OTLP JSON lines, or else JSONL (whose reader reports broken lines exactly as before).
-    try {
-      const res = importTraceText(body, { run });
-      if (res.format !== 'jsonl') return fromImport(source, text, run);
-    } catch {
-      // Fall through: the JSONL reader below names every bad line.
-    }
-  } else if (file === '-') text = await readRest();
+  if (plan === 'whole') return fromImport(source, await readAll(), run);
+  // Standard input cannot be read twice (repeated lines are read again below): hold it in memory.
+  // A file streams.
+  const text = file === '-' ? await readAll() : null;
+  const input = async function* (): AsyncGenerator<string> {
+    if (text !== null) yield text;
+    else yield* all();
+  };
 
-  const feedAll = async (r: { push(chunk: string): void }) => {
-    if (text !== null) return r.push(text);
-    r.push(head);
-    for (let c = await next(); c !== null; c = await next()) r.push(c);
-    r.push(decoder.decode());
-  };
-  if (fidelity === 'full') return readObjects(source, feedAll);
+  if (fidelity === 'full') {
+    // Each event's line, for CI annotations.
+    const lineByEvent = new WeakMap<object, number>();
+    const res = await readTraceStream(input(), { onEvent: (ev, line) => lineByEvent.set(ev, line) });
+    if (res.errors.length > 0) fail(source, res.errors);
+    return { runs: res.runs, format: 'jsonl', source, lineOf: objectLineLookup(res.runs, lineByEvent) };
+  }
 
   // No per-line hash (it costs half a JSON.parse): a repeated seq is noted and kept as a duplicate
   // for now; afterwards only those few lines are read again and compared exactly.
   const repeats: [number, number][] = [];
-  const compact = new CompactTraceReader({
+  const res = await readCompactTraceStream(input(), {
     sameContent: (first, line) => {
       repeats.push([first, line]);
       return true;
     },
   });
-  await feedAll(compact);
-  const res = compact.finish();
   const errors = [...res.errors];
   if (repeats.length > 0) {
     const lines = await linesOf(new Set(repeats.flat()), text, file, source);
     for (const [a, b] of repeats)
-      if (!sameEvent(lines.get(a), lines.get(b))) errors.push(repeatConflict(a, b, lines.get(b)));
+      if (!sameEventLine(lines.get(a), lines.get(b))) errors.push(repeatConflict(a, b, lines.get(b)));
   }
   if (errors.length > 0)
     fail(
@@ -243,12 +183,6 @@ async function linesOf(
   if (rest !== '' && want.has(++lineNo)) out.set(lineNo, rest);
   for (const [n, line] of out) out.set(n, line.replace(/^\uFEFF/, '').replace(/\r$/, ''));
   return out;
-}
-
-/** Same event: equal as JSON values, whatever the key order and spacing. */
-function sameEvent(a: string | undefined, b: string | undefined): boolean {
-  if (a === undefined || b === undefined) return false;
-  return a === b || deepEqual(JSON.parse(a), JSON.parse(b));
 }
 
 function repeatConflict(first: number, line: number, text: string | undefined): LineError {

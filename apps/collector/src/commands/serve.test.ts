@@ -6,7 +6,8 @@ import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLI_BIN, spawnCollector } from '../server/collector-process.ts';
+import { spawnCollector } from '../testing/collector-process.ts';
+import { CLI_BIN } from '../testing/run-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'causelane-serve-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -6,8 +6,8 @@ import { impatientAgentScript, recordAgentOtlp } from '@causelane/importers/test
 import { INGEST_NAMESPACE, UI_NAMESPACE } from '@causelane/trace-schema';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connected, sampleRun, startTestCollector, type TestCollector } from '../testing/test-collector.ts';
 import { AccessPolicy } from './access-policy.ts';
-import { connected, sampleRun, startTestCollector, type TestCollector } from './test-collector.ts';
 
 interface RawResponse {
   status: number;

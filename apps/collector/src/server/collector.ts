@@ -1,28 +1,23 @@
-// Assembles the collector: SQLite store, ingest service, socket.io (ingest + UI namespaces, optional
-// Redis Streams adapter for several nodes), the HTTP API and the web app, on one port.
-import { existsSync } from 'node:fs';
+// Assembles the collector (the composition root): the SQLite store (store/), the ingest service,
+// socket.io with its ingest and UI namespaces and optional Redis Streams adapter for several nodes
+// (socket/), the HTTP API and the web app (http/), all on one port.
 import { join } from 'node:path';
-import fastifyStatic from '@fastify/static';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { createClient } from 'redis';
 import { Server } from 'socket.io';
 import { COLLECTOR_ROOT } from '../package-root.ts';
 import { AccessPolicy } from './access-policy.ts';
-import { EventStore } from './event-store.ts';
-import { registerRoutes, sendError } from './http-routes.ts';
-import { registerIngestNamespace } from './ingest-namespace.ts';
+import { registerRoutes } from './http/http-routes.ts';
+import { sendError } from './http/send-error.ts';
+import { registerWebApp } from './http/web-app.ts';
 import { IngestService } from './ingest-service.ts';
 import { DEFAULT_LIMITS, type Limits } from './limits.ts';
-import { RunFanout } from './run-fanout.ts';
-import {
-  RUN_LIST_PAGE_CSP,
-  RUN_LIST_PAGE_CSS,
-  RUN_LIST_PAGE_HTML,
-  RUN_LIST_PAGE_JS,
-} from './run-list-page.ts';
 import { createScenarioHost, type ScenarioHost, type ScenarioSdk } from './scenario-host.ts';
-import { registerUiNamespace } from './ui-namespace.ts';
+import { registerIngestNamespace } from './socket/ingest-namespace.ts';
+import { RunFanout } from './socket/run-fanout.ts';
+import { registerUiNamespace } from './socket/ui-namespace.ts';
+import { EventStore } from './store/event-store.ts';
 
 export interface CollectorOptions {
   /** SQLite file; created with its folder if missing. */
@@ -58,23 +53,7 @@ export interface Collector {
   close(): Promise<void>;
 }
 
-export const DEFAULT_WEB_DIST = join(COLLECTOR_ROOT, '..', 'web', 'dist');
-
-// connect-src admits any http(s) origin so `?src=https://host/trace.jsonl` works when the collector
-// serves the app: the trace is fetched as text into the worker, never run or rendered as HTML, and
-// the app attaches the token to same-origin requests only. Scripts stay 'self'.
-const WEB_APP_CSP =
-  "default-src 'self'; connect-src 'self' http: https:; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
-
-/** The path as the router sees it (percent-decoded), for telling API-looking 404s from web app routes. */
-function safeDecode(url: string): string {
-  const path = url.split('?')[0]!;
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    return path;
-  }
-}
+const DEFAULT_WEB_DIST = join(COLLECTOR_ROOT, '..', 'web', 'dist');
 
 export async function startCollector(options: CollectorOptions): Promise<Collector> {
   const host = options.host ?? '127.0.0.1';
@@ -157,36 +136,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   });
 
   registerRoutes(app, { store, ingest, scenarios });
-  const webDist = options.webDist ?? DEFAULT_WEB_DIST;
-  if (existsSync(`${webDist}/index.html`)) {
-    await app.register(fastifyStatic, {
-      root: webDist,
-      wildcard: false,
-      setHeaders: (res) => res.header('content-security-policy', WEB_APP_CSP),
-    });
-    app.setNotFoundHandler((req, reply) => {
-      if (req.method !== 'GET' || /^\/(api|v1)\//i.test(safeDecode(req.url)))
-        return sendError(reply, 404, `no route ${req.method} ${req.url.split('?')[0]}`);
-      // Client-side routes of the single-page app all load its index.html.
-      return reply.header('content-security-policy', WEB_APP_CSP).sendFile('index.html');
-    });
-  } else {
-    app.get('/', (_req, reply) =>
-      reply
-        .header('content-security-policy', RUN_LIST_PAGE_CSP)
-        .type('text/html; charset=utf-8')
-        .send(RUN_LIST_PAGE_HTML),
-    );
-    app.get('/_collector/page.js', (_req, reply) =>
-      reply.type('text/javascript; charset=utf-8').send(RUN_LIST_PAGE_JS),
-    );
-    app.get('/_collector/page.css', (_req, reply) =>
-      reply.type('text/css; charset=utf-8').send(RUN_LIST_PAGE_CSS),
-    );
-    app.setNotFoundHandler((req, reply) =>
-      sendError(reply, 404, `no route ${req.method} ${req.url.split('?')[0]}`),
-    );
-  }
+  await registerWebApp(app, options.webDist ?? DEFAULT_WEB_DIST);
 
   try {
     await app.listen({ port: options.port ?? 4800, host });

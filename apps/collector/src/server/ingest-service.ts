@@ -3,10 +3,10 @@
 // (re-derived per run, see ingestSpans) all call this, so every path has the same guarantees.
 import { type GenAiSpan, ImportError, runOfSpans, spansToEvents } from '@causelane/importers';
 import { type IngestRejection, type TraceEvent, validateEvent } from '@causelane/trace-schema';
-import { type EventStore, SeqConflictError } from './event-store.ts';
 import type { Limits } from './limits.ts';
-import { OtlpSpanStore } from './otlp-span-store.ts';
-import type { RunFanout } from './run-fanout.ts';
+import type { RunFanout } from './socket/run-fanout.ts';
+import { type EventStore, SeqConflictError } from './store/event-store.ts';
+import { OtlpSpanStore } from './store/otlp-span-store.ts';
 
 export type IngestResult =
   | { ok: true; stored: number; duplicates: number; runs: string[] }
@@ -218,8 +218,12 @@ export class IngestService {
     return { run, kind: 'reset', events };
   }
 
+  /** Deletes a run with its events and any OTLP spans behind it, in one transaction. */
   deleteRun(run: string): boolean {
-    const deleted = this.store.deleteRun(run);
+    const deleted = this.store.transaction(() => {
+      this.spans.deleteRun(run);
+      return this.store.deleteRun(run);
+    });
     if (deleted) this.fanout.runChanged(run, 'deleted');
     return deleted;
   }

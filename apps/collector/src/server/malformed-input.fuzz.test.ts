@@ -3,7 +3,12 @@
 import type { IngestAck, TraceEvent } from '@causelane/trace-schema';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type IngestClient, sampleRun, startTestCollector, type TestCollector } from './test-collector.ts';
+import {
+  type IngestClient,
+  sampleRun,
+  startTestCollector,
+  type TestCollector,
+} from '../testing/test-collector.ts';
 
 let c: TestCollector;
 let agent: IngestClient;

@@ -2,8 +2,8 @@
 // browser watching that run over socket.io sees it arrive, through to run.end.
 import type { ApiError, ScenarioListItem, ScenarioRunResponse, TraceEvent } from '@causelane/trace-schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestCollector, type TestCollector } from '../testing/test-collector.ts';
 import { loadScenarioSdk } from './scenario-sdk.ts';
-import { startTestCollector, type TestCollector } from './test-collector.ts';
 
 let c: TestCollector;
 beforeAll(async () => {

@@ -2,7 +2,7 @@ import { analyzeEvents } from '@causelane/analysis';
 import { readTraceText } from '@causelane/trace-schema';
 import { describe, expect, it } from 'vitest';
 import { LiveRunEvents } from '../model/live-run-events.ts';
-import { exampleText } from '../model/test-fixtures.ts';
+import { exampleText } from '../testing/load-example.ts';
 import { LiveRunQueue } from './live-run-queue.ts';
 
 const ev = (

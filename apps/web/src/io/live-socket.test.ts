@@ -1,4 +1,4 @@
-import type { WatchAck } from '@causelane/trace-schema/api';
+import type { WatchAck } from '@causelane/trace-schema/protocol';
 import { describe, expect, it } from 'vitest';
 import { LiveSocket, type UiSocket } from './live-socket.ts';
 

@@ -8,7 +8,7 @@ import {
   type UiClientToServerEvents,
   type UiServerToClientEvents,
   type WatchAck,
-} from '@causelane/trace-schema/api';
+} from '@causelane/trace-schema/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { authToken } from './auth-token.ts';
 import { RunWatches } from './run-watches.ts';

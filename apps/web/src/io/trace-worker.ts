@@ -7,18 +7,19 @@
 import { analyzeModel, buildRunModel, type RunModel } from '@causelane/analysis';
 import {
   type CompactRun,
-  CompactTraceReader,
-  deepEqual,
   formatLineError,
+  readCompactTraceStream,
+  sameEventLine,
   type TraceEvent,
 } from '@causelane/trace-schema';
 import { type CallPayload, callDetails, callPayloadFromLines } from '../model/call-details.ts';
 import { happensBeforeDiagram } from '../model/happens-before.ts';
 import { LiveRunEvents } from '../model/live-run-events.ts';
 import { replaySnapshot } from '../model/replay-snapshot.ts';
+import { buildCallTexts, searchCalls } from '../model/search-index.ts';
 import { type ExportFormat, type ExportSource, exportRun } from '../model/run-export.ts';
 import { buildTimelineColumns, type TimelineColumns, transferablesOf } from '../model/timeline-columns.ts';
-import { LineStore } from './line-store.ts';
+import { LineStore } from '../model/line-store.ts';
 import type {
   ExportedFile,
   LoadResult,
@@ -41,6 +42,8 @@ class InputError extends Error {
 interface OpenRun {
   model: RunModel;
   cols: TimelineColumns;
+  /** The columns search reads, still attached in the worker. */
+  kept: TimelineColumns;
   /** Live runs keep their events by seq for dedup across reconnects. */
   live?: LiveRunEvents;
   /** A loaded file's run: the compact columns (line numbers included) and the file's bytes. */
@@ -56,7 +59,20 @@ function post(msg: WorkerResponse, transfer: Transferable[] = []): void {
 function analyzeRun(run: string, events: readonly TraceEvent[] | CompactRun): OpenRun {
   const model = buildRunModel(run, events);
   const cols = buildTimelineColumns(model, analyzeModel(model));
-  return { model, cols };
+  return { model, cols, kept: keptColumns(cols) };
+}
+
+/** Copies of the columns search reads: the originals are transferred to the main thread (detached here). */
+function keptColumns(cols: TimelineColumns): TimelineColumns {
+  return {
+    ...cols,
+    type: cols.type.slice(),
+    lane: cols.lane.slice(),
+    callTurn: cols.callTurn.slice(),
+    callStart: cols.callStart.slice(),
+    callEnd: cols.callEnd.slice(),
+    callListed: cols.callListed.slice(),
+  };
 }
 
 async function* chunksOf(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
@@ -92,47 +108,32 @@ async function openSource(
   return { name, stream: res.body, total: Number.isFinite(len) && len > 0 ? len : null };
 }
 
-/** Whether two raw lines hold the same event (key order and spacing aside). */
-function sameEvent(a: string | null, b: string | null): boolean {
-  if (a === null || b === null) return false;
-  if (a === b) return true;
-  try {
-    return deepEqual(JSON.parse(a), JSON.parse(b));
-  } catch {
-    return false;
-  }
-}
-
 async function load(id: number, source: LoadSource): Promise<void> {
   const t0 = performance.now();
   const { name, stream, total } = await openSource(source);
   const lines = new LineStore();
   // The raw lines are kept anyway (for the inspector), so repeats of a seq are compared exactly from
   // them instead of hashing every line while reading (which cost about half of JSON.parse).
-  const reader = new CompactTraceReader({
-    maxErrors: 20,
-    sameContent: (a, b) => sameEvent(lines.text(a), lines.text(b)),
-  });
-  const decoder = new TextDecoder();
   let bytes = 0;
   let lastPost = 0;
-  for await (const chunk of chunksOf(stream)) {
-    bytes += chunk.byteLength;
-    lines.push(chunk);
-    reader.push(decoder.decode(chunk, { stream: true }));
-    const now = performance.now();
-    if (now - lastPost > 50) {
-      lastPost = now;
-      post({ id, kind: 'progress', bytes, total });
-    }
-  }
-  reader.push(decoder.decode());
-  const read = reader.finish();
+  const read = await readCompactTraceStream(chunksOf(stream), {
+    maxErrors: 20,
+    sameContent: (a, b) => sameEventLine(lines.text(a), lines.text(b)),
+    onChunk: (chunk) => lines.push(chunk),
+    onProgress: (read) => {
+      bytes = read;
+      const now = performance.now();
+      if (now - lastPost > 50) {
+        lastPost = now;
+        post({ id, kind: 'progress', bytes, total });
+      }
+    },
+  });
   post({ id, kind: 'progress', bytes, total });
   if (read.errors.length > 0) {
-    const more = reader.errorTotal - read.errors.length;
+    const more = read.errorTotal - read.errors.length;
     throw new InputError(
-      `${name}: ${reader.errorTotal} invalid line${reader.errorTotal === 1 ? '' : 's'}; nothing was loaded`,
+      `${name}: ${read.errorTotal} invalid line${read.errorTotal === 1 ? '' : 's'}; nothing was loaded`,
       [...read.errors.map((e) => formatLineError(name, e)), ...(more > 0 ? [`… and ${more} more`] : [])],
     );
   }
@@ -189,6 +190,25 @@ function exportOf(run: string, format: ExportFormat): ExportedFile {
   return { fileName: out.fileName, blob: new Blob([out.text], { type: out.mimeType }) };
 }
 
+/** Each open run's searchable call texts, built on its first search (a live update replaces the run). */
+const searchTexts = new WeakMap<OpenRun, string[]>();
+
+function searchRun(run: string, query: string): Int32Array {
+  const open = need(run);
+  let texts = searchTexts.get(open);
+  if (!texts) {
+    const file = open.file;
+    const events = open.live?.sorted();
+    texts = buildCallTexts(open.kept, (i) => {
+      if (events) return events[i];
+      const line = file ? file.lines.text(file.compact.line(i)) : null;
+      return line ? JSON.parse(line) : undefined;
+    });
+    searchTexts.set(open, texts);
+  }
+  return searchCalls(open.kept, texts, query);
+}
+
 function need(run: string): OpenRun {
   const open = runs.get(run);
   if (!open) throw new InputError(`run ${JSON.stringify(run)} is not open`);
@@ -221,6 +241,10 @@ async function handle(req: WorkerRequest): Promise<void> {
       return post({ id: req.id, kind: 'result', value: happensBeforeDiagram(need(req.run).model, req.turn) });
     case 'export':
       return post({ id: req.id, kind: 'result', value: exportOf(req.run, req.format) });
+    case 'search': {
+      const lanes = searchRun(req.run, req.query);
+      return post({ id: req.id, kind: 'result', value: lanes }, [lanes.buffer]);
+    }
   }
 }
 

@@ -17,7 +17,8 @@ export type WorkerRequest =
   | { id: number; kind: 'call'; run: string; call: string }
   | { id: number; kind: 'snapshot'; run: string; at: number }
   | { id: number; kind: 'hb'; run: string; turn: number }
-  | { id: number; kind: 'export'; run: string; format: ExportFormat };
+  | { id: number; kind: 'export'; run: string; format: ExportFormat }
+  | { id: number; kind: 'search'; run: string; query: string };
 
 export interface LoadResult {
   name: string;
@@ -35,6 +36,8 @@ export interface WorkerResults {
   snapshot: ReplaySnapshot | null;
   hb: HbDiagram | null;
   export: ExportedFile;
+  /** Matching call lanes, in start order. */
+  search: Int32Array;
 }
 
 /** A run exported by the worker, ready to download (a Blob crosses to the main thread uncopied). */

@@ -1,8 +1,10 @@
-// The one zustand store (vanilla, so io/ can drive it and ui/ can select from it), built from typed
-// slices. Windows, scroll and playhead change at frame rate: the canvas reads them via subscribe.
-import type { RunListItem, ScenarioListItem } from '@causelane/trace-schema/api';
+// The one zustand store (vanilla, so actions/ can write it and ui/ can select from it), built from
+// typed slices of plain data: it holds no setters, so only code that reaches `setState` (actions/)
+// can change it. Windows, scroll and playhead change at frame rate: the canvas reads them via subscribe.
+import type { RunListItem, ScenarioListItem } from '@causelane/trace-schema/protocol';
 import { createStore, type StateCreator } from 'zustand/vanilla';
 import { type AnomalyFilter, NO_FILTER } from './anomaly-filter.ts';
+import { SESSION_DEFAULTS, type SessionSlice } from './session-state.ts';
 import type { TimelineColumns } from './timeline-columns.ts';
 import type { TimeWindow, XMode } from './viewport.ts';
 
@@ -19,7 +21,6 @@ export interface TraceSlice {
   src: string | null;
   loading: LoadingState | null;
   loadError: { message: string; details: string[] } | null;
-  putRuns: (cols: TimelineColumns[], replace: boolean) => void;
 }
 
 export interface ViewSlice {
@@ -33,15 +34,14 @@ export interface ViewSlice {
   laneViewHeight: number;
   filter: AnomalyFilter;
   theme: 'dark' | 'light';
-  setWindow: (run: string, w: TimeWindow) => void;
-  setScrollY: (run: string, y: number) => void;
 }
 
 export interface ReplaySlice {
   /** Event index of the playhead, or null when replay is off (the whole trace shows). */
   playhead: number | null;
   playing: boolean;
-  speed: number;
+  /** Multiple of real time (events per second in seq mode); null plays the whole trace in ~10 s. */
+  speed: number | null;
 }
 
 export interface CompareState {
@@ -61,29 +61,19 @@ export interface CollectorSlice {
   liveRuns: string[];
 }
 
-export type AppState = TraceSlice & ViewSlice & ReplaySlice & CollectorSlice;
+export type AppState = TraceSlice & ViewSlice & ReplaySlice & CollectorSlice & SessionSlice;
 type Slice<T> = StateCreator<AppState, [], [], T>;
 
-const traceSlice: Slice<TraceSlice> = (set) => ({
+const traceSlice: Slice<TraceSlice> = () => ({
   runs: {},
   runOrder: [],
   sourceName: null,
   src: null,
   loading: null,
   loadError: null,
-  putRuns: (cols, replace) =>
-    set((s) => {
-      const runs = replace ? {} : { ...s.runs };
-      const order = replace ? [] : [...s.runOrder];
-      for (const c of cols) {
-        if (!(c.run in runs)) order.push(c.run);
-        runs[c.run] = c;
-      }
-      return { runs, runOrder: order };
-    }),
 });
 
-const viewSlice: Slice<ViewSlice> = (set) => ({
+const viewSlice: Slice<ViewSlice> = () => ({
   activeRun: null,
   selectedCall: null,
   selectedAnomaly: null,
@@ -93,16 +83,9 @@ const viewSlice: Slice<ViewSlice> = (set) => ({
   laneViewHeight: 400,
   filter: NO_FILTER,
   theme: 'dark',
-  setWindow: (run, w) =>
-    set((s) => {
-      const prev = s.windows[run];
-      if (prev && prev.start === w.start && prev.end === w.end) return s;
-      return { windows: { ...s.windows, [run]: w } };
-    }),
-  setScrollY: (run, y) => set((s) => (s.scrollY[run] === y ? s : { scrollY: { ...s.scrollY, [run]: y } })),
 });
 
-const replaySlice: Slice<ReplaySlice> = () => ({ playhead: null, playing: false, speed: 1 });
+const replaySlice: Slice<ReplaySlice> = () => ({ playhead: null, playing: false, speed: null });
 
 const collectorSlice: Slice<CollectorSlice> = () => ({
   collector: 'unknown',
@@ -118,8 +101,8 @@ export function createAppStore() {
     ...viewSlice(...a),
     ...replaySlice(...a),
     ...collectorSlice(...a),
+    ...SESSION_DEFAULTS,
   }));
 }
 
-export type AppStore = ReturnType<typeof createAppStore>;
 export const appStore = createAppStore();

@@ -1,10 +1,10 @@
 import { buildRunModel } from '@causelane/analysis';
-import { synthesizeRun } from '@causelane/analysis/synth';
+import { synthesizeRun } from '@causelane/analysis/testing';
 import { CompactTraceReader, readTraceText, toJsonl } from '@causelane/trace-schema';
 import { describe, expect, it } from 'vitest';
-import { LineStore } from '../io/line-store.ts';
+import { LineStore } from './line-store.ts';
+import { exampleText } from '../testing/load-example.ts';
 import { callDetails, callPayloadFromLines } from './call-details.ts';
-import { exampleText } from './test-fixtures.ts';
 
 describe('call details of a compact run', () => {
   // The worker keeps only compact columns and the file's bytes: the inspector must still show

@@ -1,7 +1,7 @@
 // Everything the inspector shows about one call: arguments, outcome, reads and writes, lifecycle
 // times, and its happens-before relations to the other calls of its turn and to the next request.
 import { type CallModel, type RunModel, resolvedSeq } from '@causelane/analysis';
-import { type EventSource, indexOfSeq, type KeyVersion } from '@causelane/trace-schema';
+import { type EventColumns, indexOfSeq, type KeyVersion } from '@causelane/trace-schema';
 
 export interface LifecycleStep {
   label: 'listed' | 'start' | 'end' | 'commit' | 'timeout' | 'orphan';
@@ -62,7 +62,7 @@ export function callPayloadFrom(callId: string, listed: unknown, end: unknown): 
  */
 export function callPayloadFromLines(
   model: RunModel,
-  src: EventSource & { line(i: number): number },
+  src: EventColumns & { line(i: number): number },
   lineText: (line: number) => string | null,
   callId: string,
 ): CallPayload | undefined {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { loadExample } from '../testing/load-example.ts';
 import { buildDrawList, type DrawInput } from './draw-list.ts';
 import { buildLaneLayout } from './lane-layout.ts';
-import { loadExample } from './test-fixtures.ts';
 import { fullWindow, xOf } from './viewport.ts';
 
 function input(name: string, over: Partial<DrawInput> = {}): DrawInput {

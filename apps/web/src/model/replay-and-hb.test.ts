@@ -1,22 +1,23 @@
 import { describe, expect, it } from 'vitest';
+import { loadExample } from '../testing/load-example.ts';
 import { callDetails } from './call-details.ts';
 import { happensBeforeDiagram } from './happens-before.ts';
-import { replaySnapshot } from './replay-snapshot.ts';
-import { loadExample } from './test-fixtures.ts';
-import { formatUrlState, parseUrlState } from './url-state.ts';
+import { callsInFlight, replaySnapshot } from './replay-snapshot.ts';
+import { EMPTY_URL_STATE, formatUrlState, parseUrlState } from './url-state.ts';
 
 describe('replay snapshot', () => {
   it('shows in-flight calls, committed state and known anomalies at each moment', () => {
     const { model, cols } = loadExample('stale-read');
     const s4 = replaySnapshot(model, cols.anomalies, 4);
-    expect(s4.inFlight.map((c) => c.call).sort()).toEqual(['call_check', 'call_restock']);
+    expect(callsInFlight(cols, 4).map((c) => c.call).sort()).toEqual(['call_check', 'call_restock']);
     expect(s4.state).toEqual([]);
     expect(s4.anomalyIds).toEqual([]);
     const s6 = replaySnapshot(model, cols.anomalies, 6);
     expect(s6.state).toEqual([{ key: 'stock:A-1', version: 8, call: 'call_restock', seq: 6 }]);
-    expect(s6.inFlight).toEqual([{ call: 'call_check', name: 'check_stock', turn: 1, phase: 'running' }]);
-    const s7 = replaySnapshot(model, cols.anomalies, 7);
-    expect(s7.inFlight[0]!.phase).toBe('uncommitted');
+    expect(callsInFlight(cols, 6)).toEqual([
+      { call: 'call_check', name: 'check_stock', turn: 1, phase: 'running', timedOut: false },
+    ]);
+    expect(callsInFlight(cols, 7)[0]!.phase).toBe('uncommitted');
     const end = replaySnapshot(model, cols.anomalies, 11);
     expect(end.anomalyIds.length).toBe(cols.anomalies.length);
     expect(end.turn).toBe(2);
@@ -54,6 +55,7 @@ describe('happens-before', () => {
 describe('url state', () => {
   it('round-trips run, call, window and mode, and drops the token', () => {
     const s = {
+      ...EMPTY_URL_STATE,
       src: 'https://x.test/t.jsonl',
       run: 'r 1',
       call: 'c&1',

@@ -1,11 +1,11 @@
 import { analyzeModel, buildRunModel } from '@causelane/analysis';
-import { synthesizeRun } from '@causelane/analysis/synth';
-import type { ChromeTraceEvent } from '@causelane/importers';
+import { synthesizeRun } from '@causelane/analysis/testing';
+import type { ChromeTraceEvent } from '@causelane/exporters';
 import { CompactTraceReader, readTraceText, type TraceEvent, toJsonl } from '@causelane/trace-schema';
 import { describe, expect, it } from 'vitest';
-import { LineStore } from '../io/line-store.ts';
+import { LineStore } from './line-store.ts';
+import { exampleText } from '../testing/load-example.ts';
 import { type ExportSource, exportFileName, exportRun } from './run-export.ts';
-import { exampleText } from './test-fixtures.ts';
 
 /** What the trace worker holds for a loaded file: compact runs plus the file's bytes (fed in small chunks). */
 function loadLikeTheWorker(text: string): Map<string, ExportSource> {

@@ -1,7 +1,7 @@
 // One run handed to other tools, computed in the trace worker: format-v1 JSONL (a loaded file's
 // own lines, so args and results survive byte for byte) or Chrome Trace Event JSON for Perfetto.
 import type { Anomaly } from '@causelane/analysis';
-import { toChromeTrace } from '@causelane/importers';
+import { toChromeTrace } from '@causelane/exporters';
 import { type TraceEvent, toJsonl } from '@causelane/trace-schema';
 
 export type ExportFormat = 'chrome' | 'jsonl';

@@ -1,7 +1,8 @@
 import { analyzeModel, buildRunModel } from '@causelane/analysis';
-import { synthesizeRun } from '@causelane/analysis/synth';
+import { synthesizeRun } from '@causelane/analysis/testing';
 import { CompactTraceReader, readTraceText, toJsonl } from '@causelane/trace-schema';
 import { describe, expect, it } from 'vitest';
+import { exampleText, loadExample } from '../testing/load-example.ts';
 import {
   buildLaneLayout,
   ROW_AGENT,
@@ -11,7 +12,6 @@ import {
   scrollToRow,
   visibleRows,
 } from './lane-layout.ts';
-import { exampleText, loadExample } from './test-fixtures.ts';
 import { buildTimelineColumns, CALL_OK, EVENT_CODES, eventIndexOfSeq } from './timeline-columns.ts';
 
 describe('timeline columns', () => {

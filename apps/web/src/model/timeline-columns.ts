@@ -1,7 +1,7 @@
 // Columnar form of one analyzed run, built in the worker and transferred to the main thread: typed
 // arrays per event and per call instead of an object per event, so a 1M-event trace stays cheap.
 import type { Anomaly, RunModel } from '@causelane/analysis';
-import type { CompactRun, EventSource, EventType } from '@causelane/trace-schema';
+import type { CompactRun, EventColumns, EventType } from '@causelane/trace-schema';
 
 export const EVENT_CODES: Record<EventType, number> = {
   'run.start': 0,
@@ -178,7 +178,7 @@ export function buildTimelineColumns(model: RunModel, anomalies: readonly Anomal
   return cols;
 }
 
-function isCompact(src: EventSource): src is CompactRun {
+function isCompact(src: EventColumns): src is CompactRun {
   return typeof (src as Partial<CompactRun>).columns === 'function';
 }
 

@@ -4,9 +4,9 @@
 import { ANOMALY_TYPES, type AnomalyType, SEVERITIES, type Severity } from '@causelane/analysis/anomaly';
 import { EXPLANATIONS } from '@causelane/analysis/explain';
 import { useMemo, useRef } from 'react';
-import { focusAnomaly } from '../io/trace-session.ts';
+import { focusAnomaly } from '../actions/selection.ts';
+import { setFilter } from '../actions/view.ts';
 import { countBySeverity, countByType, filterAnomalies } from '../model/anomaly-filter.ts';
-import { appStore } from '../model/app-store.ts';
 import type { PlacedAnomaly } from '../model/timeline-columns.ts';
 import { useApp } from './use-app.ts';
 
@@ -47,7 +47,6 @@ export function AnomalyPanel({ run }: { run: string }) {
     e.stopPropagation();
   };
 
-  const setFilter = (f: typeof filter) => appStore.setState({ filter: f });
   const typesPresent = ANOMALY_TYPES.filter((t) => byType.has(t));
 
   return (

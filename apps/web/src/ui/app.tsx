@@ -1,12 +1,12 @@
 // Page layout: toolbar, run list and scenarios on the left, the timeline in the middle, anomalies
 // and inspector on the right, happens-before and replay state below.
 import { useCallback, useEffect } from 'react';
-import { activateRun, focusAnomaly, setMode } from '../io/trace-session.ts';
-import { appStore } from '../model/app-store.ts';
+import { activateRun, focusAnomalyOf, selectInRun } from '../actions/selection.ts';
+import { setMode, toggleTheme } from '../actions/view.ts';
 import { AnomalyPanel } from './anomaly-panel.tsx';
 import { EmptyState } from './empty-state.tsx';
 import { ExportMenu } from './export-menu.tsx';
-import { HbView } from './hb-view.tsx';
+import { HappensBeforeView } from './happens-before-view.tsx';
 import { Inspector } from './inspector.tsx';
 import { Minimap } from './minimap.tsx';
 import { DropZone, LoadStatus, OpenFileButton } from './open-trace.tsx';
@@ -62,11 +62,7 @@ function Toolbar() {
           seq order
         </button>
       </fieldset>
-      <button
-        type="button"
-        onClick={() => appStore.setState({ theme: theme === 'dark' ? 'light' : 'dark' })}
-        data-testid="theme-toggle"
-      >
+      <button type="button" onClick={toggleTheme} data-testid="theme-toggle">
         {theme === 'dark' ? 'Light theme' : 'Dark theme'}
       </button>
     </header>
@@ -90,19 +86,28 @@ function Legend() {
   );
 }
 
-function RunView({ run }: { run: string }) {
-  const onAnomaly = useCallback(
-    (id: number) => {
-      const a = appStore.getState().runs[run]?.anomalies[id];
-      if (a) focusAnomaly(a);
-    },
-    [run],
+/** The run's main timeline; it alone re-renders when the selection changes. */
+function MainTimeline({ run }: { run: string }) {
+  const selectedCall = useApp((s) => s.selectedCall);
+  const onAnomaly = useCallback((id: number) => focusAnomalyOf(run, id), [run]);
+  const onLaneClick = useCallback((call: string | null) => selectInRun(run, call), [run]);
+  return (
+    <SwimlaneCanvas
+      run={run}
+      main
+      selectedCall={selectedCall}
+      onAnomaly={onAnomaly}
+      onLaneClick={onLaneClick}
+    />
   );
+}
+
+function RunView({ run }: { run: string }) {
   return (
     <div className="run-view">
       <div className="timeline">
         <TimeAxis run={run} />
-        <SwimlaneCanvas run={run} main onAnomaly={onAnomaly} />
+        <MainTimeline run={run} />
         <Minimap run={run} />
         <ReplayBar run={run} />
         <Legend />
@@ -112,7 +117,7 @@ function RunView({ run }: { run: string }) {
         <Inspector run={run} />
       </aside>
       <div className="bottom">
-        <HbView run={run} />
+        <HappensBeforeView run={run} />
         <ReplayState run={run} />
       </div>
     </div>

@@ -1,7 +1,7 @@
 // The toolbar's Export menu: saves the open run for Perfetto UI / chrome://tracing or as format-v1
 // JSONL. The file is built in the trace worker; this only shows the choices and what went wrong.
 import { useEffect, useRef, useState } from 'react';
-import { downloadRun } from '../io/run-download.ts';
+import { downloadRun } from '../actions/download-run.ts';
 import type { ExportFormat } from '../model/run-export.ts';
 
 const CHOICES: { format: ExportFormat; label: string; hint: string }[] = [

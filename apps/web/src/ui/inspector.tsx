@@ -1,6 +1,6 @@
 // The selected call: arguments, result or error, reads and writes with versions, lifecycle times and
 // happens-before relations. Trace content is rendered as React text, never as HTML.
-import { traceWorker } from '../io/trace-session.ts';
+import { callDetailsOf } from '../actions/trace-queries.ts';
 import type { CallDetails } from '../model/call-details.ts';
 import { useApp } from './use-app.ts';
 import { useWorkerQuery, versionOf } from './use-worker-query.ts';
@@ -19,7 +19,7 @@ export function Inspector({ run }: { run: string }) {
   const cols = useApp((s) => s.runs[run]);
   const call = useApp((s) => s.selectedCall);
   const details = useWorkerQuery<CallDetails | null>(
-    cols && call ? () => traceWorker().call(run, call) : null,
+    cols && call ? () => callDetailsOf(run, call) : null,
     `${run}|${call}|${versionOf(cols)}`,
   );
   if (!call) {

@@ -1,11 +1,12 @@
 // Overview of the whole run under the timeline: event density, anomaly ticks, and the visible window;
 // click or drag to move the window there.
 import { useEffect, useRef } from 'react';
-import { appStore } from '../model/app-store.ts';
+import { setWindow } from '../actions/view.ts';
 import { type MinimapDensity, minimapDensity } from '../model/minimap-density.ts';
 import { clampWindow, fullWindow, posAt, xOf } from '../model/viewport.ts';
 import { GUTTER } from './swimlane-canvas.tsx';
 import { PALETTES } from './theme.ts';
+import { readApp, subscribeApp } from './use-app.ts';
 
 const HEIGHT = 36;
 
@@ -19,7 +20,7 @@ export function Minimap({ run }: { run: string }) {
     let frame = 0;
     const paint = () => {
       frame = 0;
-      const s = appStore.getState();
+      const s = readApp();
       const cols = s.runs[run];
       if (!cols) return;
       const width = canvas.clientWidth;
@@ -60,14 +61,14 @@ export function Minimap({ run }: { run: string }) {
       frame ||= requestAnimationFrame(paint);
     };
     const moveTo = (ev: PointerEvent) => {
-      const s = appStore.getState();
+      const s = readApp();
       const cols = s.runs[run];
       if (!cols || ev.offsetX < GUTTER) return;
       const bounds = fullWindow(cols, s.mode);
       const w = s.windows[run] ?? bounds;
       const center = posAt(ev.offsetX - GUTTER, bounds, Math.max(1, canvas.clientWidth - GUTTER));
       const half = (w.end - w.start) / 2;
-      s.setWindow(run, clampWindow({ start: center - half, end: center + half }, bounds));
+      setWindow(run, clampWindow({ start: center - half, end: center + half }, bounds));
     };
     const onDown = (ev: PointerEvent) => {
       canvas.setPointerCapture(ev.pointerId);
@@ -80,7 +81,7 @@ export function Minimap({ run }: { run: string }) {
     canvas.addEventListener('pointermove', onMove);
     const ro = new ResizeObserver(schedule);
     ro.observe(canvas);
-    const unsub = appStore.subscribe((s, p) => {
+    const unsub = subscribeApp((s, p) => {
       if (
         s.windows[run] !== p.windows[run] ||
         s.runs[run] !== p.runs[run] ||

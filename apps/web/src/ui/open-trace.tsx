@@ -1,7 +1,7 @@
 // Ways to open a trace: a file picker button, drag and drop anywhere on the page, and a progress bar
 // and error list while and after loading.
 import { useEffect, useRef, useState } from 'react';
-import { openTrace } from '../io/trace-session.ts';
+import { openTrace } from '../actions/open-trace.ts';
 import { useApp } from './use-app.ts';
 
 export function OpenFileButton() {

@@ -2,19 +2,12 @@
 // the playhead (calls in flight, committed state, anomalies known by then). The slider follows the
 // playhead through a store subscription, not React renders.
 import { useEffect, useRef, useState } from 'react';
-import {
-  pauseReplay,
-  playReplay,
-  setPlayhead,
-  stepReplay,
-  stopReplay,
-  traceWorker,
-} from '../io/trace-session.ts';
-import { appStore } from '../model/app-store.ts';
+import { pauseReplay, playReplay, setPlayhead, setSpeed, stepReplay, stopReplay } from '../actions/replay.ts';
+import { replaySnapshotAt } from '../actions/trace-queries.ts';
 import { countLabel } from '../model/count-label.ts';
 import type { ReplaySnapshot } from '../model/replay-snapshot.ts';
 import { EVENT_NAMES } from '../model/timeline-columns.ts';
-import { useApp } from './use-app.ts';
+import { readApp, subscribeApp, useApp } from './use-app.ts';
 
 const SPEEDS = [0.25, 1, 4, 16, 100];
 
@@ -29,7 +22,7 @@ export function ReplayBar({ run }: { run: string }) {
 
   useEffect(() => {
     const show = () => {
-      const s = appStore.getState();
+      const s = readApp();
       const c = s.runs[run];
       if (!c || !sliderRef.current || !labelRef.current) return;
       const at = s.playhead ?? c.eventCount - 1;
@@ -40,7 +33,7 @@ export function ReplayBar({ run }: { run: string }) {
           : `event ${at + 1}/${c.eventCount} · seq ${c.seq[at]} · ${EVENT_NAMES[c.type[at]!]}`;
     };
     show();
-    return appStore.subscribe((s, p) => {
+    return subscribeApp((s, p) => {
       if (s.playhead !== p.playhead || s.runs[run] !== p.runs[run]) show();
     });
   }, [run]);
@@ -67,11 +60,7 @@ export function ReplayBar({ run }: { run: string }) {
       >
         Step ▶
       </button>
-      <select
-        aria-label="Replay speed"
-        value={speed}
-        onChange={(e) => appStore.setState({ speed: Number(e.target.value) })}
-      >
+      <select aria-label="Replay speed" value={speed} onChange={(e) => setSpeed(Number(e.target.value))}>
         {SPEEDS.map((v) => (
           <option key={v} value={v}>
             {v}×
@@ -109,7 +98,7 @@ export function ReplayState({ run }: { run: string }) {
     let asked = -2;
     const ask = () => {
       timer = null;
-      const s = appStore.getState();
+      const s = readApp();
       const at = s.playhead;
       if (at === null || !s.runs[run]) {
         setSnap(null);
@@ -118,17 +107,15 @@ export function ReplayState({ run }: { run: string }) {
       }
       if (at === asked) return;
       asked = at;
-      traceWorker()
-        .snapshot(run, at)
-        .then(
-          (v) => {
-            if (appStore.getState().playhead !== null) setSnap(v);
-          },
-          () => setSnap(null),
-        );
+      replaySnapshotAt(run, at).then(
+        (v) => {
+          if (readApp().playhead !== null) setSnap(v);
+        },
+        () => setSnap(null),
+      );
     };
     ask();
-    return appStore.subscribe((s, p) => {
+    return subscribeApp((s, p) => {
       if (s.playhead === p.playhead && s.runs[run] === p.runs[run]) return;
       // Scrubbing fires per frame; the worker is asked at most every 80 ms.
       if (!timer) timer = setTimeout(ask, 80);

@@ -1,5 +1,5 @@
 // The collector's runs, newest first, refreshed live when any run changes.
-import { openCollectorRun } from '../io/trace-session.ts';
+import { openCollectorRun } from '../actions/live-runs.ts';
 import { countLabel } from '../model/count-label.ts';
 import { useApp } from './use-app.ts';
 

@@ -1,7 +1,9 @@
 // Causal executor mode: run a teaching scenario naive and causal side by side on the collector and
 // watch both live, with the pitfall's explanation and each run's anomaly counts.
 import { useState } from 'react';
-import { closeCompare, focusAnomaly, openCollectorRun, startCompare } from '../io/trace-session.ts';
+import { closeCompare, startCompare } from '../actions/compare-scenario.ts';
+import { openCollectorRun } from '../actions/live-runs.ts';
+import { focusAnomalyOf, selectInRun } from '../actions/selection.ts';
 import { countBySeverity } from '../model/anomaly-filter.ts';
 import { countLabel } from '../model/count-label.ts';
 import { SwimlaneCanvas } from './swimlane-canvas.tsx';
@@ -44,6 +46,7 @@ export function ScenarioPicker() {
 
 function Side({ run, label }: { run: string | null; label: 'naive' | 'causal' }) {
   const cols = useApp((s) => (run ? s.runs[run] : undefined));
+  const selectedCall = useApp((s) => s.selectedCall);
   if (!run || !cols) {
     return (
       <div className={`compare-side ${label}`} data-testid={`compare-${label}`}>
@@ -78,7 +81,13 @@ function Side({ run, label }: { run: string | null; label: 'naive' | 'causal' })
         <span className="badge sev-info">{countLabel(c.info, 'info')}</span> ·{' '}
         {countLabel(cols.eventCount, 'event')}
       </p>
-      <SwimlaneCanvas run={run} height={220} onAnomaly={(id) => focusAnomaly(cols.anomalies[id]!)} />
+      <SwimlaneCanvas
+        run={run}
+        height={220}
+        selectedCall={selectedCall}
+        onAnomaly={(id) => focusAnomalyOf(run, id)}
+        onLaneClick={(call) => selectInRun(run, call)}
+      />
       <button type="button" onClick={() => void openCollectorRun(run)}>
         Open {label} run in the full view
       </button>

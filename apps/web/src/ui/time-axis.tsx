@@ -4,9 +4,9 @@ import { axisTop } from 'd3-axis';
 import { scaleLinear, scaleUtc } from 'd3-scale';
 import { select } from 'd3-selection';
 import { useEffect, useRef } from 'react';
-import { appStore } from '../model/app-store.ts';
 import { fullWindow } from '../model/viewport.ts';
 import { GUTTER } from './swimlane-canvas.tsx';
+import { readApp, subscribeApp } from './use-app.ts';
 
 export function TimeAxis({ run }: { run: string }) {
   const svgRef = useRef<SVGSVGElement>(null);
@@ -15,7 +15,7 @@ export function TimeAxis({ run }: { run: string }) {
     const g = select(svg).append('g').attr('transform', `translate(${GUTTER},22)`);
     const label = select(svg).append('text').attr('x', 6).attr('y', 16).attr('class', 'axis-label');
     const draw = () => {
-      const s = appStore.getState();
+      const s = readApp();
       const cols = s.runs[run];
       if (!cols) return;
       const win = s.windows[run] ?? fullWindow(cols, s.mode);
@@ -50,7 +50,7 @@ export function TimeAxis({ run }: { run: string }) {
     draw();
     const ro = new ResizeObserver(draw);
     ro.observe(svg);
-    const unsub = appStore.subscribe((s, p) => {
+    const unsub = subscribeApp((s, p) => {
       if (s.windows[run] !== p.windows[run] || s.mode !== p.mode || s.runs[run] !== p.runs[run]) draw();
     });
     return () => {

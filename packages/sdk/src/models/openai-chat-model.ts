@@ -25,8 +25,12 @@ export function toChatMessages(
   const messages: ChatCompletionMessageParam[] = [];
   if (system) messages.push({ role: 'system', content: system });
   messages.push({ role: 'user', content: prompt });
+  // Keyed by turn too: providers that number calls per response reuse ids across turns.
   const results = new Map<string, ToolResultEntry>();
-  for (const e of context) if (e.role === 'tool' && !results.has(e.call)) results.set(e.call, e);
+  const key = (turn: number, call: string) => `${turn}\u0000${call}`;
+  for (const e of context) {
+    if (e.role === 'tool' && !results.has(key(e.turn, e.call))) results.set(key(e.turn, e.call), e);
+  }
   for (const e of context) {
     if (e.role !== 'assistant') continue;
     if (e.calls.length === 0) {
@@ -43,14 +47,18 @@ export function toChatMessages(
       })),
     });
     // The API demands exactly one tool message per tool_call_id, right after the assistant message.
-    const missing = e.calls.filter((c) => !results.has(c.id)).map((c) => c.id);
+    const missing = e.calls.filter((c) => !results.has(key(e.turn, c.id))).map((c) => c.id);
     if (missing.length > 0) {
       throw new Error(
         `turn ${e.turn}: no result committed for tool call ${missing.join(', ')}; the chat API requires one tool message per tool_call_id`,
       );
     }
     for (const c of e.calls)
-      messages.push({ role: 'tool', tool_call_id: c.id, content: toolContent(results.get(c.id)!) });
+      messages.push({
+        role: 'tool',
+        tool_call_id: c.id,
+        content: toolContent(results.get(key(e.turn, c.id))!),
+      });
   }
   return messages;
 }

@@ -1,11 +1,11 @@
 // Runs one teaching scenario end to end (scripted model, simulated world, the chosen executor) and
 // traces it into the given sinks. Live on the real clock by default; `virtual` for fast tests.
+import { seededRandom } from '@causelane/trace-schema';
 import { CausalExecutor } from '../causal-executor.ts';
 import { type Clock, realClock, scaledClock, VirtualClock } from '../clock.ts';
 import type { Executor } from '../executor.ts';
 import { ScriptedModel } from '../models/scripted-model.ts';
 import { NaiveExecutor } from '../naive-executor.ts';
-import { seededRandom } from '../random.ts';
 import { runAgent } from '../run-agent.ts';
 import { newRunId, Tracer, type TracerOptions, TraceSinkError } from '../tracer.ts';
 import { sampleLatency } from '../world/latency.ts';

@@ -1,6 +1,6 @@
 // What a teaching scenario is: a short story, the pitfall it shows, the anomalies the naive
 // executor produces, the public report it mirrors, and how to build its simulated world.
-import type { AnomalyType } from '@causelane/analysis';
+import type { AnomalyType } from '@causelane/trace-schema';
 import type { CausalExecutorOptions } from '../causal-executor.ts';
 import type { Clock } from '../clock.ts';
 import type { PlanTurn } from '../models/scripted-model.ts';

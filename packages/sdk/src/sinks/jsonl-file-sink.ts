@@ -1,9 +1,23 @@
-// Appends batches to a JSONL file (Node only): one write call per batch, never per event.
+// Appends batches to a JSONL file (Node only): one write call per batch, never per event. An event
+// JSON cannot encode (a BigInt, a cycle) is written from a JSON-safe copy that says what was lossy.
 import { mkdirSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { type TraceEvent, toJsonl } from '@causelane/trace-schema';
+import type { TraceEvent } from '@causelane/trace-schema';
+import { jsonSnapshot } from '../executor/json-snapshot.ts';
 import type { SinkAck, TraceSink } from './trace-sink.ts';
+
+/** One event as a JSONL line; never throws, so one odd value cannot cost the whole batch. */
+export function jsonlLine(event: TraceEvent): string {
+  try {
+    return `${JSON.stringify(event)}\n`;
+  } catch {
+    const { value, lossy } = jsonSnapshot(event);
+    const safe = value as Record<string, unknown>;
+    if (lossy) safe.lossy = [...(Array.isArray(safe.lossy) ? (safe.lossy as unknown[]) : []), ...lossy];
+    return `${JSON.stringify(safe)}\n`;
+  }
+}
 
 export class JsonlFileSink implements TraceSink {
   private handle: Promise<FileHandle> | undefined;
@@ -22,7 +36,9 @@ export class JsonlFileSink implements TraceSink {
   async write(batch: readonly TraceEvent[]): Promise<SinkAck> {
     if (batch.length === 0) return { stored: 0, duplicates: 0 };
     const fh = await this.file();
-    await fh.appendFile(toJsonl(batch), 'utf8');
+    let text = '';
+    for (const e of batch) text += jsonlLine(e);
+    await fh.appendFile(text, 'utf8');
     return { stored: batch.length, duplicates: 0 };
   }
 

@@ -1,6 +1,6 @@
+import { seededRandom } from '@causelane/trace-schema';
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../clock.ts';
-import { seededRandom } from '../random.ts';
 import type { ToolContext } from '../tool.ts';
 import { latency, sampleLatency } from './latency.ts';
 import { VersionedStore } from './versioned-store.ts';

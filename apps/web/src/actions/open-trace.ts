@@ -1,0 +1,47 @@
+// Opens a trace file, URL or pasted text: the worker streams, parses and analyzes it, and the store
+// gets the analyzed runs in place of whatever was open. A bad file changes nothing but the error.
+import { authHeaders } from '../io/auth-token.ts';
+import { isSameOrigin } from '../io/page-url.ts';
+import { TraceLoadError, traceWorker } from '../io/trace-worker-client.ts';
+import type { LoadSource } from '../io/worker-protocol.ts';
+import { appStore } from '../model/app-store.ts';
+import { fullWindow } from '../model/viewport.ts';
+import { unwatchRun } from './live-runs.ts';
+import { putRuns } from './put-runs.ts';
+import { stopReplay } from './replay.ts';
+import { setWindow } from './view.ts';
+
+const set = appStore.setState;
+const get = appStore.getState;
+
+/** Opens a trace file, URL or text; replaces what is open. A bad file changes nothing. */
+export async function openTrace(
+  source: LoadSource,
+  opts: { src?: string | null; run?: string | null } = {},
+): Promise<boolean> {
+  const label = source.type === 'file' ? source.file.name : source.type === 'url' ? source.url : source.name;
+  set({ loading: { label, bytes: 0, total: null }, loadError: null });
+  try {
+    const res = await traceWorker().load(source, (bytes, total) => set({ loading: { label, bytes, total } }));
+    // Where the load went (read = stream + parse + validate; analyze = model, rules and columns), for
+    // `pnpm bench:web` and the performance panel.
+    performance.mark('causelane:loaded', { detail: res.timings });
+    stopReplay();
+    for (const r of get().liveRuns) unwatchRun(r);
+    set({ liveRuns: [], compare: null, windows: {}, scrollY: {}, selectedAnomaly: null, selectedCall: null });
+    putRuns(res.runs, true);
+    const run = res.runs.find((c) => c.run === opts.run) ?? res.runs[0]!;
+    set({ sourceName: res.name, src: opts.src ?? null, activeRun: run.run, loading: null });
+    for (const c of res.runs) setWindow(c.run, fullWindow(c, get().mode));
+    return true;
+  } catch (err) {
+    const details = err instanceof TraceLoadError ? err.details : [];
+    set({ loading: null, loadError: { message: (err as Error).message, details } });
+    return false;
+  }
+}
+
+/** Opens a trace by URL (`?src=`); only our own collector is sent the token. */
+export function openUrl(url: string, run: string | null = null): Promise<boolean> {
+  return openTrace({ type: 'url', url, headers: isSameOrigin(url) ? authHeaders() : {} }, { src: url, run });
+}

@@ -1,0 +1,23 @@
+import { readTraceText } from '@causelane/trace-schema';
+import { describe, expect, it } from 'vitest';
+import { exampleText, loadExample } from '../testing/load-example.ts';
+import { buildCallTexts, searchCalls } from './search-index.ts';
+
+describe('call search', () => {
+  const { cols } = loadExample('stale-read');
+  const events = [...readTraceText(exampleText('stale-read')).runs.values()][0]!;
+  const texts = buildCallTexts(cols, (i) => events[i]);
+  const names = (q: string) => [...searchCalls(cols, texts, q)].map((c) => cols.callId[c]);
+
+  it('finds calls by tool name, call id, args and result, case-insensitively', () => {
+    expect(names('RESTOCK')).toEqual(['call_restock']);
+    expect(names('call_check')).toEqual(['call_check']);
+    expect(names('"n":20')).toEqual(['call_restock']);
+    expect(names('"stock":0')).toEqual(['call_check']);
+    expect(names('A-1')).toEqual(['call_check', 'call_restock']);
+  });
+  it('does not match event field names or types, and an empty query matches nothing', () => {
+    expect(names('tool.start')).toEqual([]);
+    expect(names('   ')).toEqual([]);
+  });
+});

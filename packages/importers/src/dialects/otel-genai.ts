@@ -1,0 +1,127 @@
+// The OpenTelemetry GenAI semantic conventions (gen_ai.operation.name chat / execute_tool /
+// invoke_agent, gen_ai.input.messages and gen_ai.output.messages as parts): what AI SDK 7's
+// OpenTelemetry integration, the Python openai-v2 instrumentation and hand-written spans emit.
+import type { ToolCallSpec } from '@causelane/trace-schema';
+import { describeValue, ImportError } from '../import-error.ts';
+import type { Dialect } from './dialect.ts';
+import {
+  type Attrs,
+  type ModelCallFacts,
+  messagePrint,
+  type RawSpan,
+  ResultGrouper,
+  str,
+  type ToolFacts,
+} from './span-facts.ts';
+
+const CHAT_OPERATIONS = new Set(['chat', 'generate_content', 'text_completion']);
+const AGENT_OPERATIONS = new Set(['invoke_agent', 'create_agent']);
+const DETAILS_EVENT = 'gen_ai.client.inference.operation.details';
+
+type Part = Record<string, unknown>;
+
+function messages(attrs: Attrs, key: string, where: string): unknown[] | undefined {
+  const v = attrs[key];
+  if (v === undefined) return undefined;
+  let parsed = v;
+  if (typeof v === 'string') {
+    try {
+      parsed = JSON.parse(v);
+    } catch {
+      throw new ImportError(`${where}.attributes[${key}]`, `not valid JSON: ${describeValue(v)}`);
+    }
+  }
+  if (!Array.isArray(parsed))
+    throw new ImportError(`${where}.attributes[${key}]`, `expected an array of messages, got ${describeValue(parsed)}`);
+  return parsed;
+}
+
+/** The attribute on the span, or else on its inference-details event (the events-based opt-in). */
+function messageAttr(span: RawSpan, key: string): unknown[] | undefined {
+  const own = messages(span.attributes, key, span.where);
+  if (own) return own;
+  for (const [i, e] of span.events.entries()) {
+    if (e.name !== DETAILS_EVENT) continue;
+    const m = messages(e.attributes, key, `${span.where}.events[${i}]`);
+    if (m) return m;
+  }
+  return undefined;
+}
+
+function parts(message: unknown): Part[] {
+  const p = (message as { parts?: unknown } | null)?.parts;
+  return Array.isArray(p) ? p.filter((x): x is Part => typeof x === 'object' && x !== null) : [];
+}
+
+function modelCall(span: RawSpan): ModelCallFacts {
+  const facts: ModelCallFacts = { calls: undefined, results: undefined };
+  const out = messageAttr(span, 'gen_ai.output.messages');
+  if (out) {
+    const calls: ToolCallSpec[] = [];
+    let anonymous = false;
+    for (const m of out)
+      for (const p of parts(m)) {
+        if (p.type !== 'tool_call') continue;
+        const id = str(p.id);
+        if (!id) anonymous = true;
+        calls.push({
+          id: id ?? `${span.spanId}#${calls.length}`,
+          name: str(p.name) ?? 'tool',
+          ...(p.arguments != null ? { args: p.arguments } : {}),
+        });
+      }
+    facts.calls = calls;
+    if (anonymous) facts.anonymousCalls = true;
+  }
+  const input = messageAttr(span, 'gen_ai.input.messages');
+  if (input) {
+    const g = new ResultGrouper();
+    const print: string[] = [];
+    for (const m of input) {
+      const role = (m as { role?: unknown } | null)?.role;
+      const ps = parts(m);
+      const ids: string[] = [];
+      let text = '';
+      for (const p of ps) {
+        if (p.type === 'tool_call' && str(p.id)) ids.push(p.id as string);
+        else if (p.type === 'tool_call_response') {
+          if (str(p.id)) ids.push(p.id as string);
+          g.result(str(p.id), typeof p.response === 'string' ? p.response : undefined);
+        } else if (typeof p.content === 'string') text += p.content;
+      }
+      if (role === 'assistant') g.assistant();
+      print.push(messagePrint(role, ids, text));
+    }
+    facts.results = g.results;
+    facts.inputPrint = print;
+  }
+  return facts;
+}
+
+function tool(span: RawSpan): ToolFacts {
+  const a = span.attributes;
+  const facts: ToolFacts = {
+    callId: str(a['gen_ai.tool.call.id']),
+    toolName: str(a['gen_ai.tool.name']) ?? span.name.replace(/^execute_tool\s+/, ''),
+  };
+  if (a['gen_ai.tool.call.arguments'] !== undefined) facts.args = a['gen_ai.tool.call.arguments'];
+  if (a['gen_ai.tool.call.result'] !== undefined) {
+    facts.result = a['gen_ai.tool.call.result'];
+    if (typeof facts.result === 'string') facts.resultText = facts.result;
+  }
+  return facts;
+}
+
+export const otelGenAi: Dialect = {
+  name: 'otel-genai',
+  kindOf(attrs) {
+    const op = attrs['gen_ai.operation.name'];
+    if (typeof op !== 'string') return undefined;
+    if (CHAT_OPERATIONS.has(op)) return 'chat';
+    if (op === 'execute_tool') return 'tool';
+    return AGENT_OPERATIONS.has(op) ? 'agent' : undefined;
+  },
+  modelCall,
+  tool,
+  agentName: (span) => str(span.attributes['gen_ai.agent.name']),
+};

@@ -1,0 +1,3 @@
+// `@causelane/importers/testing`: test support only (agent runs recorded with the real OpenTelemetry
+// SDK as OTLP JSON). It imports devDependencies: tests, benchmarks and e2e use it, production never.
+export * from './record-genai-agent.ts';

@@ -1,6 +1,0 @@
-// `@causelane/trace-schema/api`: the types and constants a client needs to talk to the collector
-// (socket events, HTTP shapes, event types) without loading TypeBox or compiling any validator.
-export type * from './api-types.ts';
-export type * from './events.ts';
-export * from './namespaces.ts';
-export type * from './socket-events.ts';

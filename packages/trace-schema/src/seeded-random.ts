@@ -1,0 +1,14 @@
+// Seeded pseudo-random numbers, so a scenario, a simulated world or a synthesized trace replays
+// exactly for one seed. Here because both the SDK (at run time) and analysis' test synthesizer use it.
+
+/** mulberry32: tiny and fast; returns numbers in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
