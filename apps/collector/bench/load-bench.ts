@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { synthesizeRun } from '@causelane/analysis/testing';
-import { SocketIoSink } from '@causelane/sdk';
+import { SocketIoSink } from '@causelane/sdk/socketio';
 import { type TraceEvent, UI_NAMESPACE } from '@causelane/trace-schema';
 import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';

@@ -2,6 +2,7 @@
 // Each returns anomalies with the seqs that prove them and a message a newcomer can follow.
 import type { TraceEvent } from '@causelane/trace-schema';
 import type { Anomaly } from './anomaly.ts';
+import { firstConcurrent } from './first-concurrent.ts';
 import { type CallModel, callClosedSeq, type RunModel, resolvedSeq, type TurnModel } from './model.ts';
 
 const label = (c: CallModel) => `${c.name} (call ${c.id})`;
@@ -233,15 +234,17 @@ function keyUsers(t: TurnModel): Map<string, { readers: CallModel[]; writers: Ca
   return byKey;
 }
 
+/** rw-race and ww-conflict per turn and key: one sweep per key (firstConcurrent), O(n log n), not readers x writers. */
 export function races(m: RunModel, staleKeys: Set<string>): Anomaly[] {
   const out: Anomaly[] = [];
   for (const t of m.turns) {
     if (t.calls.length < 2) continue;
     for (const [key, { readers, writers }] of keyUsers(t)) {
-      for (const r of readers) {
-        if (staleKeys.has(`${r.id}\u0000${key}`)) continue;
-        const w = writers.find((w) => w !== r && concurrent(r, w));
-        if (!w) continue;
+      if (writers.length === 0) continue;
+      const queried = readers.filter((r) => !staleKeys.has(`${r.id}\u0000${key}`));
+      firstConcurrent(writers, queried).forEach((wi, qi) => {
+        if (wi < 0) return;
+        const [r, w] = [queried[qi]!, writers[wi]!];
         out.push({
           type: 'rw-race',
           severity: 'warning',
@@ -251,11 +254,12 @@ export function races(m: RunModel, staleKeys: Set<string>): Anomaly[] {
           seqs: seqs(r.startSeq, w.startSeq, r.endSeq, w.endSeq),
           message: `${label(r)} read ${key} while ${label(w)} was writing it in parallel in turn ${t.turn}; what it saw depends on which finished first`,
         });
-      }
+      });
       const sorted = [...writers].sort((a, b) => a.index - b.index);
-      sorted.forEach((later, i) => {
-        const earlier = sorted.slice(0, i).find((e) => concurrent(e, later));
-        if (!earlier) return;
+      firstConcurrent(sorted, sorted).forEach((ei, i) => {
+        // Only an earlier writer counts: the later one of the two carries the conflict.
+        if (ei < 0 || ei >= i) return;
+        const [earlier, later] = [sorted[ei]!, sorted[i]!];
         out.push({
           type: 'ww-conflict',
           severity: 'warning',

@@ -8,6 +8,7 @@ import type { ToolCallSpec, TraceEvent } from '@causelane/trace-schema';
 import { Annotation, END, START, StateGraph } from '@langchain/langgraph';
 import type { ToolResultEntry } from '../src/agent-context.ts';
 import { CausalExecutor } from '../src/causal-executor.ts';
+import { conflictSchedule } from '../src/executor/conflict-schedule.ts';
 import type { SinkAck, TraceSink } from '../src/sinks/trace-sink.ts';
 import type { Tool, ToolContext } from '../src/tool.ts';
 import { Tracer } from '../src/tracer.ts';
@@ -165,4 +166,13 @@ for (const fanout of FANOUTS) {
     `| ${fanout} | ${us('bare')} | ${us('traced')} | ${us('causal')} | ${median(ratios.causal).toFixed(2)}× | ${us('declared')} | ${median(ratios.declared).toFixed(2)}× |` +
       (WITH_LANGGRAPH ? ` ${us('langGraph')} |` : ''),
   );
+}
+
+// The scheduler alone on the worst case for a pairwise one: n writers of one key.
+for (const n of [1000, 2000]) {
+  const access = Array.from({ length: n }, () => ({ reads: [], writes: ['k'] }));
+  for (let i = 0; i < 5; i++) conflictSchedule(access);
+  const t = performance.now();
+  for (let i = 0; i < 20; i++) conflictSchedule(access);
+  console.log(`conflictSchedule, ${n} writers of one key: ${((performance.now() - t) / 20).toFixed(2)} ms`);
 }

@@ -1,5 +1,6 @@
-// @causelane/sdk: the tracer and its sinks, the causal and naive executors, the agent loop with its
-// model adapters, the simulated world, and the teaching scenarios.
+// @causelane/sdk: the tracer and its sinks, the causal and naive executors, the agent loop, the
+// simulated world and the teaching scenarios. Depends on the trace schema alone: transports and
+// framework adapters that need third-party packages are subpath entries (`/socketio`, `/otel`, …).
 
 export { seededRandom } from '@causelane/trace-schema';
 export type { AssistantEntry, ContextEntry, ToolResultEntry } from './agent-context.ts';
@@ -7,7 +8,6 @@ export { CausalExecutor, type CausalExecutorOptions } from './causal-executor.ts
 export { type Clock, realClock, scaledClock, VirtualClock } from './clock.ts';
 export { type CallAccess, conflictSchedule } from './executor/conflict-schedule.ts';
 export type { Batch, BatchEnv, Executor, OrphanedResult, TurnTicket } from './executor.ts';
-export { OpenAIChatModel, type OpenAIChatModelOptions, toChatMessages } from './models/openai-chat-model.ts';
 export {
   type PlanStep,
   type PlanTurn,
@@ -34,7 +34,6 @@ export {
 export type { Scenario, ScenarioSetup, ScenarioWorld } from './scenarios/scenario.ts';
 export { JsonlFileSink } from './sinks/jsonl-file-sink.ts';
 export { MemorySink } from './sinks/memory-sink.ts';
-export { CollectorRejectedError, SocketIoSink, type SocketIoSinkOptions } from './sinks/socketio-sink.ts';
 export type { SinkAck, TraceSink } from './sinks/trace-sink.ts';
 export { accessOf, type Tool, type ToolAccess, type ToolContext } from './tool.ts';
 export {

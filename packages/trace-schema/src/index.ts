@@ -12,3 +12,4 @@ export * from './seeded-random.ts';
 export * from './socket-events.ts';
 export * from './trace-reader.ts';
 export * from './validate.ts';
+export * from './validate-value.ts';

@@ -2,6 +2,7 @@
 // "field: what is wrong" message only when a check fails.
 import { Compile } from 'typebox/compile';
 import { EVENT_TYPES, eventSchemas, type TraceEvent, VERSION } from './events.ts';
+import { checkJsonValue } from './validate-value.ts';
 
 export interface FieldError {
   /** Dotted path of the offending field (`reads[0].version`), or `(line)` for the whole value. */
@@ -60,6 +61,9 @@ export function validateEvent(value: unknown): ValidationResult {
       },
     };
   }
+  // Before the schema: the schema's own error walk must never meet a value nested without bound.
+  const unsafe = checkJsonValue(value);
+  if (unsafe) return { ok: false, error: unsafe };
   if (checker.Check(value)) return { ok: true, event: value as TraceEvent };
   const first = checker.Errors(value)[0];
   if (!first) return { ok: false, error: { field: '(event)', message: 'does not match the format' } };

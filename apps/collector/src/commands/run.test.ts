@@ -99,7 +99,7 @@ describe('causelane run / scenarios', () => {
       });
       const m = /trace sent to (\S+) \(run (\S+)\): all (\d+) events acknowledged/.exec(text);
       expect(m?.[1]).toBe(collector.url);
-      expect(collector.store.runEvents(m![2]!)).toHaveLength(Number(m![3]));
+      expect(await collector.store.runEvents(m![2]!)).toHaveLength(Number(m![3]));
       expect(readTraceText(readFileSync(out, 'utf8')).runs.get(m![2]!)).toHaveLength(Number(m![3]));
     } finally {
       await collector.close();

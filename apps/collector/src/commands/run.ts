@@ -10,11 +10,11 @@ import {
   runScenario,
   ScenarioFailedError,
   type SinkFailure,
-  SocketIoSink,
   type TimedSink,
   type TraceSink,
   TraceSinkError,
 } from '@causelane/sdk';
+import { SocketIoSink } from '@causelane/sdk/socketio';
 import type { Command } from 'commander';
 import { CliError } from './cli-error.ts';
 

@@ -1,4 +1,4 @@
-// Assembles the collector (the composition root): the SQLite store (store/), the ingest service,
+// Assembles the collector (the composition root): the store (store/: SQLite or PostgreSQL), the ingest service,
 // socket.io with its ingest and UI namespaces and optional Redis Streams adapter for several nodes
 // (socket/), the HTTP API and the web app (http/), all on one port.
 import { join } from 'node:path';
@@ -17,11 +17,15 @@ import { createScenarioHost, type ScenarioHost, type ScenarioSdk } from './scena
 import { registerIngestNamespace } from './socket/ingest-namespace.ts';
 import { RunFanout } from './socket/run-fanout.ts';
 import { registerUiNamespace } from './socket/ui-namespace.ts';
-import { EventStore } from './store/event-store.ts';
+import type { EventStore } from './store/event-store.ts';
+import { openEventStore } from './store/open-event-store.ts';
+import { type Retention, startRetention } from './store/retention.ts';
 
 export interface CollectorOptions {
-  /** SQLite file; created with its folder if missing. */
+  /** SQLite file (created with its folder if missing), or a `postgres://` URL. */
   db: string;
+  /** Delete runs with no write for this many days, in the background. */
+  retainDays?: number;
   /** 0 picks a free port. */
   port?: number;
   host?: string;
@@ -68,7 +72,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     allowHosts: options.allowHosts,
     boundHost: host,
   });
-  const store = new EventStore(options.db);
+  const store = await openEventStore(options.db, { log });
 
   const app = Fastify({
     logger: false,
@@ -101,7 +105,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       io.adapter(createAdapter(redis, { blockTimeInMs: 1000 }));
     }
   } catch (err) {
-    store.close();
+    await store.close();
     await redis?.destroy();
     throw new Error(`cannot connect to redis at ${options.redis}: ${(err as Error).message}`);
   }
@@ -142,7 +146,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     await app.listen({ port: options.port ?? 4800, host });
   } catch (err) {
     io.close();
-    store.close();
+    await store.close();
     await redis?.destroy();
     const e = err as NodeJS.ErrnoException;
     throw new Error(
@@ -151,6 +155,15 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 4800);
+  const retention: Retention | null = options.retainDays
+    ? startRetention(store, {
+        retainDays: options.retainDays,
+        log,
+        onDeleted: (runs) => {
+          for (const run of runs) fanout.runChanged(run, 'deleted');
+        },
+      })
+    : null;
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
 
   let closing: Promise<void> | null = null;
@@ -160,8 +173,9 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       // Closing socket.io disconnects every client and closes the HTTP server it shares with Fastify.
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await app.close().catch(() => {});
+      await retention?.stop();
       await redis?.destroy();
-      store.close();
+      await store.close();
     })();
     return closing;
   };

@@ -5,8 +5,7 @@ import { type GenAiSpan, ImportError, runOfSpans, spansToEvents } from '@causela
 import { type IngestRejection, type TraceEvent, validateEvent } from '@causelane/trace-schema';
 import type { Limits } from './limits.ts';
 import type { RunFanout } from './socket/run-fanout.ts';
-import { type EventStore, SeqConflictError } from './store/event-store.ts';
-import { OtlpSpanStore } from './store/otlp-span-store.ts';
+import { type EventStore, SeqConflictError, SpanRunConflictError, type StoreTx } from './store/event-store.ts';
 
 export type IngestResult =
   | { ok: true; stored: number; duplicates: number; runs: string[] }
@@ -40,18 +39,14 @@ class ForeignRunError extends Error {
 const MAX_REJECTIONS = 20;
 
 export class IngestService {
-  private readonly spans: OtlpSpanStore;
-
   constructor(
     private readonly store: EventStore,
     private readonly fanout: RunFanout,
     private readonly limits: Pick<Limits, 'maxEventBytes'>,
-  ) {
-    this.spans = new OtlpSpanStore(store.db);
-  }
+  ) {}
 
   /** Validates untrusted values (a socket batch, parsed JSON) and stores them if every one is valid. */
-  ingestValues(values: readonly unknown[]): IngestResult {
+  async ingestValues(values: readonly unknown[]): Promise<IngestResult> {
     const rejected: IngestRejection[] = [];
     let bad = 0;
     for (let i = 0; i < values.length; i++) {
@@ -70,7 +65,7 @@ export class IngestService {
   }
 
   /** Stores events that already passed validateEvent; all or nothing. */
-  ingestEvents(events: readonly TraceEvent[]): IngestResult {
+  async ingestEvents(events: readonly TraceEvent[]): Promise<IngestResult> {
     const bodies = new Array<string>(events.length);
     const rejected: IngestRejection[] = [];
     let big = 0;
@@ -94,27 +89,12 @@ export class IngestService {
     }
     if (big > 0)
       return { ok: false, error: `${big} events exceed the event size limit; nothing was stored`, rejected };
-    let batch: ReturnType<EventStore['insert']>;
+    let batch: Awaited<ReturnType<EventStore['insert']>>;
     try {
-      // The check shares the insert's transaction, so no span request can slip in between.
-      batch = this.store.transaction(() => {
-        const checked = new Set<string>();
-        for (let i = 0; i < events.length; i++) {
-          const run = events[i]!.run;
-          if (checked.has(run)) continue;
-          checked.add(run);
-          // An OTLP run is re-derived from its spans on every span request, which would drop
-          // anything else stored in it: such events are refused, never accepted and lost.
-          if (this.spans.hasRun(run))
-            throw new ForeignRunError(
-              `run ${JSON.stringify(run)} was made from OTLP spans (POST /v1/traces); events from another source cannot be added to it; nothing was stored`,
-              i,
-            );
-        }
-        return this.store.insert(events, bodies);
-      });
+      // The store refuses events for a run made from OTLP spans in the insert's own transaction.
+      batch = await this.store.insert(events, bodies);
     } catch (err) {
-      if (err instanceof ForeignRunError)
+      if (err instanceof SpanRunConflictError)
         return {
           ok: false,
           conflict: true,
@@ -151,24 +131,25 @@ export class IngestService {
    * the old ones are a prefix of the new ones, or else replaced. After the commit, watchers get
    * the new tail as `run:events`, or the whole run as `run:reset`, never an event twice.
    */
-  ingestSpans(spans: readonly GenAiSpan[]): SpanIngestResult {
+  async ingestSpans(spans: readonly GenAiSpan[]): Promise<SpanIngestResult> {
     if (spans.length === 0) return { ok: true, runs: [] };
     const changes: RunChange[] = [];
     try {
-      this.store.transaction(() => {
-        for (const s of spans) this.spans.put(s);
+      await this.store.transaction(async (tx) => {
+        changes.length = 0;
+        await tx.putSpans(spans);
         // A trace's spans may join a conversation named by a span of a later batch: place them all again.
-        const stored = [...new Set(spans.map((s) => s.traceId))].flatMap((t) => this.spans.spansOfTrace(t));
+        const stored = await tx.spansOfTraces([...new Set(spans.map((s) => s.traceId))]);
         const before = new Set(stored.map((s) => s.run).filter((r) => r !== ''));
         const placed = runOfSpans(stored.map((s) => s.span));
         for (const [run, list] of placed) {
-          if (!before.has(run) && this.store.hasRunId(run) && !this.spans.hasRun(run))
+          if (!before.has(run) && (await tx.hasRunId(run)) && !(await tx.isSpanRun(run)))
             throw new ForeignRunError(
               `run ${JSON.stringify(run)} already holds events that did not come from OTLP; spans cannot be merged into it; nothing was stored`,
             );
-          for (const s of list) this.spans.assign(s, run);
+          await tx.assignSpans(list, run);
         }
-        for (const run of new Set([...before, ...placed.keys()])) changes.push(this.rederive(run));
+        for (const run of new Set([...before, ...placed.keys()])) changes.push(await this.rederive(tx, run));
       });
     } catch (err) {
       if (err instanceof ForeignRunError) return { ok: false, status: 409, error: err.message };
@@ -190,11 +171,11 @@ export class IngestService {
   }
 
   /** Maps a run's stored spans to events again and brings its stored events in line (inside the transaction). */
-  private rederive(run: string): RunChange {
-    const spans = this.spans.spansOfRun(run);
+  private async rederive(tx: StoreTx, run: string): Promise<RunChange> {
+    const spans = await tx.spansOfRun(run);
     if (spans.length === 0) {
       // Every span moved to another run (its trace named a conversation in a later batch).
-      this.store.deleteRun(run);
+      await tx.deleteRun(run);
       return { run, kind: 'deleted' };
     }
     const events = spansToEvents(run, spans, { source: 'otlp' });
@@ -207,23 +188,21 @@ export class IngestService {
           `the ${events[i]!.type} event is ${size} bytes; the limit is ${this.limits.maxEventBytes}`,
         );
     }
-    const old = [...this.store.runBodies(run)].flat();
+    const old = await tx.runBodies(run);
     if (old.length <= bodies.length && old.every((b, i) => b === bodies[i])) {
       if (old.length === bodies.length) return { run, kind: 'unchanged' };
       const fresh = events.slice(old.length);
-      const batch = this.store.insert(fresh, bodies.slice(old.length));
+      const batch = await tx.insert(fresh, bodies.slice(old.length));
       return { run, kind: 'extended', fresh, created: batch.created.length > 0 };
     }
-    this.store.replaceRunEvents(run, events, bodies);
+    await tx.replaceRunEvents(run, events, bodies);
     return { run, kind: 'reset', events };
   }
 
   /** Deletes a run with its events and any OTLP spans behind it, in one transaction. */
-  deleteRun(run: string): boolean {
-    const deleted = this.store.transaction(() => {
-      this.spans.deleteRun(run);
-      return this.store.deleteRun(run);
-    });
+  async deleteRun(run: string): Promise<boolean> {
+    // The store deletes the run's events and any OTLP spans behind it in one transaction.
+    const deleted = await this.store.deleteRun(run);
     if (deleted) this.fanout.runChanged(run, 'deleted');
     return deleted;
   }

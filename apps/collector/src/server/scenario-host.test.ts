@@ -51,7 +51,7 @@ describe('scenarios', () => {
     await expect.poll(() => events().some((e) => e.type === 'run.end'), { timeout: 20_000 }).toBe(true);
     const seqs = events().map((e) => e.seq);
     expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i));
-    expect(c.store.getRun(run)).toMatchObject({
+    expect(await c.store.getRun(run)).toMatchObject({
       mode: 'causal',
       events: seqs.length,
       anomalies: { error: 0, warning: 0 },

@@ -37,7 +37,7 @@ export class InProcessSink {
   constructor(private readonly ingest: IngestService) {}
 
   async write(batch: readonly TraceEvent[]): Promise<{ stored: number; duplicates: number }> {
-    const res = this.ingest.ingestValues(batch);
+    const res = await this.ingest.ingestValues(batch);
     if (!res.ok) throw new Error(`collector refused a scenario batch: ${res.error}`);
     return { stored: res.stored, duplicates: res.duplicates };
   }

@@ -12,11 +12,14 @@ import type {
 } from '@causelane/trace-schema';
 import type { Socket } from 'socket.io-client';
 import type { Collector, CollectorOptions } from '../server/collector.ts';
+import type { SqliteEventStore } from '../server/store/sqlite-event-store.ts';
 
 export type IngestClient = Socket<IngestServerToClientEvents, IngestClientToServerEvents>;
 export type UiClient = Socket<UiServerToClientEvents, UiClientToServerEvents>;
 
-export interface TestCollector extends Collector {
+export interface TestCollector extends Omit<Collector, 'store'> {
+  /** The SQLite store (its `db` is open for tests that look at the tables). */
+  store: SqliteEventStore;
   dir: string;
   dbFile: string;
   ingestClient(token?: string): Promise<IngestClient>;
@@ -64,6 +67,7 @@ export async function startTestCollector(options: Partial<CollectorOptions> = {}
   };
   return {
     ...collector,
+    store: collector.store as SqliteEventStore,
     dir,
     dbFile,
     ingestClient: (token) => open<IngestClient>(INGEST_NAMESPACE, token),

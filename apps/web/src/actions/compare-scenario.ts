@@ -1,25 +1,56 @@
 // Causal executor mode: runs a teaching scenario naive and causal with one seed on the collector and
-// watches both runs live, side by side.
-import { runScenario } from '../io/collector-api.ts';
+// watches both runs live, side by side. A comparison is a place of its own: its link (scenario,
+// seed and both runs) reopens it, and it stays on screen until the user leaves it.
+import { CollectorUnreachable, runScenario } from '../io/collector-api.ts';
 import { appStore } from '../model/app-store.ts';
+import type { CompareLink } from '../model/url-state.ts';
 import { openCollectorRun, unwatchRun } from './live-runs.ts';
+import { stopReplay } from './replay.ts';
 
 const set = appStore.setState;
 const get = appStore.getState;
 
+function leaveRunView(): void {
+  stopReplay();
+  set({ activeRun: null, selectedCall: null, selectedTurn: null, selectedAnomaly: null, loadError: null });
+}
+
 /** Runs a scenario naive and causal with one seed, side by side, and watches both live. */
-export async function startCompare(scenario: string): Promise<void> {
-  const seed = Math.floor(Math.random() * 1_000_000);
+export async function startCompare(scenario: string, seed = Math.floor(Math.random() * 1_000_000)): Promise<void> {
+  leaveRunView();
   set({ compare: { scenario, seed, naive: null, causal: null, error: null } });
+  if (get().collector === 'offline') {
+    const err = new CollectorUnreachable(`running scenario ${scenario}`);
+    set({ compare: { scenario, seed, naive: null, causal: null, error: err.message } });
+    return;
+  }
   try {
     const [naive, causal] = await Promise.all([
       runScenario(scenario, { mode: 'naive', seed }),
       runScenario(scenario, { mode: 'causal', seed }),
     ]);
+    if (get().compare?.seed !== seed) return;
     set({ compare: { scenario, seed, naive: naive.run, causal: causal.run, error: null } });
     await Promise.all([openCollectorRun(naive.run, false), openCollectorRun(causal.run, false)]);
   } catch (err) {
-    set({ compare: { scenario, seed, naive: null, causal: null, error: (err as Error).message } });
+    if (get().compare?.seed === seed)
+      set({ compare: { scenario, seed, naive: null, causal: null, error: (err as Error).message } });
+  }
+}
+
+/** Reopens a comparison from its link: the runs it names are watched again, nothing is re-run. */
+export async function openCompareLink(link: CompareLink): Promise<void> {
+  if (!link.naive || !link.causal) return startCompare(link.scenario, link.seed);
+  const c = get().compare;
+  if (c && c.naive === link.naive && c.causal === link.causal && get().activeRun === null) return;
+  leaveRunView();
+  set({ compare: { ...link, error: null } });
+  const ok = await Promise.all([openCollectorRun(link.naive, false), openCollectorRun(link.causal, false)]);
+  if (!ok.every(Boolean) && get().compare?.naive === link.naive) {
+    set((s) => ({
+      compare: s.compare && { ...s.compare, error: s.loadError?.message ?? 'the runs could not be opened' },
+      loadError: null,
+    }));
   }
 }
 

@@ -1,7 +1,8 @@
-// Collector runs: the run list and scenarios over HTTP, and runs watched live over socket.io, whose
-// batches are coalesced and analyzed in the worker at most ten times a second per run.
+// Collector runs watched live over socket.io: batches coalesced and analyzed in the worker at most
+// ten times a second per run, "follow live" (new runs open on their own, the view pinned to the
+// newest events) and whether the collector is reachable. The run list itself is run-list.ts.
 import type { RunChangedMessage } from '@causelane/trace-schema/protocol';
-import { listRuns, listScenarios } from '../io/collector-api.ts';
+import { getRun } from '../io/collector-api.ts';
 import { LiveRunQueue } from '../io/live-run-queue.ts';
 import { LiveSocket } from '../io/live-socket.ts';
 import { traceWorker } from '../io/trace-worker-client.ts';
@@ -9,6 +10,8 @@ import { appStore } from '../model/app-store.ts';
 import { fullWindow, type TimeWindow } from '../model/viewport.ts';
 import { putRuns } from './put-runs.ts';
 import { pauseReplay, stopReplay } from './replay.ts';
+import { refreshRunList } from './run-list.ts';
+import { refreshSearch } from './search.ts';
 import { setWindow } from './view.ts';
 
 const set = appStore.setState;
@@ -29,9 +32,11 @@ async function applyLive(run: string, events: unknown[], reset: boolean): Promis
   if (!cols) return;
   const s = get();
   const w = s.windows[run];
-  const following = !w || !prev || sameWindow(w, fullWindow(prev, s.mode));
+  const pinned = s.followLive && s.activeRun === run;
+  const following = pinned || !w || !prev || sameWindow(w, fullWindow(prev, s.mode));
   putRuns([cols], false);
   if (following) setWindow(run, fullWindow(cols, s.mode));
+  refreshSearch(run);
   // A re-derived run can be shorter than the one being replayed.
   if (reset && s.activeRun === run && s.playhead !== null && s.playhead >= cols.eventCount) {
     pauseReplay();
@@ -55,10 +60,15 @@ function scheduleFlush(): void {
 export function unwatchRun(run: string): void {
   socket?.unwatch(run);
   liveQueue.drop(run);
+  set((s) => ({ liveRuns: s.liveRuns.filter((r) => r !== run) }));
 }
 
 let runListTimer: ReturnType<typeof setTimeout> | null = null;
-function onRunsChanged(_msg: RunChangedMessage): void {
+function onRunsChanged(msg: RunChangedMessage): void {
+  const s = get();
+  // Follow live: a run that starts while asked opens on its own (not over a comparison).
+  if (s.followLive && msg.change === 'created' && s.compare === null && msg.run !== s.activeRun)
+    void openCollectorRun(msg.run);
   if (runListTimer) return;
   runListTimer = setTimeout(() => {
     runListTimer = null;
@@ -66,11 +76,18 @@ function onRunsChanged(_msg: RunChangedMessage): void {
   }, 250);
 }
 
+function noteLive(run: string): void {
+  // A run is "live" while batches keep coming; the store is written at most once a second per run.
+  const now = Date.now();
+  if (now - (get().liveSeenAt[run] ?? 0) > 1000) set((s) => ({ liveSeenAt: { ...s.liveSeenAt, [run]: now } }));
+}
+
 /** The socket to the collector's '/ui' namespace, connected on first use. */
 export function connectLive(): LiveSocket {
   socket ??= new LiveSocket({
     onRunEvents: (run, events) => {
       liveQueue.append(run, events);
+      noteLive(run);
       scheduleFlush();
     },
     onRunReset: (run, events) => {
@@ -79,6 +96,7 @@ export function connectLive(): LiveSocket {
     },
     onRunsChanged,
     onConnection: (connected) => {
+      set({ collector: connected ? 'online' : 'offline' });
       // Changes made while (re)connecting were broadcast to no one: fetch the list afresh.
       if (connected) void refreshRunList();
     },
@@ -86,30 +104,36 @@ export function connectLive(): LiveSocket {
   return socket;
 }
 
-function isCompareRun(run: string): boolean {
-  const c = get().compare;
-  return c !== null && (c.naive === run || c.causal === run);
-}
-
-/** Opens a collector run, streaming its new events live; `activate` makes it the run on screen. */
+/**
+ * Opens a collector run, streaming its new events live. With `activate` it becomes the run on
+ * screen in the full view (leaving a comparison: Back returns to it).
+ */
 export async function openCollectorRun(run: string, activate = true): Promise<boolean> {
   if (activate) set({ loading: { label: `run ${run}`, bytes: 0, total: null }, loadError: null });
   try {
     // The history is queued as a reset from inside the watch ack; apply it (and anything after) now.
     await connectLive().watch(run);
+    await flushLive();
+    const cols = get().runs[run];
+    if (!cols || (cols.eventCount === 0 && (await getRun(run)) === null)) {
+      unwatchRun(run);
+      throw new Error(`Run ${JSON.stringify(run)} is not on this collector: it may have been deleted.`);
+    }
     if (activate) {
       stopReplay();
-      for (const r of get().liveRuns) if (r !== run && !isCompareRun(r)) unwatchRun(r);
+      for (const r of get().liveRuns) if (r !== run) unwatchRun(r);
     }
-    await flushLive();
-    if (!get().runs[run]) throw new Error(`run ${run} could not be opened`);
     set((s) => ({ liveRuns: s.liveRuns.includes(run) ? s.liveRuns : [...s.liveRuns, run] }));
     if (activate)
       set({
         activeRun: run,
+        compare: null,
         src: null,
+        localFile: null,
+        missingFile: null,
         sourceName: `collector run ${run}`,
         selectedCall: null,
+        selectedTurn: null,
         selectedAnomaly: null,
       });
     return true;
@@ -121,19 +145,10 @@ export async function openCollectorRun(run: string, activate = true): Promise<bo
   }
 }
 
-export async function refreshRunList(): Promise<void> {
-  try {
-    const runs = await listRuns();
-    set({ runList: runs, collector: 'online' });
-  } catch {
-    set({ collector: 'offline' });
-  }
-}
-
-export async function refreshScenarios(): Promise<void> {
-  try {
-    set({ scenarios: await listScenarios() });
-  } catch {
-    // The run list call reports whether the collector is reachable.
-  }
+/** Follow live: new runs open on their own, and the open run's view stays on its newest events. */
+export function setFollowLive(on: boolean): void {
+  set({ followLive: on });
+  const s = get();
+  const cols = s.activeRun ? s.runs[s.activeRun] : undefined;
+  if (on && s.activeRun && cols) setWindow(s.activeRun, fullWindow(cols, s.mode));
 }

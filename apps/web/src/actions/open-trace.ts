@@ -1,5 +1,6 @@
 // Opens a trace file, URL or pasted text: the worker streams, parses and analyzes it, and the store
 // gets the analyzed runs in place of whatever was open. A bad file changes nothing but the error.
+// A local file is remembered by name only; reopening the file a reload lost restores that view.
 import { authHeaders } from '../io/auth-token.ts';
 import { isSameOrigin } from '../io/page-url.ts';
 import { TraceLoadError, traceWorker } from '../io/trace-worker-client.ts';
@@ -28,11 +29,33 @@ export async function openTrace(
     performance.mark('causelane:loaded', { detail: res.timings });
     stopReplay();
     for (const r of get().liveRuns) unwatchRun(r);
-    set({ liveRuns: [], compare: null, windows: {}, scrollY: {}, selectedAnomaly: null, selectedCall: null });
+    const missing = source.type === 'file' ? get().missingFile : null;
+    set({
+      liveRuns: [],
+      compare: null,
+      windows: {},
+      scrollY: {},
+      selectedAnomaly: null,
+      selectedCall: null,
+      selectedTurn: null,
+      missingFile: null,
+    });
     putRuns(res.runs, true);
-    const run = res.runs.find((c) => c.run === opts.run) ?? res.runs[0]!;
-    set({ sourceName: res.name, src: opts.src ?? null, activeRun: run.run, loading: null });
+    const wanted = opts.run ?? missing?.run ?? null;
+    const run = res.runs.find((c) => c.run === wanted) ?? res.runs[0]!;
+    set({
+      sourceName: res.name,
+      src: opts.src ?? null,
+      localFile: source.type === 'file' ? source.file.name : null,
+      activeRun: run.run,
+      loading: null,
+    });
     for (const c of res.runs) setWindow(c.run, fullWindow(c, get().mode));
+    // The same file reopened after a reload: back to the window and call the link named.
+    if (missing && run.run === missing.run) {
+      if (missing.window) setWindow(run.run, missing.window);
+      if (missing.call) set({ selectedCall: missing.call });
+    }
     return true;
   } catch (err) {
     const details = err instanceof TraceLoadError ? err.details : [];

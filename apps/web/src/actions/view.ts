@@ -1,5 +1,6 @@
 // How the view is set up, apart from what is selected: the visible window and lane scroll per run,
-// the x mode, the anomaly filter, the theme and the height the lanes get on screen.
+// the x mode, the anomaly filter, the theme (system or remembered pick) and the lanes' height.
+import { onSystemThemeChange, saveTheme, savedTheme, systemTheme } from '../io/theme-pref.ts';
 import type { AnomalyFilter } from '../model/anomaly-filter.ts';
 import { appStore } from '../model/app-store.ts';
 import { layoutOf, maxScroll } from '../model/lane-layout.ts';
@@ -32,8 +33,27 @@ export function setFilter(filter: AnomalyFilter): void {
   set({ filter });
 }
 
+/** The user's pick: remembered, and no longer following the system. */
 export function toggleTheme(): void {
-  set((s) => ({ theme: s.theme === 'dark' ? 'light' : 'dark' }));
+  const theme = get().theme === 'dark' ? 'light' : 'dark';
+  saveTheme(theme);
+  set({ theme, themeChosen: true });
+}
+
+/** Starts with the remembered pick, else the system's scheme, and follows the system until a pick. */
+export function initTheme(): () => void {
+  const saved = savedTheme();
+  set({ theme: saved ?? systemTheme(), themeChosen: saved !== null });
+  return onSystemThemeChange((theme) => {
+    if (!get().themeChosen) set({ theme });
+  });
+}
+
+/** Shows the whole run again (`0`, or a double-click on the timeline). */
+export function resetZoom(run: string): void {
+  const s = get();
+  const cols = s.runs[run];
+  if (cols) setWindow(run, fullWindow(cols, s.mode));
 }
 
 /** The main timeline's lane area height, which "scroll to this anomaly" keeps its row inside. */

@@ -1,10 +1,17 @@
-// Rows of the swimlane view: the agent's lane first, then per turn a header row and one row per call
-// in call-index order. Uniform row height keeps row lookup O(1) for virtualised drawing.
+// Rows of the swimlane view. Expanded: the agent's lane, then per turn a header row and one row per
+// call in call-index order. Packed (long runs at low zoom): the agent's lane, one summary row of
+// turns, then the calls packed into tracks per tool name. Uniform row height keeps lookup O(1).
+import { type PackedTracks, packTracks } from './track-packing.ts';
 import type { TimelineColumns } from './timeline-columns.ts';
+import type { TimeWindow, XMode } from './viewport.ts';
 
 export const ROW_AGENT = 0;
 export const ROW_TURN = 1;
 export const ROW_CALL = 2;
+/** Packed layout: every turn on one row. */
+export const ROW_SUMMARY = 3;
+/** Packed layout: one lane of a tool's track group (rowRef = track). */
+export const ROW_TRACK = 4;
 
 export interface LaneLayout {
   rowCount: number;
@@ -16,6 +23,8 @@ export interface LaneLayout {
   /** Row of each call lane and of each turn's header. */
   callRow: Int32Array;
   turnRow: Int32Array;
+  /** Set for the packed layout: its tracks. */
+  packed?: PackedTracks;
 }
 
 export function buildLaneLayout(cols: TimelineColumns, rowHeight = 22): LaneLayout {
@@ -74,4 +83,72 @@ export function layoutOf(cols: TimelineColumns): LaneLayout {
     cache.set(cols, l);
   }
   return l;
+}
+
+/** Row height of the packed layout: tracks are denser than call rows. */
+export const PACKED_ROW_HEIGHT = 18;
+
+/** Agent row, the turns' summary row, then one row per packed track. */
+export function buildPackedLayout(cols: TimelineColumns, packed: PackedTracks, rowHeight = PACKED_ROW_HEIGHT): LaneLayout {
+  const tracks = packed.trackCount.length;
+  const rowCount = 2 + tracks;
+  const rowKind = new Uint8Array(rowCount);
+  const rowRef = new Int32Array(rowCount);
+  rowKind[0] = ROW_AGENT;
+  rowKind[1] = ROW_SUMMARY;
+  for (let k = 0; k < tracks; k++) {
+    rowKind[2 + k] = ROW_TRACK;
+    rowRef[2 + k] = k;
+  }
+  const callRow = Int32Array.from(packed.callTrack, (k) => (k < 0 ? 1 : 2 + k));
+  const turnRow = new Int32Array(cols.turnCount).fill(1);
+  return { rowCount, rowHeight, rowKind, rowRef, callRow, turnRow, packed };
+}
+
+const packedCache = new WeakMap<TimelineColumns, Partial<Record<XMode, LaneLayout>>>();
+
+/** The packed layout of a run for an x mode, computed once per columns object and mode. */
+export function packedLayoutOf(cols: TimelineColumns, mode: XMode): LaneLayout {
+  let byMode = packedCache.get(cols);
+  if (!byMode) {
+    byMode = {};
+    packedCache.set(cols, byMode);
+  }
+  return (byMode[mode] ??= buildPackedLayout(cols, packTracks(cols, mode)));
+}
+
+/** Below this many pixels per turn on average, turns collapse and calls pack into tracks. */
+export const PACK_BELOW_PX_PER_TURN = 48;
+
+/** Number of `llm.request` events whose position falls inside `win` (positions ascend with index). */
+export function requestsInWindow(
+  cols: TimelineColumns,
+  mode: XMode,
+  win: TimeWindow,
+): number {
+  const rq = cols.requests;
+  const pos = (k: number) => (mode === 'time' ? cols.t[rq[k]!]! : rq[k]!);
+  const lower = (v: number) => {
+    let lo = 0;
+    let hi = rq.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (pos(mid) < v) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  return lower(win.end) - lower(win.start);
+}
+
+/**
+ * The layout a frame uses: packed when the window holds so many turns that each gets fewer than
+ * PACK_BELOW_PX_PER_TURN pixels (and packing saves rows), else one row per call.
+ */
+export function layoutForView(cols: TimelineColumns, mode: XMode, win: TimeWindow, width: number): LaneLayout {
+  const expanded = layoutOf(cols);
+  const turns = requestsInWindow(cols, mode, win);
+  if (turns <= 1 || width / turns >= PACK_BELOW_PX_PER_TURN) return expanded;
+  const packed = packedLayoutOf(cols, mode);
+  return packed.rowCount < expanded.rowCount ? packed : expanded;
 }

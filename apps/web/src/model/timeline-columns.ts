@@ -2,6 +2,7 @@
 // arrays per event and per call instead of an object per event, so a 1M-event trace stays cheap.
 import type { Anomaly, RunModel } from '@causelane/analysis';
 import type { CompactRun, EventColumns, EventType } from '@causelane/trace-schema';
+import { buildStateOps, type StateOps } from './state-ops.ts';
 
 export const EVENT_CODES: Record<EventType, number> = {
   'run.start': 0,
@@ -35,7 +36,8 @@ export interface PlacedAnomaly extends Anomaly {
   knownAt: number;
 }
 
-export interface TimelineColumns {
+/** Columns of one run; the state* columns (StateOps) hold each call's reads and writes with versions. */
+export interface TimelineColumns extends StateOps {
   run: string;
   agent: string | null;
   mode: string | null;
@@ -168,6 +170,7 @@ export function buildTimelineColumns(model: RunModel, anomalies: readonly Anomal
     turnCallCount: Int32Array.from(turns, (tm) => tm.calls.length),
     requests: Int32Array.from(model.requests, (r) => idx(r.seq)),
     anomalies: [],
+    ...buildStateOps({ model, laneOf, indexOf: (s) => eventIndexOfSeq({ seq }, s) }),
   };
   let first = 0;
   for (let i = 0; i < turns.length; i++) {

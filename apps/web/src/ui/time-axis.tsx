@@ -1,51 +1,62 @@
-// The time axis above the lanes (d3-scale + d3-axis): wall-clock time, or event order in seq mode.
-// Redrawn from a store subscription, not by React.
-import { axisTop } from 'd3-axis';
-import { scaleLinear, scaleUtc } from 'd3-scale';
-import { select } from 'd3-selection';
+// The time axis above the lanes: time since the trace start with units ("+20 ms", "+1.2 s"), or
+// whole event positions labelled with their seq in seq mode, never "#3.5". Drawn into an SVG from a
+// store subscription, not by React; labels are text nodes.
 import { useEffect, useRef } from 'react';
-import { fullWindow } from '../model/viewport.ts';
+import { formatOffset, formatWallClock, niceTicks, wholeTicks } from '../model/time-format.ts';
+import { fullWindow, xOf } from '../model/viewport.ts';
 import { GUTTER } from './swimlane-canvas.tsx';
 import { readApp, subscribeApp } from './use-app.ts';
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+function svgText(x: number, y: number, text: string, anchor: string, cls: string): SVGTextElement {
+  const el = document.createElementNS(SVG, 'text');
+  el.setAttribute('x', String(x));
+  el.setAttribute('y', String(y));
+  el.setAttribute('text-anchor', anchor);
+  el.setAttribute('class', cls);
+  el.textContent = text;
+  return el;
+}
 
 export function TimeAxis({ run }: { run: string }) {
   const svgRef = useRef<SVGSVGElement>(null);
   useEffect(() => {
     const svg = svgRef.current!;
-    const g = select(svg).append('g').attr('transform', `translate(${GUTTER},22)`);
-    const label = select(svg).append('text').attr('x', 6).attr('y', 16).attr('class', 'axis-label');
     const draw = () => {
       const s = readApp();
       const cols = s.runs[run];
       if (!cols) return;
       const win = s.windows[run] ?? fullWindow(cols, s.mode);
       const width = Math.max(1, svg.clientWidth - GUTTER);
+      const nodes: SVGElement[] = [];
+      const t0 = cols.eventCount > 0 ? cols.t[0]! : 0;
+      const tick = (pos: number, label: string) => {
+        const x = GUTTER + xOf(pos, win, width);
+        const line = document.createElementNS(SVG, 'line');
+        line.setAttribute('x1', String(x));
+        line.setAttribute('x2', String(x));
+        line.setAttribute('y1', '20');
+        line.setAttribute('y2', '26');
+        line.setAttribute('class', 'axis-tick');
+        const rel = x - GUTTER;
+        // A label centred on a tick at either edge would be cut in half: anchor it inwards.
+        const anchor = rel > width - 30 ? 'end' : rel < 30 ? 'start' : 'middle';
+        nodes.push(line, svgText(x, 16, label, anchor, 'axis-tick-label'));
+      };
       if (s.mode === 'time') {
-        const x = scaleUtc()
-          .domain([new Date(win.start), new Date(win.end)])
-          .range([0, width]);
-        g.call(axisTop(x).ticks(Math.max(2, Math.floor(width / 110))));
-        keepInside(width);
-        label.text(`UTC ${new Date(win.start).toISOString().slice(0, 10)}`);
+        const { ticks, step } = niceTicks(win.start - t0, win.end - t0, Math.max(2, Math.floor(width / 110)));
+        for (const v of ticks) tick(t0 + v, formatOffset(v, step));
+        nodes.push(svgText(6, 12, 'since trace start', 'start', 'axis-label'));
+        nodes.push(svgText(6, 24, formatWallClock(t0).slice(0, 19), 'start', 'axis-label muted-label'));
       } else {
-        const x = scaleLinear().domain([win.start, win.end]).range([0, width]);
-        g.call(
-          axisTop(x)
-            .ticks(Math.max(2, Math.floor(width / 80)))
-            .tickFormat((d) => `#${d}`),
-        );
-        keepInside(width);
-        label.text('event order (seq)');
+        for (const i of wholeTicks(win.start, win.end, Math.max(2, Math.floor(width / 80)))) {
+          if (i >= 0 && i < cols.eventCount) tick(i, `#${cols.seq[i]}`);
+        }
+        nodes.push(svgText(6, 16, 'event order (seq)', 'start', 'axis-label'));
       }
-    };
-    // A label centred on a tick at either edge would be cut in half: anchor it inwards instead.
-    const keepInside = (width: number) => {
-      g.selectAll<SVGGElement, unknown>('.tick').each(function () {
-        const m = /translate\(([-\d.e]+)/.exec(this.getAttribute('transform') ?? '');
-        const tx = m ? Number(m[1]) : 0;
-        const anchor = tx > width - 24 ? 'end' : tx < 24 ? 'start' : 'middle';
-        select(this).select('text').attr('text-anchor', anchor);
-      });
+      svg.replaceChildren(...nodes);
+      svg.dataset.ticks = String(nodes.filter((n) => n.getAttribute('class') === 'axis-tick-label').length);
     };
     draw();
     const ro = new ResizeObserver(draw);
@@ -56,8 +67,6 @@ export function TimeAxis({ run }: { run: string }) {
     return () => {
       unsub();
       ro.disconnect();
-      g.remove();
-      label.remove();
     };
   }, [run]);
   return <svg className="time-axis" ref={svgRef} height={26} data-testid="time-axis" />;

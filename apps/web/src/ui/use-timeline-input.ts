@@ -1,5 +1,6 @@
 // Input on the swimlane canvas: d3-zoom for wheel zoom and drag pan, shift+wheel (or wheel over the
-// label gutter) to scroll lanes, WASD keys, clicks that are not the end of a drag, and resizes.
+// label gutter) to scroll lanes, WASD keys, a double-click that shows the whole run, hover, clicks
+// that are not the end of a drag, and resizes.
 // It turns DOM events into intents for its caller and keeps the zoom transform in step with the view.
 import { select } from 'd3-selection';
 import { type ZoomBehavior, zoom, zoomIdentity } from 'd3-zoom';
@@ -26,6 +27,8 @@ export interface TimelineInputHandlers {
   /** A click, in canvas pixels. */
   onClick: (x: number, y: number) => void;
   onResize: (width: number, height: number) => void;
+  /** The pointer moved to (x, y) in canvas pixels, or left the canvas (null); not while dragging. */
+  onHover?: (at: { x: number; y: number; clientX: number; clientY: number } | null) => void;
 }
 
 export interface TimelineInput {
@@ -113,6 +116,18 @@ export function useTimelineInput(
     let pointerX: number | null = null;
     const onMove = (ev: MouseEvent) => {
       pointerX = ev.offsetX >= gutter ? ev.offsetX - gutter : null;
+      h().onHover?.(ev.buttons ? null : { x: ev.offsetX, y: ev.offsetY, clientX: ev.clientX, clientY: ev.clientY });
+    };
+    const onLeave = () => {
+      pointerX = null;
+      h().onHover?.(null);
+    };
+    // A double-click shows the whole run again (as `0` does).
+    const onDblClick = (ev: MouseEvent) => {
+      const v = h().view();
+      if (!v || ev.offsetX < gutter) return;
+      ev.preventDefault();
+      h().onWindowChange(v.bounds);
     };
     const onKey = (ev: KeyboardEvent) => {
       const target = ev.target as HTMLElement | null;
@@ -147,6 +162,8 @@ export function useTimelineInput(
     canvas.addEventListener('pointerdown', onDown);
     canvas.addEventListener('click', onClick);
     canvas.addEventListener('mousemove', onMove);
+    canvas.addEventListener('mouseleave', onLeave);
+    canvas.addEventListener('dblclick', onDblClick);
     keyTarget.addEventListener('keydown', onKey as EventListener);
     const ro = new ResizeObserver(resize);
     ro.observe(box);
@@ -159,6 +176,8 @@ export function useTimelineInput(
       canvas.removeEventListener('pointerdown', onDown);
       canvas.removeEventListener('click', onClick);
       canvas.removeEventListener('mousemove', onMove);
+      canvas.removeEventListener('mouseleave', onLeave);
+      canvas.removeEventListener('dblclick', onDblClick);
       keyTarget.removeEventListener('keydown', onKey as EventListener);
     };
   }, [canvasRef, boxRef, main, gutter, input]);

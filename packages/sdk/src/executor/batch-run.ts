@@ -1,32 +1,15 @@
 // One batch of the causal executor, from dispatch to the moment every call is resolved: starts each
 // call once its conflicting predecessors are done, enforces the call and batch deadlines with one
 // timer, refuses what must not run, and hands late answers back to the executor as orphans.
-import type { KeyVersion, ToolCallSpec } from '@causelane/trace-schema';
-import type { Clock } from '../clock.ts';
-import type { BatchEnv, CallOutcome, OrphanedResult } from '../executor.ts';
+import type { ToolCallSpec } from '@causelane/trace-schema';
+import type { BatchEnv, CallOutcome } from '../executor.ts';
 import { CallRecorder, endFields, invokeTool } from '../invoke-tool.ts';
+import { firstInDoubt, orphanOf } from './batch-helpers.ts';
+import type { BatchHost, Slot } from './batch-host.ts';
 import { type CallAccess, conflictSchedule } from './conflict-schedule.ts';
 import { declaredAccess } from './declared-access.ts';
 
-/** How a call ended for the commit: its real outcome, or a stand-in with the reason. */
-export type Slot =
-  | { kind: 'real'; spec: ToolCallSpec; outcome: CallOutcome }
-  | { kind: 'synthetic'; spec: ToolCallSpec; error: string };
-
-/** What a batch shares with its executor: settings, and state that outlives the batch. */
-export interface BatchHost {
-  readonly clock: Clock;
-  readonly callTimeoutMs: number;
-  readonly batchTimeoutMs: number;
-  /** Keys written by a call that timed out and has not answered, and that call's id. */
-  readonly inDoubt: Map<string, string>;
-  readonly minVersion: (key: string) => number;
-  noteWrites(writes: readonly KeyVersion[]): void;
-  /** A call timed out: its answer is now awaited as a straggler. */
-  straggling(): void;
-  /** A straggler answered (or an answer named an unknown id): keep it out of the context. */
-  orphaned(orphan: OrphanedResult, straggler: boolean): void;
-}
+export type { BatchHost, Slot } from './batch-host.ts';
 
 const WAITING = 0;
 const RUNNING = 1;
@@ -296,28 +279,4 @@ export class BatchRun {
     }
     this.settle(i, { kind: 'synthetic', spec, error: `timed out: no result before ${why}` });
   }
-}
-
-function firstInDoubt(access: CallAccess, inDoubt: Map<string, string>): string | undefined {
-  for (const k of access.reads) if (inDoubt.has(k)) return k;
-  for (const k of access.writes) if (inDoubt.has(k)) return k;
-  return undefined;
-}
-
-function orphanOf(
-  turn: number,
-  spec: ToolCallSpec,
-  reason: OrphanedResult['reason'],
-  o: CallOutcome,
-): OrphanedResult {
-  return {
-    turn,
-    call: spec.id,
-    name: spec.name,
-    reason,
-    ok: o.ok,
-    ...(o.ok ? { result: o.result } : { error: o.error ?? 'failed' }),
-    writes: o.writes,
-    ...(o.answeredAs !== undefined ? { answeredAs: o.answeredAs } : {}),
-  };
 }

@@ -40,27 +40,27 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
 
   app.get('/healthz', async () => ({ ok: true }));
 
-  app.get('/api/runs', async () => ({ runs: store.listRuns() }));
+  app.get('/api/runs', async () => store.listRuns());
 
   app.get<{ Params: { id: string } }>('/api/runs/:id', async (req, reply) => {
-    const run = store.getRun(req.params.id);
+    const run = await store.getRun(req.params.id);
     return run ?? sendError(reply, 404, `no run ${JSON.stringify(req.params.id)}`);
   });
 
   app.get<{ Params: { id: string } }>('/api/runs/:id/events', async (req, reply) => {
     const { id } = req.params;
-    if (!store.hasRunId(id)) return sendError(reply, 404, `no run ${JSON.stringify(id)}`);
+    if (!(await store.hasRunId(id))) return sendError(reply, 404, `no run ${JSON.stringify(id)}`);
     // Page by page, so a large run never sits in memory as one string.
-    const pages = (function* () {
-      for (const page of store.runBodies(id)) yield `${page.join('\n')}\n`;
+    const pages = (async function* () {
+      for await (const page of store.runBodies(id)) yield `${page.join('\n')}\n`;
     })();
     return reply.type('application/x-ndjson; charset=utf-8').send(Readable.from(pages));
   });
 
   app.get<{ Params: { id: string } }>('/api/runs/:id/anomalies', async (req, reply) => {
     const { id } = req.params;
-    if (!store.hasRunId(id)) return sendError(reply, 404, `no run ${JSON.stringify(id)}`);
-    return analyzeRuns(new Map([[id, store.runEvents(id)]]));
+    if (!(await store.hasRunId(id))) return sendError(reply, 404, `no run ${JSON.stringify(id)}`);
+    return analyzeRuns(new Map([[id, await store.runEvents(id)]]));
   });
 
   app.post('/api/runs', async (req, reply) => {
@@ -79,7 +79,7 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
     for (const runEvents of read.runs.values()) for (const e of runEvents) events.push(e);
     if (events.length === 0)
       return sendError(reply, 400, 'the body holds no events: send a JSONL trace, one event per line');
-    const res = ingest.ingestEvents(events);
+    const res = await ingest.ingestEvents(events);
     if (!res.ok) {
       return sendError(
         reply,
@@ -100,7 +100,7 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
   });
 
   app.delete<{ Params: { id: string } }>('/api/runs/:id', async (req, reply) => {
-    if (!ingest.deleteRun(req.params.id))
+    if (!(await ingest.deleteRun(req.params.id)))
       return sendError(reply, 404, `no run ${JSON.stringify(req.params.id)}`);
     return reply.code(204).send();
   });

@@ -58,7 +58,7 @@ export function registerOtlpRoute(app: FastifyInstance, ingest: IngestService): 
       if (!(err instanceof ImportError)) throw err;
       return sendError(reply, 400, `${err.message}; nothing was stored`);
     }
-    const stored = ingest.ingestSpans(spans);
+    const stored = await ingest.ingestSpans(spans);
     if (!stored.ok) return sendError(reply, stored.status, stored.error);
 
     const answer: OtlpPartialSuccess = {};

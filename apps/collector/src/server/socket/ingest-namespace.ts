@@ -12,6 +12,7 @@ import type { Namespace, Server } from 'socket.io';
 import type { AccessPolicy } from '../access-policy.ts';
 import type { IngestService } from '../ingest-service.ts';
 import { type Limits, RateLimiter } from '../limits.ts';
+import { StoreBusyError } from '../store/event-store.ts';
 
 export interface IngestLog {
   error(msg: string): void;
@@ -23,7 +24,12 @@ function batchIdOf(payload: unknown): number | null {
 }
 
 /** Answers one `events` message: shape and size checks, the rate limit, then the ingest service. */
-function answerBatch(payload: unknown, service: IngestService, limits: Limits, rate: RateLimiter): IngestAck {
+async function answerBatch(
+  payload: unknown,
+  service: IngestService,
+  limits: Limits,
+  rate: RateLimiter,
+): Promise<IngestAck> {
   const batch = batchIdOf(payload);
   if (!checkIngestBatch.Check(payload)) {
     return {
@@ -49,7 +55,7 @@ function answerBatch(payload: unknown, service: IngestService, limits: Limits, r
       retryAfterMs: wait,
     };
   }
-  const res = service.ingestValues(events);
+  const res = await service.ingestValues(events);
   return res.ok
     ? { ok: true, batch: payload.batch, stored: res.stored, duplicates: res.duplicates }
     : { ok: false, batch, error: res.error, rejected: res.rejected };
@@ -69,19 +75,21 @@ export function registerIngestNamespace(
   });
   nsp.on('connection', (socket) => {
     const rate = new RateLimiter(limits.eventsPerSecond);
-    socket.on('events', (payload: unknown, ack: unknown) => {
+    socket.on('events', async (payload: unknown, ack: unknown) => {
       // Without an ack callback the sender could never learn whether its batch was stored, so an
       // ackless message is refused rather than half-handled.
       if (typeof ack !== 'function') return;
       let answer: IngestAck;
       try {
-        answer = answerBatch(payload, service, limits, rate);
+        answer = await answerBatch(payload, service, limits, rate);
       } catch (err) {
         log.error(`ingest failed: ${(err as Error).message}`);
         answer = {
           ok: false,
           batch: batchIdOf(payload),
           error: 'the collector could not store the batch; retry later',
+          // A transient refusal (database busy, connection lost): the same batch may be sent again.
+          ...(err instanceof StoreBusyError ? { retryAfterMs: err.retryAfterMs } : {}),
         };
       }
       ack(answer);

@@ -44,9 +44,9 @@ describe('socket.io ingest and fan-out', () => {
     const client = await c.ingestClient();
     const events = sampleRun('acked');
     expect(await send(client, 7, events)).toEqual({ ok: true, batch: 7, stored: 12, duplicates: 0 });
-    expect(c.store.runEvents('acked')).toEqual(events);
+    expect(await c.store.runEvents('acked')).toEqual(events);
     expect(await send(client, 7, events.slice(5))).toEqual({ ok: true, batch: 7, stored: 0, duplicates: 7 });
-    expect(c.store.getRun('acked')!.events).toBe(12);
+    expect((await c.store.getRun('acked'))!.events).toBe(12);
   });
 
   it('gives a browser that joins mid-run the history, then the live stream, with no gap and no repeat', async () => {
@@ -86,7 +86,7 @@ describe('socket.io ingest and fan-out', () => {
     browser.emit('run:unwatch', { run: 'unwatched' });
     await browser.timeout(5000).emitWithAck('run:watch', { run: 'other' });
     await send(agent, 2, stream('unwatched', 4).slice(2));
-    expect(c.store.getRun('unwatched')!.events).toBe(4);
+    expect((await c.store.getRun('unwatched'))!.events).toBe(4);
     expect(live).toBe(1);
     const bad = await browser.timeout(5000).emitWithAck('run:watch', { run: '' } as never);
     expect(bad).toEqual({ ok: false, error: 'run:watch needs { run: string of 1-200 characters }' });
@@ -108,7 +108,7 @@ describe('socket.io ingest and fan-out', () => {
 
   it('answers malformed payloads with an error ack, stores nothing from them and keeps the connection', async () => {
     const agent = await c.ingestClient();
-    const before = c.store.listRuns().length;
+    const before = (await c.store.listRuns()).runs.length;
     const shapes: unknown[] = [
       null,
       42,
@@ -136,10 +136,10 @@ describe('socket.io ingest and fan-out', () => {
       rejected: [{ index: 2, field: 'call', message: 'required for tool.start, but missing' }],
     });
     agent.emit('events', { batch: 9, events: stream('no-ack', 1) } as never, undefined as never);
-    expect(c.store.hasRunId('partly-bad')).toBe(false);
+    expect(await c.store.hasRunId('partly-bad')).toBe(false);
     expect(await send(agent, 4, stream('after-errors', 1))).toMatchObject({ ok: true, stored: 1 });
-    expect(c.store.hasRunId('no-ack')).toBe(false);
-    expect(c.store.listRuns().length).toBe(before + 1);
+    expect(await c.store.hasRunId('no-ack')).toBe(false);
+    expect((await c.store.listRuns()).runs.length).toBe(before + 1);
   });
 
   it('refuses a websocket from a foreign browser origin', async () => {
@@ -179,7 +179,7 @@ describe('limits', () => {
     expect(limited).toMatchObject({ ok: false, error: 'rate limit of 40 events/s exceeded' });
     expect(limited?.ok === false && limited.retryAfterMs).toBeGreaterThan(0);
     const storedEvents = answers.filter((a) => a.ok).length * 10;
-    expect(c.store.getRun('limited')!.events).toBe(storedEvents);
+    expect((await c.store.getRun('limited'))!.events).toBe(storedEvents);
     expect(agent.connected).toBe(true);
   });
 

@@ -5,7 +5,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { synthesizeRun } from '@causelane/analysis/testing';
-import { SocketIoSink } from '@causelane/sdk';
+import { SocketIoSink } from '@causelane/sdk/socketio';
 import { readTraceText, type TraceEvent } from '@causelane/trace-schema';
 import { afterAll, expect, it } from 'vitest';
 import { type CollectorProcess, freePort, spawnCollector } from '../../testing/collector-process.ts';

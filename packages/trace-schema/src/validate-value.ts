@@ -1,0 +1,82 @@
+// Checks that apply to any untrusted JSON value, whatever its schema: every string and object key
+// is well-formed Unicode (no unpaired surrogate, which SQLite, UTF-8 and browsers cannot keep), and
+// nesting stays under a cap (deeper values overflow the stack of recursive readers and writers).
+
+/** Deepest nesting accepted in an event or request: the value itself is level 1. */
+export const MAX_NESTING_DEPTH = 100;
+
+type Native = { isWellFormed?: (this: string) => boolean };
+const nativeWellFormed = (String.prototype as Native).isWellFormed;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Index of the first unpaired surrogate in `s`, or -1 when it is well-formed Unicode. */
+export function loneSurrogateIndex(s: string): number {
+  if (nativeWellFormed ? nativeWellFormed.call(s) : !LONE_SURROGATE.test(s)) return -1;
+  return LONE_SURROGATE.exec(s)?.index ?? -1;
+}
+
+function surrogateMessage(s: string, what: string): string {
+  const i = loneSurrogateIndex(s);
+  const unit = s.charCodeAt(i).toString(16).toUpperCase();
+  return `${what} has an unpaired surrogate U+${unit} at index ${i}, which is not valid Unicode (was a longer string cut through an emoji?)`;
+}
+
+/** `a.b[0]`-style path; keys that are not plain names are quoted (escaped, so the message stays ASCII-safe). */
+function joinPath(path: readonly (string | number)[]): string {
+  let out = '';
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else if (/^[A-Za-z_$][\w$]*$/.test(p)) out += out ? `.${p}` : p;
+    else out += `[${JSON.stringify(p)}]`;
+  }
+  return out || '(event)';
+}
+
+interface Failure {
+  path: (string | number)[];
+  message: string;
+}
+
+function walk(value: unknown, depth: number, maxDepth: number): Failure | null {
+  if (typeof value === 'string') {
+    return loneSurrogateIndex(value) === -1
+      ? null
+      : { path: [], message: surrogateMessage(value, 'the string') };
+  }
+  if (typeof value !== 'object' || value === null) return null;
+  if (depth >= maxDepth)
+    return { path: [], message: `nesting is deeper than ${maxDepth} levels; flatten the value` };
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const f = walk(value[i], depth + 1, maxDepth);
+      if (f) {
+        f.path.unshift(i);
+        return f;
+      }
+    }
+    return null;
+  }
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (loneSurrogateIndex(key) !== -1) return { path: [key], message: surrogateMessage(key, 'the key') };
+    const f = walk((value as Record<string, unknown>)[key], depth + 1, maxDepth);
+    if (f) {
+      f.path.unshift(key);
+      return f;
+    }
+  }
+  return null;
+}
+
+/**
+ * The first string or key with an unpaired surrogate, or the first value nested deeper than
+ * `maxDepth`, as a field error (`calls[0].args.q`); null when the value is clean. It never recurses
+ * past `maxDepth`, so it is safe on any parsed JSON.
+ */
+export function checkJsonValue(
+  value: unknown,
+  maxDepth = MAX_NESTING_DEPTH,
+): { field: string; message: string } | null {
+  const f = walk(value, 0, maxDepth);
+  return f ? { field: joinPath(f.path), message: f.message } : null;
+}
