@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine that has only node and npm: pnpm, the workspace's dependencies (with
-# better-sqlite3 built against the local Node headers) and, with --test, Debian's Chromium and
-# redis-server for the browser and multi-node tests. Safe to run again.
+# better-sqlite3 built against the local Node headers) and, with --test, Debian's Chromium,
+# redis-server and postgresql for the browser, multi-node and PostgreSQL store tests (which start
+# their own throwaway servers; no system service or default cluster is used). Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,10 +18,17 @@ if [[ $want_test_tools == 1 ]]; then
   missing=()
   [[ -x /usr/bin/chromium ]] || missing+=(chromium)
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || missing+=(postgresql)
   if (( ${#missing[@]} )); then
     echo "setup: installing ${missing[*]} from Debian"
     sudo=""
     [[ $(id -u) -ne 0 ]] && sudo="sudo"
+    if [[ " ${missing[*]} " == *" postgresql "* ]]; then
+      # The tests run initdb in a temporary folder; the package's default cluster (a service on
+      # port 5432) is not needed, so it is not created.
+      $sudo mkdir -p /etc/postgresql-common/createcluster.d
+      echo 'create_main_cluster = false' | $sudo tee /etc/postgresql-common/createcluster.d/causelane.conf >/dev/null
+    fi
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   fi

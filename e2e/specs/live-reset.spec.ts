@@ -54,7 +54,8 @@ test('a run re-derived by the collector (run:reset) is replaced and redrawn live
   const before = Number(await app.canvas.getAttribute('data-ready-events'));
   let reloads = 0;
   page.on('load', () => reloads++);
-  await expect(page.locator('.badge.live')).toBeVisible();
+  // Watched, and not claimed finished: no run.end has arrived.
+  await expect(page.getByTestId('open-badge').or(page.getByTestId('live-badge'))).toBeVisible();
 
   await post(earlier);
   await expect.poll(() => resets.length).toBeGreaterThan(0);

@@ -52,7 +52,8 @@ test('a run streamed to the collector appears live in the run list and timeline'
   ).toBe(201);
   await page.locator(`button[data-run="${run}"]`).click();
   await app.waitReady();
-  await expect(page.locator('.badge.live')).toBeVisible();
+  // An uploaded run without run.end is open, not yet live: nothing has streamed since it opened.
+  await expect(page.getByTestId('open-badge')).toBeVisible();
   // More events of the same run arrive after it is open: the premature request shows up live.
   await up([
     ev(2, { type: 'llm.response', turn: 1, calls: [{ id: 'a', name: 'slow_tool' }] }),
@@ -60,4 +61,5 @@ test('a run streamed to the collector appears live in the run list and timeline'
     ev(4, { type: 'llm.request', turn: 2 }),
   ]);
   await expect(app.anomalyItems.filter({ hasText: 'premature-llm-call' })).toHaveCount(1);
+  await expect(page.getByTestId('live-badge')).toBeVisible();
 });

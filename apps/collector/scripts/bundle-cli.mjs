@@ -17,6 +17,22 @@ export const BUNDLE = join(dist, 'causelane.mjs');
 const INPUTS = join(dist, 'causelane.inputs.json');
 const BUILD_FILES = [self, join(workspace, 'pnpm-lock.yaml'), join(workspace, 'tsconfig.base.json')];
 
+/** The esbuild options of the CLI bundle, shared with the published `causelane` package's build
+ * (apps/causelane/scripts/build.mjs), so both bundles are made the same way. */
+export const CLI_BUILD_OPTIONS = {
+  entryPoints: [join(root, 'src', 'cli.ts')],
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  // Native or optional modules load from node_modules at run time.
+  external: ['better-sqlite3', 'bufferutil', 'utf-8-validate'],
+  banner: {
+    js: "import { createRequire as __causelaneRequire } from 'node:module'; const require = __causelaneRequire(import.meta.url);",
+  },
+  logLevel: 'warning',
+};
+
 function stamp(file) {
   try {
     const s = statSync(file);
@@ -61,21 +77,7 @@ export async function bundleCli() {
   // Build beside the target and rename: concurrent builders (parallel tests) never see half a file.
   const tmp = `${BUNDLE}.${process.pid}.tmp.mjs`;
   const started = Date.now();
-  const result = await build({
-    entryPoints: [join(root, 'src', 'cli.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile: tmp,
-    metafile: true,
-    // Native or optional modules load from node_modules at run time.
-    external: ['better-sqlite3', 'bufferutil', 'utf-8-validate'],
-    banner: {
-      js: "import { createRequire as __causelaneRequire } from 'node:module'; const require = __causelaneRequire(import.meta.url);",
-    },
-    logLevel: 'warning',
-  });
+  const result = await build({ ...CLI_BUILD_OPTIONS, outfile: tmp, metafile: true });
   const files = [...Object.keys(result.metafile.inputs).map((f) => resolve(f)), ...BUILD_FILES];
   const inputs = files.map((f) => [f, ...(stamp(f) ?? [0, -1])]);
   renameSync(tmp, BUNDLE);

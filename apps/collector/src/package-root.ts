@@ -1,15 +1,25 @@
-// Where the collector package lives on disk, found by walking up from this module, so paths stay
-// right both from src/ (tsx, tests) and from the bundled dist/causelane.mjs.
+// Where the collector lives on disk and where its web app is, found by walking up from this module:
+// from src/ (tsx, tests) and dist/causelane.mjs in the workspace, and from the published package.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-function findCollectorRoot(from: string): string {
+/** The workspace package, and the published one (apps/causelane) whose bundle carries the web app. */
+const NAMES = ['@causelane/collector', 'causelane'];
+
+function findPackageRoot(from: string): { dir: string; name: string } {
   for (let dir = from; ; dir = dirname(dir)) {
     const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && JSON.parse(readFileSync(pkg, 'utf8')).name === '@causelane/collector') return dir;
-    if (dirname(dir) === dir) throw new Error(`cannot find the @causelane/collector package above ${from}`);
+    const name = existsSync(pkg) ? JSON.parse(readFileSync(pkg, 'utf8')).name : undefined;
+    if (NAMES.includes(name)) return { dir, name };
+    if (dirname(dir) === dir) throw new Error(`cannot find the ${NAMES.join(' or ')} package above ${from}`);
   }
 }
 
-export const COLLECTOR_ROOT = findCollectorRoot(dirname(fileURLToPath(import.meta.url)));
+const found = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
+
+export const COLLECTOR_ROOT = found.dir;
+
+/** The built web app: apps/web/dist in the workspace, dist/web inside the published package. */
+export const WEB_DIST =
+  found.name === 'causelane' ? join(found.dir, 'dist', 'web') : join(found.dir, '..', 'web', 'dist');

@@ -5,7 +5,18 @@ import type { CallModel } from './model.ts';
 import { concurrent } from './rules.ts';
 
 const call = (id: number, startSeq?: number, endSeq?: number): CallModel =>
-  ({ id: `c${id}`, name: 'tool', args: undefined, turn: 1, index: id, listedSeq: 0, startSeq, endSeq, reads: [], writes: [] }) as CallModel;
+  ({
+    id: `c${id}`,
+    name: 'tool',
+    args: undefined,
+    turn: 1,
+    index: id,
+    listedSeq: 0,
+    startSeq,
+    endSeq,
+    reads: [],
+    writes: [],
+  }) as CallModel;
 
 /** The definition: the first other call in list order that is concurrent. */
 const reference = (calls: CallModel[], queries: CallModel[]) =>
@@ -16,18 +27,25 @@ const arbCall = fc
     start: fc.option(fc.integer({ min: 0, max: 60 }), { nil: undefined }),
     len: fc.option(fc.integer({ min: -5, max: 30 }), { nil: undefined }),
   })
-  .map(({ start, len }) => [start, start === undefined || len === undefined ? undefined : start + len] as const);
+  .map(
+    ({ start, len }) => [start, start === undefined || len === undefined ? undefined : start + len] as const,
+  );
 
 describe('firstConcurrent', () => {
   it('finds the same call as comparing every pair, including unstarted, unended and shared calls', () => {
     fc.assert(
-      fc.property(fc.array(arbCall, { maxLength: 25 }), fc.array(arbCall, { maxLength: 25 }), fc.array(fc.nat(), { maxLength: 10 }), (cs, qs, shared) => {
-        const calls = cs.map(([s, e], i) => call(i, s, e));
-        const own = qs.map(([s, e], i) => call(100 + i, s, e));
-        // Some queries are candidates themselves (a call that reads and writes the key).
-        const queries = [...own, ...shared.filter((i) => i < calls.length).map((i) => calls[i]!)];
-        expect(firstConcurrent(calls, queries)).toEqual(reference(calls, queries));
-      }),
+      fc.property(
+        fc.array(arbCall, { maxLength: 25 }),
+        fc.array(arbCall, { maxLength: 25 }),
+        fc.array(fc.nat(), { maxLength: 10 }),
+        (cs, qs, shared) => {
+          const calls = cs.map(([s, e], i) => call(i, s, e));
+          const own = qs.map(([s, e], i) => call(100 + i, s, e));
+          // Some queries are candidates themselves (a call that reads and writes the key).
+          const queries = [...own, ...shared.filter((i) => i < calls.length).map((i) => calls[i]!)];
+          expect(firstConcurrent(calls, queries)).toEqual(reference(calls, queries));
+        },
+      ),
       { numRuns: 2000 },
     );
   });

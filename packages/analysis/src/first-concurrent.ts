@@ -37,29 +37,34 @@ function firstOverlap(
   const out = new Array<number>(queries.length).fill(-1);
   const n = candidates.length;
   if (n === 0 || queries.length === 0) return out;
-  const byStart = [...candidates].sort((a, b) => a.start - b.start);
+  const ids = (len: number) => Array.from({ length: len }, (_, i) => i);
+  const byStart = ids(n).sort((a, b) => candidates[a]!.start - candidates[b]!.start);
   // Fenwick positions: candidates ordered by end, largest first, so "end >= x" is a prefix.
-  const byEndDesc = [...candidates].sort((a, b) => b.end - a.end);
-  const ends = byEndDesc.map((c) => c.end);
-  const rank = new Map<Extent, number>(byEndDesc.map((c, i) => [c, i]));
+  const byEndDesc = ids(n).sort((a, b) => candidates[b]!.end - candidates[a]!.end || a - b);
+  const ends = new Float64Array(n);
+  const rank = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    ends[i] = candidates[byEndDesc[i]!]!.end;
+    rank[byEndDesc[i]!] = i;
+  }
   // Each node keeps the two smallest positions in its range, so one of them is not the query's own.
   const best = new Float64Array(n + 1).fill(NONE);
   const second = new Float64Array(n + 1).fill(NONE);
-  const put = (i: number, pos: number) => {
-    for (let k = i + 1; k <= n; k += k & -k) {
-      if (pos < best[k]!) {
-        second[k] = best[k]!;
-        best[k] = pos;
-      } else if (pos < second[k]! && pos !== best[k]) second[k] = pos;
-    }
-  };
-  const order = queries.flatMap((q, i) => (q ? [i] : [])).sort((a, b) => queries[a]!.end - queries[b]!.end);
+  const order = ids(queries.length)
+    .filter((i) => queries[i] !== null)
+    .sort((a, b) => queries[a]!.end - queries[b]!.end || a - b);
   let inserted = 0;
   for (const qi of order) {
     const q = queries[qi]!;
-    while (inserted < n && byStart[inserted]!.start <= q.end) {
+    while (inserted < n && candidates[byStart[inserted]!]!.start <= q.end) {
       const c = byStart[inserted++]!;
-      put(rank.get(c)!, c.pos);
+      const pos = candidates[c]!.pos;
+      for (let k = rank[c]! + 1; k <= n; k += k & -k) {
+        if (pos < best[k]!) {
+          second[k] = best[k]!;
+          best[k] = pos;
+        } else if (pos < second[k]!) second[k] = pos;
+      }
     }
     // How many candidates have end >= q.start: binary search in the descending ends.
     let lo = 0;
@@ -71,15 +76,14 @@ function firstOverlap(
     }
     let b1 = NONE;
     let b2 = NONE;
-    const take = (v: number) => {
-      if (v < b1) {
-        b2 = b1;
-        b1 = v;
-      } else if (v < b2 && v !== b1) b2 = v;
-    };
     for (let k = lo; k > 0; k -= k & -k) {
-      take(best[k]!);
-      take(second[k]!);
+      const x = best[k]!;
+      const y = second[k]!;
+      if (x < b1) {
+        b2 = Math.min(b1, y);
+        b1 = x;
+      } else if (x < b2 && x !== b1) b2 = x;
+      if (y < b2 && y !== b1) b2 = y;
     }
     const pick = b1 !== q.self ? b1 : b2;
     if (pick !== NONE) out[qi] = pick;

@@ -13,6 +13,17 @@ export interface Turn {
 }
 
 /**
+ * The turn a tool span follows: the model-call span that is its parent (AI SDK 7's legacy spans and
+ * Mastra's steps run their tools inside the model-call span), else the last one ended by its start.
+ */
+export function turnOfTool(turns: readonly Turn[], tool: ToolSpan): Turn | undefined {
+  return (
+    (tool.parentSpanId ? turns.find((t) => t.chat.spanId === tool.parentSpanId) : undefined) ??
+    turns[turnBefore(turns, tool.startMs)]
+  );
+}
+
+/**
  * Whether a tool span's arguments are the call's: equal as JSON, or the one value of a one-field
  * object (OpenInference's LangChain spans record `input.value` as the bare value).
  */
@@ -53,7 +64,7 @@ export function bindTools(turns: Turn[], tools: readonly ToolSpan[], notes: stri
       claimed.add(direct);
       continue;
     }
-    const turn = turns[turnBefore(turns, tool.startMs)];
+    const turn = turnOfTool(turns, tool);
     if (tool.callId && !turn?.chat.anonymousCalls) {
       // Both sides carry real ids and they differ: the id is the evidence (an unmatched result).
       toolCall.set(tool.spanId, tool.callId);
@@ -63,7 +74,8 @@ export function bindTools(turns: Turn[], tools: readonly ToolSpan[], notes: stri
     const open = (turn?.calls ?? []).filter(
       (c) => c.name === tool.toolName && !claimed.has(c.id) && !idsOfTools.has(c.id),
     );
-    const pick = (tool.args !== undefined ? open.find((c) => sameArgs(c.args, tool.args)) : undefined) ?? open[0];
+    const pick =
+      (tool.args !== undefined ? open.find((c) => sameArgs(c.args, tool.args)) : undefined) ?? open[0];
     if (!pick) {
       unbound++;
       continue;
@@ -78,7 +90,9 @@ export function bindTools(turns: Turn[], tools: readonly ToolSpan[], notes: stri
     toolCall.set(tool.spanId, pick.id);
   }
   if (unbound > 0)
-    notes.push(`${unbound} tool span(s) match no call the model asked for (by id, or name and arguments): left out`);
+    notes.push(
+      `${unbound} tool span(s) match no call the model asked for (by id, or name and arguments): left out`,
+    );
   return toolCall;
 }
 
@@ -92,7 +106,8 @@ export function bindResults(
   const byText = new Map<string, string[]>();
   for (const t of tools) {
     const call = toolCall.get(t.spanId);
-    if (call && t.resultText !== undefined) byText.set(t.resultText, [...(byText.get(t.resultText) ?? []), call]);
+    if (call && t.resultText !== undefined)
+      byText.set(t.resultText, [...(byText.get(t.resultText) ?? []), call]);
   }
   const undecidable = new Set<string>();
   let positional = false;
@@ -138,6 +153,7 @@ export function bindResults(
     }
     return resolved.filter((x): x is string => x !== undefined);
   });
-  if (positional) notes.push('tool results carry no call ids: bound to calls by position (commit order cannot be seen)');
+  if (positional)
+    notes.push('tool results carry no call ids: bound to calls by position (commit order cannot be seen)');
   return { committed, undecidable };
 }

@@ -4,10 +4,18 @@
 import type { ToolCallSpec } from '@causelane/trace-schema';
 import { aiSdk } from './dialects/ai-sdk.ts';
 import type { Dialect, SpanKind } from './dialects/dialect.ts';
+import { mastra } from './dialects/mastra.ts';
 import { openInference } from './dialects/openinference.ts';
 import { openLlmetry } from './dialects/openllmetry.ts';
 import { otelGenAi } from './dialects/otel-genai.ts';
-import { type Attrs, type InputResult, type RawSpan, type StateOp, stateOps, str } from './dialects/span-facts.ts';
+import {
+  type Attrs,
+  type InputResult,
+  type RawSpan,
+  type StateOp,
+  stateOps,
+  str,
+} from './dialects/span-facts.ts';
 import { ImportError } from './import-error.ts';
 
 export type { InputResult, RawSpan, StateOp } from './dialects/span-facts.ts';
@@ -19,7 +27,10 @@ interface SpanBase {
   startMs: number;
   endMs: number | undefined;
   conversationId?: string;
+  /** The agent's name the span gives (gen_ai.agent.name; for agent spans, the dialect's agent name). */
   agent?: string;
+  /** The resource's service.name, unless it is the SDK's `unknown_service` placeholder. */
+  service?: string;
   /** The resource's service.name (+ pid / instance id): runs are only chained within one process. */
   process?: string;
   /** Which instrumentation's conventions the span follows (src/dialects). */
@@ -66,19 +77,25 @@ export type GenAiSpan = ChatSpan | ToolSpan | AgentSpan;
 export const MAX_RUN_ID_LENGTH = 200;
 
 /** Most specific first: AI SDK and Mastra spans also carry some gen_ai.* attributes. */
-const DIALECTS: readonly Dialect[] = [aiSdk, openLlmetry, otelGenAi, openInference];
+const DIALECTS: readonly Dialect[] = [aiSdk, mastra, openLlmetry, otelGenAi, openInference];
 
 function dialectOf(attrs: Attrs, name: string): { dialect: Dialect; kind: SpanKind } | undefined {
   for (const dialect of DIALECTS) {
     const kind = dialect.kindOf(attrs, name);
+    if (kind === null) return undefined;
     if (kind) return { dialect, kind };
   }
   return undefined;
 }
 
-/** Whether attributes mark a model call, a tool execution, an agent invocation, or none of these. */
-export function genAiKindOf(attrs: Attrs, name = ''): SpanKind | undefined {
-  return dialectOf(attrs, name)?.kind;
+/**
+ * Whether attributes mark a model call or a tool execution (the spans that become events), or
+ * neither. Agent invocations are read for names only: they are not reported here, so a live bridge
+ * does not hold events back until the agent span around the whole run ends.
+ */
+export function genAiKindOf(attrs: Attrs, name = ''): 'chat' | 'tool' | undefined {
+  const kind = dialectOf(attrs, name)?.kind;
+  return kind === 'agent' ? undefined : kind;
 }
 
 /** The Causelane view of a span, or null for spans no dialect claims (HTTP, database, chains). */
@@ -109,13 +126,14 @@ export function genAiSpanFrom(span: RawSpan): GenAiSpan | null {
       `is ${conversationId.length} characters; the conversation id names the run, and a run id is at most ${MAX_RUN_ID_LENGTH}`,
     );
   if (conversationId) base.conversationId = conversationId;
-  const agent =
-    (kind === 'agent' ? dialect.agentName?.(span) : undefined) ?? str(a['gen_ai.agent.name']) ?? span.service;
+  const agent = (kind === 'agent' ? dialect.agentName?.(span) : undefined) ?? str(a['gen_ai.agent.name']);
   if (agent) base.agent = agent;
+  if (span.service && !span.service.startsWith('unknown_service')) base.service = span.service;
   if (span.process) base.process = span.process;
   if (kind === 'agent') return { ...base, kind };
   if (kind === 'chat') {
-    const facts = dialect.modelCall(span);
+    // Fingerprints chain calls into runs; a conversation id already names the run.
+    const facts = dialect.modelCall(span, !conversationId);
     const chat: ChatSpan = { ...base, kind, calls: facts.calls, results: facts.results };
     if (facts.anonymousCalls) chat.anonymousCalls = true;
     if (facts.inputPrint) chat.inputPrint = facts.inputPrint;

@@ -10,7 +10,12 @@ export type HistoryStep =
   | { kind: 'result'; call: string; ok: boolean; result?: unknown }
   | { kind: 'input' };
 
-export type HistoryFormat = 'openai-chat' | 'openai-responses' | 'anthropic-messages';
+export type HistoryFormat =
+  | 'openai-chat'
+  | 'openai-responses'
+  | 'anthropic-messages'
+  | 'ai-sdk-messages'
+  | 'openai-agents-history';
 
 export function historyToEvents(
   run: string,

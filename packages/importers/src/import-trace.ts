@@ -3,13 +3,16 @@
 // arrays (each bare or inside its request body), and maps them to format v1. Readers that stream
 // big JSONL files ask planTraceRead first; everything else goes through importTrace.
 import { formatLineError, readTraceText, type TraceEvent } from '@causelane/trace-schema';
+import { importAiSdkMessages, isAiSdkMessage } from './ai-sdk-messages.ts';
 import { importAnthropicMessages } from './anthropic-messages.ts';
 import { isObject } from './history-input.ts';
 import type { HistoryFormat } from './history-to-events.ts';
 import { describeValue, ImportError } from './import-error.ts';
+import { importAgentsHistory, isAgentsHistoryItem } from './openai-agents-history.ts';
 import { importOpenAiChat } from './openai-chat.ts';
 import { importOpenAiResponses, RESPONSES_ITEM_TYPES } from './openai-responses.ts';
-import { importOtlpJson, isOtlpTraceRequest } from './otlp-json.ts';
+import { importOtlpJsonDetailed, isOtlpTraceRequest } from './otlp-json.ts';
+import { readOtlpJsonLines } from './otlp-json-lines.ts';
 
 export type TraceFormat = 'jsonl' | 'otlp' | HistoryFormat;
 
@@ -22,9 +25,33 @@ export interface ImportResult {
   format: TraceFormat;
   /** Each run's events sorted by seq, as TraceReader.finish() returns them. */
   runs: Map<string, TraceEvent[]>;
+  /** OTLP only: per run, what the spans could not show ("no tool spans: …"), for the CLI and UI. */
+  evidence?: Map<string, string[]>;
+  /** OTLP only: about the file as a whole (e.g. many one-span runs). */
+  warnings?: string[];
 }
 
+function otlpResult(requests: readonly unknown[]): ImportResult {
+  const res = importOtlpJsonDetailed(requests);
+  return { format: 'otlp', runs: res.runs, evidence: res.evidence, warnings: res.warnings };
+}
+
+const HISTORY_IMPORTERS: Record<
+  HistoryFormat,
+  (items: readonly unknown[], run: string, root: string) => TraceEvent[]
+> = {
+  'openai-chat': importOpenAiChat,
+  'openai-responses': importOpenAiResponses,
+  'anthropic-messages': importAnthropicMessages,
+  'ai-sdk-messages': importAiSdkMessages,
+  'openai-agents-history': importAgentsHistory,
+};
+
 function historyFormatOf(items: readonly unknown[]): HistoryFormat {
+  // First, over all items: the Agents SDK's items reuse the Responses type names (with camelCase
+  // callId), and AI SDK messages look like chat messages until a tool part shows.
+  if (items.some(isAgentsHistoryItem)) return 'openai-agents-history';
+  if (items.some(isAiSdkMessage)) return 'ai-sdk-messages';
   let anthropic = false;
   for (const item of items) {
     if (!isObject(item)) continue;
@@ -65,30 +92,9 @@ export function importDocument(value: unknown, opts: ImportOptions = {}): Import
     );
   }
   const run = opts.run ?? 'history';
-  if (doc.format === 'otlp') return { format: 'otlp', runs: importOtlpJson(doc.items) };
-  const events =
-    doc.format === 'openai-chat'
-      ? importOpenAiChat(doc.items, run, doc.root)
-      : doc.format === 'openai-responses'
-        ? importOpenAiResponses(doc.items, run, doc.root)
-        : importAnthropicMessages(doc.items, run, doc.root);
+  if (doc.format === 'otlp') return otlpResult(doc.items);
+  const events = HISTORY_IMPORTERS[doc.format](doc.items, run, doc.root);
   return { format: doc.format, runs: new Map([[run, events]]) };
-}
-
-/** JSON lines whose every line is an OTLP request (the collector's file exporter), else null. */
-function otlpLines(text: string): unknown[] | null {
-  const lines = text.split('\n').filter((l) => l.trim() !== '');
-  const out: unknown[] = [];
-  for (const line of lines) {
-    try {
-      const v = JSON.parse(line);
-      if (!isOtlpTraceRequest(v)) return null;
-      out.push(v);
-    } catch {
-      return null;
-    }
-  }
-  return out.length > 0 ? out : null;
 }
 
 function withoutBom(text: string): string {
@@ -112,9 +118,9 @@ function importJson(body: string, opts: ImportOptions): ImportResult | null {
     try {
       value = JSON.parse(body);
     } catch {
-      // Not one document: JSONL v1, or JSON lines of OTLP requests.
-      const lines = otlpLines(body);
-      if (lines) return { format: 'otlp', runs: importOtlpJson(lines) };
+      // Not one document: JSONL v1, or JSON lines of OTLP requests (the file exporter's output).
+      const lines = readOtlpJsonLines(body);
+      if (lines) return otlpResult(lines);
     }
     if (value !== undefined && detectDocument(value)) return importDocument(value, opts);
   }

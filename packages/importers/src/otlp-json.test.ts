@@ -41,8 +41,7 @@ describe('importOtlpJson on spans from the real OpenTelemetry SDK', () => {
     expect(response).toMatchObject({
       calls: [{ id: 'call_search', name: 'search', args: { q: 'call_search' } }, { id: 'call_calc' }],
     });
-    // The invoke_agent span names the agent (before, the resource's service.name did).
-    expect(events[0]).toMatchObject({ type: 'run.start', agent: 'planner', mode: 'unknown' });
+    expect(events[0]).toMatchObject({ type: 'run.start', agent: 'trip-agent', mode: 'unknown' });
   });
 
   it('finds the premature model call and the late commit', () => {

@@ -78,7 +78,8 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
  * base64 instead (24 characters for a trace id, 12 for a span id): those are decoded to hex.
  */
 export function otlpId(v: unknown, where: string, bytes: 16 | 8): string {
-  if (typeof v !== 'string' || v === '') throw new ImportError(where, `expected a hex id string, got ${describeValue(v)}`);
+  if (typeof v !== 'string' || v === '')
+    throw new ImportError(where, `expected a hex id string, got ${describeValue(v)}`);
   const b64Length = bytes === 16 ? 24 : 12;
   if (v.length === b64Length && BASE64.test(v) && !/^[0-9a-fA-F]+$/.test(v)) {
     const bin = atob(v);
@@ -99,7 +100,9 @@ function statusIsError(status: unknown): boolean {
 /** The resource attributes that tell one agent process from another (runs chain only within one). */
 function processKey(resource: Record<string, unknown>): string | undefined {
   const parts = ['service.name', 'service.instance.id', 'process.pid', 'host.name'].map((k) => resource[k]);
-  return parts.some((p) => p !== undefined) ? parts.map((p) => (p === undefined ? '' : String(p))).join('|') : undefined;
+  return parts.some((p) => p !== undefined)
+    ? parts.map((p) => (p === undefined ? '' : String(p))).join('|')
+    : undefined;
 }
 
 /** True when the value looks like an ExportTraceServiceRequest. */
@@ -114,6 +117,8 @@ export interface OtlpSpanOptions {
    * structure above the spans always throw.
    */
   onSpanError?: (err: ImportError) => void;
+  /** Called with the name of each span that no dialect claims (HTTP, database, framework spans). */
+  onForeignSpan?: (name: string) => void;
 }
 
 /**
@@ -145,7 +150,10 @@ export function otlpGenAiSpans(requests: readonly unknown[], opts: OtlpSpanOptio
         for (let k = 0; k < spans.length; k++) {
           try {
             const span = readSpan(spans, k, ssWhere, service, process);
-            if (!span) continue;
+            if (!span) {
+              opts.onForeignSpan?.(String(objectAt(spans, k, ssWhere).name ?? ''));
+              continue;
+            }
             const key = JSON.stringify([span.traceId, span.spanId]);
             if (seen.has(key)) continue;
             seen.add(key);
@@ -224,7 +232,10 @@ export function importOtlpJsonDetailed(requests: unknown | readonly unknown[]): 
   for (const [run, a] of assembled) {
     runs.set(run, a.events);
     if (a.evidence.length > 0) evidence.set(run, a.evidence);
-    if (a.events.filter((e) => e.type === 'llm.request').length === 1 && a.events.every((e) => !e.type.startsWith('tool.')))
+    if (
+      a.events.filter((e) => e.type === 'llm.request').length === 1 &&
+      a.events.every((e) => !e.type.startsWith('tool.'))
+    )
       single++;
   }
   const warnings: string[] = [];

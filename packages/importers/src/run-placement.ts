@@ -7,7 +7,9 @@ import type { ChatSpan, GenAiSpan, ToolSpan } from './genai-span.ts';
 
 /** Start order, with ties broken by end and span id: a total order independent of arrival. */
 export const byStart = (a: GenAiSpan, b: GenAiSpan) =>
-  a.startMs - b.startMs || (a.endMs ?? Infinity) - (b.endMs ?? Infinity) || (a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0);
+  a.startMs - b.startMs ||
+  (a.endMs ?? Infinity) - (b.endMs ?? Infinity) ||
+  (a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0);
 
 interface Group {
   key: string;
@@ -28,7 +30,13 @@ function union(a: Group, b: Group): void {
   if (ra === rb) return;
   // The group that began first names the run, unless only the other names a conversation.
   const [keep, join] =
-    ra.conversation !== rb.conversation ? (ra.conversation ? [ra, rb] : [rb, ra]) : ra.first <= rb.first ? [ra, rb] : [rb, ra];
+    ra.conversation !== rb.conversation
+      ? ra.conversation
+        ? [ra, rb]
+        : [rb, ra]
+      : ra.first <= rb.first
+        ? [ra, rb]
+        : [rb, ra];
   join.parent = keep;
 }
 
@@ -50,6 +58,8 @@ function continues(a: ChatSpan, b: ChatSpan): boolean {
 }
 
 function chain(groups: Group[]): void {
+  // Only groups without a conversation id are chained: nothing to do (nor to index) without two.
+  if (groups.filter((g) => !g.conversation).length === 0 || groups.length < 2) return;
   // Index every chat by process + its whole input print; a later chat looks up each of its prefixes.
   const index = new Map<string, { chat: ChatSpan; group: Group }[]>();
   for (const g of groups)
@@ -67,7 +77,8 @@ function chain(groups: Group[]): void {
     for (let n = 0; n < head.inputPrint.length - 1; n++) {
       prefix += SEP + head.inputPrint[n];
       for (const c of index.get(prefix) ?? [])
-        if (root(c.group) !== root(g) && continues(c.chat, head) && (!best || byStart(best.chat, c.chat) < 0)) best = c;
+        if (root(c.group) !== root(g) && continues(c.chat, head) && (!best || byStart(best.chat, c.chat) < 0))
+          best = c;
     }
     if (best) union(best.group, g);
   }
@@ -92,12 +103,20 @@ function attachToolGroups(groups: Group[]): void {
     const tools = g.spans.filter((s): s is ToolSpan => s.kind === 'tool');
     if (tools.length === 0) continue;
     const t = tools[0]!;
-    let owner = (t.callId ? callOwner.get(t.callId) : undefined) ?? (t.resultText !== undefined ? textOwner.get(`${t.process ?? ''}${SEP}${t.resultText}`) : undefined);
+    let owner =
+      (t.callId ? callOwner.get(t.callId) : undefined) ??
+      (t.resultText !== undefined ? textOwner.get(`${t.process ?? ''}${SEP}${t.resultText}`) : undefined);
     if (!owner) {
       let last = -Infinity;
       for (const c of withChats)
         for (const s of c.spans)
-          if (s.kind === 'chat' && s.process === t.process && s.endMs !== undefined && s.endMs <= t.startMs && s.endMs > last) {
+          if (
+            s.kind === 'chat' &&
+            s.process === t.process &&
+            s.endMs !== undefined &&
+            s.endMs <= t.startMs &&
+            s.endMs > last
+          ) {
             last = s.endMs;
             owner = c;
           }
@@ -111,7 +130,8 @@ export function runOfSpans(spans: readonly GenAiSpan[]): Map<string, GenAiSpan[]
   const traceConversation = new Map<string, string>();
   // The earliest span naming a conversation decides, so arrival order never changes the answer.
   for (const s of [...spans].sort(byStart))
-    if (s.conversationId && !traceConversation.has(s.traceId)) traceConversation.set(s.traceId, s.conversationId);
+    if (s.conversationId && !traceConversation.has(s.traceId))
+      traceConversation.set(s.traceId, s.conversationId);
   const groups = new Map<string, Group>();
   for (const s of spans) {
     const conv = s.conversationId ?? traceConversation.get(s.traceId);

@@ -42,7 +42,11 @@ function inferMissingCalls(chats: ChatSpan[], tools: readonly ToolSpan[]): (Turn
     const nextStart = chats[i + 1]?.startMs ?? Infinity;
     const mine = tools.filter((t) => t.startMs >= end && t.startMs < nextStart);
     if (mine.length === 0) return { chat, calls: listed };
-    return { chat, calls: mine.map((t) => ({ id: t.callId ?? `span:${t.spanId}`, name: t.toolName })), inferred: true };
+    return {
+      chat,
+      calls: mine.map((t) => ({ id: t.callId ?? `span:${t.spanId}`, name: t.toolName })),
+      inferred: true,
+    };
   });
 }
 
@@ -63,12 +67,20 @@ function orderInferred(turns: (Turn & { inferred?: true })[], committed: readonl
 function evidenceOf(turns: readonly Turn[], tools: readonly ToolSpan[], notes: string[]): string[] {
   const out: string[] = [];
   const anyCalls = turns.some((t) => t.calls.length > 0);
-  if (anyCalls && tools.length === 0) out.push('no tool spans: tool start and end times unknown; calls and commits come from the model calls\' messages');
-  if (turns.some((t) => t.chat.anonymousCalls)) out.push('the model calls carry no call ids: calls are named <span id>#<index> unless a tool span gives the id');
+  if (anyCalls && tools.length === 0)
+    out.push(
+      "no tool spans: tool start and end times unknown; calls and commits come from the model calls' messages",
+    );
+  if (turns.some((t) => t.chat.anonymousCalls))
+    out.push(
+      'the model calls carry no call ids: calls are named <span id>#<index> unless a tool span gives the id',
+    );
   if (turns.slice(1).some((t) => t.chat.results === undefined))
     out.push('no input messages recorded: commits inferred from timing, so commit order cannot be seen');
   if (turns.some((t) => (t as { inferred?: true }).inferred))
-    out.push('model calls recorded without their tool calls: calls taken from the tool spans that followed each one');
+    out.push(
+      'model calls recorded without their tool calls: calls taken from the tool spans that followed each one',
+    );
   return [...out, ...notes];
 }
 
@@ -90,7 +102,12 @@ export function assembleRun(run: string, spans: readonly GenAiSpan[], opts: Span
   const evidence = evidenceOf(turns, tools, notes);
 
   // Read in start order, so the agent and trace ids do not depend on which batch came first.
-  const agent = ordered.find((s) => s.kind === 'agent' && s.agent)?.agent ?? ordered.find((s) => s.agent)?.agent;
+  // A model call's or tool's own agent name, else the service, else an agent span's name: an agent
+  // span ends last, and a live bridge has sent run.start by then.
+  const agent =
+    ordered.find((s) => s.kind !== 'agent' && s.agent)?.agent ??
+    ordered.find((s) => s.service)?.service ??
+    ordered.find((s) => s.agent)?.agent;
   const meta: Record<string, unknown> = {
     source: opts.source,
     traceIds: [...new Set(ordered.map((s) => s.traceId))],
@@ -119,7 +136,9 @@ export function assembleRun(run: string, spans: readonly GenAiSpan[], opts: Span
     // Some instrumentations end the model-call span after the tools it asked for: draw the
     // response no later than its first tool start.
     const t = Math.min(chat.endMs, ...kept.map((c) => firstToolStart.get(c.id) ?? Infinity));
-    responseIdx[i] = add({ type: 'llm.response', turn, calls: kept }, Math.max(t, chat.startMs), [requestIdx[i]]);
+    responseIdx[i] = add({ type: 'llm.response', turn, calls: kept }, Math.max(t, chat.startMs), [
+      requestIdx[i],
+    ]);
     for (const c of kept) if (!calls.has(c.id)) calls.set(c.id, { turn });
   });
 
@@ -152,7 +171,11 @@ export function assembleRun(run: string, spans: readonly GenAiSpan[], opts: Span
     const turn = i + 1;
     if (turn === 1) return;
     const commit = (id: string, callTurn: number, endIdx?: number) => {
-      const c = add({ type: 'tool.commit', turn: callTurn, call: id }, chat.startMs, [startIdx, endIdx, responseIdx[callTurn - 1]]);
+      const c = add({ type: 'tool.commit', turn: callTurn, call: id }, chat.startMs, [
+        startIdx,
+        endIdx,
+        responseIdx[callTurn - 1],
+      ]);
       pending[requestIdx[i]!]!.after.push(c);
     };
     if (chat.results) {

@@ -1,6 +1,6 @@
 // Stamps format-v1 events with the run id, a per-run monotonic seq and wall-clock t, and hands them
 // to sinks in batches: emit() only appends to a buffer, so no IO happens per event.
-import { type EventBody, type TraceEvent, VERSION } from '@causelane/trace-schema';
+import { type EventBody, loneSurrogateIndex, type TraceEvent, VERSION } from '@causelane/trace-schema';
 import type { TraceSink } from './sinks/trace-sink.ts';
 
 /**
@@ -33,7 +33,10 @@ export interface TracerOptions {
 }
 
 export function newRunId(prefix = 'run'): string {
-  return `${prefix}-${globalThis.crypto.randomUUID().slice(0, 8)}`;
+  // Cut a long prefix (a title) so the id fits 200 characters, never between the halves of an emoji.
+  let head = prefix.slice(0, 191);
+  if (/[\uD800-\uDBFF]$/.test(head)) head = head.slice(0, -1);
+  return `${head}-${globalThis.crypto.randomUUID().slice(0, 8)}`;
 }
 
 /** One sink that did not store everything, and how many events it is missing. */
@@ -123,6 +126,11 @@ export class Tracer {
     if (opts.run !== undefined && (opts.run.length < 1 || opts.run.length > 200)) {
       throw new Error(`run id must be 1-200 characters, got ${opts.run.length}`);
     }
+    const cut = opts.run === undefined ? -1 : loneSurrogateIndex(opts.run);
+    if (cut !== -1)
+      throw new Error(
+        `run id has an unpaired surrogate at index ${cut} (a title cut through an emoji?); use newRunId(title)`,
+      );
     this.run = opts.run ?? newRunId();
     const defaultTimeoutMs = Math.max(0, opts.flushTimeoutMs ?? 10_000);
     this.lanes = opts.sinks.map((s, index) => ({

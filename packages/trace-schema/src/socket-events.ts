@@ -3,6 +3,7 @@
 import Type, { type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
 import type { TraceEvent } from './events.ts';
+import type { RunListItem } from './http-api.ts';
 
 export { INGEST_NAMESPACE, UI_NAMESPACE } from './namespaces.ts';
 
@@ -27,8 +28,10 @@ export type IngestAck =
       batch: number | null;
       error: string;
       rejected?: IngestRejection[];
-      /** Set when the batch was refused for now (rate limit): resend it after this many ms. */
+      /** Set when the batch was refused for now (rate limit, database busy): resend it after this many ms. */
       retryAfterMs?: number;
+      /** Set when the batch conflicts with what is stored (a seq with other content, a run made from OTLP spans): resending cannot help. */
+      conflict?: true;
     };
 
 export const WatchRunSchema = Type.Object({ run: Type.String({ minLength: 1, maxLength: 200 }) });
@@ -45,6 +48,8 @@ export interface RunChangedMessage {
   run: string;
   /** 'created' on the first event of a run, 'updated' after, 'deleted' on removal. */
   change: 'created' | 'updated' | 'deleted';
+  /** The run's summary row after a 'created' or 'updated' change: a run list can apply it without fetching. */
+  item?: RunListItem;
 }
 
 /** Agent (SDK) to collector, on INGEST_NAMESPACE. */
@@ -56,7 +61,10 @@ export type IngestServerToClientEvents = Record<never, never>;
 
 /** Browser to collector, on UI_NAMESPACE. */
 export interface UiClientToServerEvents {
-  /** Joins the run's room and answers with its history; live events follow with no gap or repeat. */
+  /**
+   * Watches a run: the ack holds the first page of its history, the rest follows as `run:events`
+   * in seq order, then live events, each event exactly once.
+   */
   'run:watch': (req: WatchRun, ack: (res: WatchAck) => void) => void;
   'run:unwatch': (req: WatchRun) => void;
 }

@@ -3,8 +3,16 @@
 // documents (OTLP, message histories) are read whole and imported. Read errors become CliErrors
 // naming the file and the line or JSON path.
 import { createReadStream } from 'node:fs';
+import { open, readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { importTrace, planTraceRead, type TraceFormat } from '@causelane/importers';
+import { StringDecoder } from 'node:string_decoder';
+import {
+  importTrace,
+  importTraceBytes,
+  isOtlpProtobuf,
+  planTraceRead,
+  type TraceFormat,
+} from '@causelane/importers';
 import {
   arrayColumns,
   type CompactRun,
@@ -62,6 +70,58 @@ function fromImport(source: string, text: string, run: string): FullTraceInput {
   return { runs: res.runs, format: res.format, source, lineOf: () => undefined };
 }
 
+function fromBytes(source: string, bytes: Uint8Array, run: string): FullTraceInput {
+  const res = importTraceBytes(bytes, { source, run });
+  if (!res.ok) throw new CliError(res.errors.join('\n'));
+  return { runs: res.runs, format: res.format, source, lineOf: () => undefined };
+}
+
+/** The first bytes of a file, to tell binary OTLP protobuf from text before reading it as text. */
+async function fileHead(file: string, source: string): Promise<Uint8Array> {
+  try {
+    const handle = await open(file, 'r');
+    try {
+      const { buffer, bytesRead } = await handle.read({ buffer: Buffer.alloc(4096), position: 0 });
+      return buffer.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  } catch (err) {
+    throw cannotRead(source, err);
+  }
+}
+
+/** Standard input as text chunks, unless it turns out to be binary OTLP protobuf (then its bytes). */
+async function stdinChunks(source: string): Promise<AsyncIterator<string> | Uint8Array> {
+  const raw = (process.stdin as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  const first: Buffer[] = [];
+  let size = 0;
+  let done = false;
+  try {
+    while (!done && size < 2) {
+      const r = await raw.next();
+      if (r.done) done = true;
+      else {
+        first.push(r.value);
+        size += r.value.length;
+      }
+    }
+    if (isOtlpProtobuf(Buffer.concat(first))) {
+      for (let r = done ? null : await raw.next(); r && !r.done; r = await raw.next()) first.push(r.value);
+      return Buffer.concat(first);
+    }
+  } catch (err) {
+    throw cannotRead(source, err);
+  }
+  const decoder = new StringDecoder('utf8');
+  return (async function* () {
+    for (const b of first) yield decoder.write(b);
+    if (!done) for (let r = await raw.next(); !r.done; r = await raw.next()) yield decoder.write(r.value);
+    const tail = decoder.end();
+    if (tail !== '') yield tail;
+  })();
+}
+
 function fail(source: string, errors: LineError[]): never {
   throw new CliError(errors.map((e) => formatLineError(source, e)).join('\n'));
 }
@@ -80,12 +140,21 @@ export async function readTraceInput(
   const source = file === '-' ? '<stdin>' : file;
   // Message histories carry no run id: name the run after the file.
   const run = file === '-' ? 'stdin' : basename(file, extname(file)) || 'history';
+  // Binary OTLP protobuf (a `.pb` file) is read as bytes and never becomes a string.
+  if (file !== '-' && isOtlpProtobuf(await fileHead(file, source)))
+    return fromBytes(
+      source,
+      await readFile(file).catch((err) => Promise.reject(cannotRead(source, err))),
+      run,
+    );
+  const stdin = file === '-' ? await stdinChunks(source) : null;
+  if (stdin instanceof Uint8Array) return fromBytes(source, stdin, run);
   // Node's UTF-8 stream decoding hands over strings, a little faster than TextDecoder on Buffers.
-  const stream =
-    file === '-'
-      ? process.stdin.setEncoding('utf8')
-      : createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 16 });
-  const chunks = (stream as AsyncIterable<string>)[Symbol.asyncIterator]();
+  const chunks =
+    stdin ??
+    (createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 16 }) as AsyncIterable<string>)[
+      Symbol.asyncIterator
+    ]();
   const next = async (): Promise<string | null> => {
     try {
       const r = await chunks.next();

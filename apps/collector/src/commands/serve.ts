@@ -1,5 +1,5 @@
-// `causelane serve`: the live collector (socket.io ingest and fan-out, SQLite, HTTP API, web app) in
-// one process, bound to loopback unless told otherwise, and never exposed without a token.
+// `causelane serve`: the live collector (socket.io ingest and fan-out, SQLite or PostgreSQL, HTTP API,
+// web app) in one process, bound to loopback unless told otherwise, and never exposed without a token.
 import type { Command } from 'commander';
 import { isLoopbackHost } from '../server/access-policy.ts';
 import type { Collector } from '../server/collector.ts';
@@ -8,11 +8,15 @@ import { CliError } from './cli-error.ts';
 interface ServeOptions {
   port: string;
   host: string;
-  db: string;
+  db?: string;
+  retainDays?: string;
   token?: string;
   redis?: string;
   allowOrigin?: string[];
   allowHost?: string[];
+  otlpGrpcPort: string;
+  /** false with --no-otlp-grpc. */
+  otlpGrpc: boolean;
 }
 
 const HOSTS_HELP = `
@@ -24,6 +28,16 @@ any other Host gets 403. Under a DNS name or behind a load balancer, pass it:
   causelane serve --host 0.0.0.0 --allow-host collector.example.com
 A leading dot (--allow-host .example.com) also allows every subdomain.
 `;
+
+const DEFAULT_DB = '.causelane/causelane.db';
+
+function parseRetainDays(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const days = Number(value);
+  if (!(Number.isFinite(days) && days > 0))
+    throw new CliError(`--retain-days: expected a number of days greater than 0, got ${value}`);
+  return days;
+}
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -38,14 +52,26 @@ export function registerServe(program: Command): void {
     .description('run the live collector: agents stream to it, browsers watch runs at the printed URL')
     .option('--port <port>', 'port to listen on (0 picks a free one)', '4800')
     .option('--host <host>', 'address to bind; a non-loopback one requires a token', '127.0.0.1')
-    .option('--db <file>', 'SQLite database file (created if missing)', '.causelane/causelane.db')
+    .option(
+      '--db <file-or-url>',
+      `SQLite file (created if missing) or postgres://user:pass@host/db (default: $CAUSELANE_DB, else ${DEFAULT_DB})`,
+    )
+    .option('--retain-days <days>', 'delete runs with no new event for this many days, in the background')
     .option('--token <token>', 'token every client must send (default: $CAUSELANE_TOKEN)')
     .option('--redis <url>', 'share live fan-out with other collectors through Redis Streams')
     .option('--allow-origin <origin...>', 'extra browser origins allowed to call the API (a dev server)')
     .option('--allow-host <host...>', 'extra host names browsers may use to reach the collector (see below)')
+    .option(
+      '--otlp-grpc-port <port>',
+      'OTLP/gRPC port on the same host and token (0 picks a free one)',
+      '4317',
+    )
+    .option('--no-otlp-grpc', 'do not listen for OTLP/gRPC (OTLP/HTTP stays on /v1/traces)')
     .addHelpText('after', HOSTS_HELP)
     .action(async (opts: ServeOptions) => {
       const token = opts.token ?? (process.env.CAUSELANE_TOKEN || undefined);
+      const db = opts.db ?? (process.env.CAUSELANE_DB || DEFAULT_DB);
+      const retainDays = parseRetainDays(opts.retainDays);
       if (!isLoopbackHost(opts.host) && !token) {
         throw new CliError(
           `refusing to listen on ${opts.host} without a token: anyone who can reach it could read and write traces.\n` +
@@ -55,12 +81,21 @@ export function registerServe(program: Command): void {
       // Loaded here, not at the top: other commands should not pay for fastify, socket.io and the SDK.
       const { startCollector } = await import('../server/collector.ts');
       const { loadScenarioSdk } = await import('../server/scenario-sdk.ts');
+      const { describeDb } = await import('../server/store/open-event-store.ts');
       let collector: Collector;
       try {
+        const otlpGrpcPort = opts.otlpGrpc ? Number(opts.otlpGrpcPort) : null;
+        if (
+          otlpGrpcPort !== null &&
+          !(Number.isInteger(otlpGrpcPort) && otlpGrpcPort >= 0 && otlpGrpcPort <= 65535)
+        )
+          throw new CliError(`--otlp-grpc-port: expected 0-65535, got ${opts.otlpGrpcPort}`);
         collector = await startCollector({
+          otlpGrpcPort,
           port: parsePort(opts.port),
           host: opts.host,
-          db: opts.db,
+          db,
+          retainDays,
           token,
           redis: opts.redis,
           allowOrigins: opts.allowOrigin,
@@ -84,7 +119,13 @@ export function registerServe(program: Command): void {
         process.once('SIGTERM', () => stop('SIGTERM'));
       });
       const lines = [`Causelane collector listening on ${collector.url}`];
-      lines.push(`  database ${opts.db}${opts.redis ? `, live fan-out shared through ${opts.redis}` : ''}`);
+      lines.push(
+        `  database ${describeDb(db)}${opts.redis ? `, live fan-out shared through ${opts.redis}` : ''}`,
+      );
+      if (retainDays) lines.push(`  runs idle for ${retainDays} days are deleted`);
+      lines.push(
+        `  OTLP/HTTP ${collector.url}/v1/traces${collector.otlpGrpcPort === null ? '' : `, OTLP/gRPC ${collector.url.replace(/:\d+$/, `:${collector.otlpGrpcPort}`)}`}`,
+      );
       if (token) lines.push(`  token required; open ${collector.url}/?token=…`);
       process.stdout.write(`${lines.join('\n')}\n`);
       await stopped;

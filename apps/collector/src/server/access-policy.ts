@@ -152,15 +152,18 @@ export class AccessPolicy {
 
   /**
    * The host and token rules for a socket.io namespace connection, which is the first place the
-   * client's `auth` payload is known (engine.io's allowRequest sees only the HTTP request, and
-   * checks the origin there). A valid `auth.token` skips the Host rule, as on HTTP. Null when allowed.
+   * client's `auth` payload is known (engine.io's allowRequest, see socket/engine-gate.ts, already
+   * checked the origin and, with a token set, the handshake's token). A valid token, as `auth.token`
+   * or in the engine.io handshake (header or `?token=`), skips the Host rule, as on HTTP. Null when allowed.
    */
-  handshakeRefusal(headers: IncomingHttpHeaders, auth: unknown): string | null {
+  handshakeRefusal(headers: IncomingHttpHeaders, auth: unknown, query?: unknown): string | null {
     const token = (auth as { token?: unknown } | null | undefined)?.token;
-    if (this.token !== null && this.tokenMatches(token)) return null;
+    const valid =
+      this.tokenMatches(token) || (query !== undefined && this.httpTokenMatches(headers, 'GET', query));
+    if (this.token !== null && valid) return null;
     return (
       this.hostRefusal(headers) ??
-      (this.tokenMatches(token) ? null : 'unauthorized: a valid token is required (handshake auth.token)')
+      (valid ? null : 'unauthorized: a valid token is required (handshake auth.token)')
     );
   }
 }

@@ -5,14 +5,26 @@ import { type GenAiSpan, ImportError, runOfSpans, spansToEvents } from '@causela
 import { type IngestRejection, type TraceEvent, validateEvent } from '@causelane/trace-schema';
 import type { Limits } from './limits.ts';
 import type { RunFanout } from './socket/run-fanout.ts';
-import { type EventStore, SeqConflictError, SpanRunConflictError, type StoreTx } from './store/event-store.ts';
+import {
+  type EventStore,
+  SeqConflictError,
+  SpanRunConflictError,
+  StoreBusyError,
+  type StoreTx,
+} from './store/event-store.ts';
 
 export type IngestResult =
   | { ok: true; stored: number; duplicates: number; runs: string[] }
-  /** `conflict`: the batch is well-formed but names a run it may not write to (HTTP 409). */
-  | { ok: false; error: string; rejected: IngestRejection[]; conflict?: true };
+  /**
+   * `conflict`: the batch is well-formed but conflicts with what is stored (HTTP 409);
+   * `retryAfterMs`: the database refused for now, nothing was stored, send it again (HTTP 503).
+   */
+  | { ok: false; error: string; rejected: IngestRejection[]; conflict?: true; retryAfterMs?: number };
 
-export type SpanIngestResult = { ok: true; runs: string[] } | { ok: false; status: 400 | 409; error: string };
+export type SpanIngestResult =
+  | { ok: true; runs: string[] }
+  /** 503: the database refused for now; the exporter should retry (OTLP/HTTP's retryable status). */
+  | { ok: false; status: 400 | 409 | 503; error: string };
 
 /** What re-deriving one OTLP run did to its stored events, for the fan-out after the commit. */
 type RunChange =
@@ -45,8 +57,14 @@ export class IngestService {
     private readonly limits: Pick<Limits, 'maxEventBytes'>,
   ) {}
 
-  /** Validates untrusted values (a socket batch, parsed JSON) and stores them if every one is valid. */
-  async ingestValues(values: readonly unknown[]): Promise<IngestResult> {
+  /**
+   * Validates untrusted values (a socket batch, parsed JSON) and stores them if every one is valid.
+   * `maxBatchBytes` caps the batch's total JSON (a socket message), answered as an error.
+   */
+  async ingestValues(
+    values: readonly unknown[],
+    maxBatchBytes = Number.POSITIVE_INFINITY,
+  ): Promise<IngestResult> {
     const rejected: IngestRejection[] = [];
     let bad = 0;
     for (let i = 0; i < values.length; i++) {
@@ -61,17 +79,22 @@ export class IngestService {
         error: `${bad} of ${values.length} events are invalid; nothing was stored`,
         rejected,
       };
-    return this.ingestEvents(values as TraceEvent[]);
+    return this.ingestEvents(values as TraceEvent[], maxBatchBytes);
   }
 
   /** Stores events that already passed validateEvent; all or nothing. */
-  async ingestEvents(events: readonly TraceEvent[]): Promise<IngestResult> {
+  async ingestEvents(
+    events: readonly TraceEvent[],
+    maxBatchBytes = Number.POSITIVE_INFINITY,
+  ): Promise<IngestResult> {
     const bodies = new Array<string>(events.length);
     const rejected: IngestRejection[] = [];
     let big = 0;
+    let units = 0;
     for (let i = 0; i < events.length; i++) {
       const body = JSON.stringify(events[i]);
       bodies[i] = body;
+      units += body.length;
       // String length counts UTF-16 units; a byte count is only needed near the limit.
       if (
         body.length * 3 > this.limits.maxEventBytes &&
@@ -89,6 +112,15 @@ export class IngestService {
     }
     if (big > 0)
       return { ok: false, error: `${big} events exceed the event size limit; nothing was stored`, rejected };
+    if (units > maxBatchBytes) {
+      const bytes = bodies.reduce((n, b) => n + Buffer.byteLength(b), 0);
+      if (bytes > maxBatchBytes)
+        return {
+          ok: false,
+          error: `batch is ${bytes} bytes of events; the limit is ${maxBatchBytes}: send smaller batches (SocketIoSink maxBatchBytes); nothing was stored`,
+          rejected: [],
+        };
+    }
     let batch: Awaited<ReturnType<EventStore['insert']>>;
     try {
       // The store refuses events for a run made from OTLP spans in the insert's own transaction.
@@ -101,9 +133,12 @@ export class IngestService {
           error: err.message,
           rejected: [{ index: err.index, field: 'run', message: err.message }],
         };
+      if (err instanceof StoreBusyError)
+        return { ok: false, error: err.message, rejected: [], retryAfterMs: err.retryAfterMs };
       if (!(err instanceof SeqConflictError)) throw err;
       return {
         ok: false,
+        conflict: true,
         error: `${err.message}; nothing was stored`,
         rejected: [{ index: err.index, field: 'seq', message: err.message }],
       };
@@ -153,6 +188,7 @@ export class IngestService {
       });
     } catch (err) {
       if (err instanceof ForeignRunError) return { ok: false, status: 409, error: err.message };
+      if (err instanceof StoreBusyError) return { ok: false, status: 503, error: err.message };
       if (err instanceof ImportError)
         return { ok: false, status: 400, error: `${err.message}; nothing was stored` };
       throw err;

@@ -1,13 +1,24 @@
 // Input limits of the collector and the per-connection rate limiter that enforces the event rate.
-// Going over any limit yields an error answer (ack or 4xx), never a crash or a dropped connection.
+// Going over any limit yields an error answer (ack or 4xx), never a crash; only a socket message past
+// maxMessageBytes (far above what the SDK sends) closes its connection.
 
 export interface Limits {
   /** Largest single event, in bytes of its JSON form. */
   maxEventBytes: number;
   /** Most events in one socket batch. */
   maxBatchEvents: number;
-  /** Largest socket.io message (engine.io `maxHttpBufferSize`); larger ones close the connection. */
+  /** Most bytes of event JSON in one socket batch; a bigger one gets an error ack (the SDK sends 1 MiB). */
+  maxBatchBytes: number;
+  /** Largest socket.io message (engine.io `maxHttpBufferSize`), above maxBatchBytes; larger ones close the connection. */
   maxMessageBytes: number;
+  /** Engine.io connections that have not joined a namespace yet (e.g. not authenticated); more get 503. */
+  maxPendingConnections: number;
+  /** How long a connection may take to join a namespace before it is closed. */
+  connectTimeoutMs: number;
+  /** Time for a whole HTTP request to arrive (headers and body); a slower one is cut off with 408. */
+  requestTimeoutMs: number;
+  /** An HTTP connection idle this long is closed (above the socket.io long-polling interval). */
+  connectionTimeoutMs: number;
   /** Largest HTTP body (a JSONL upload). */
   maxBodyBytes: number;
   /** Sustained events per second per ingest connection; bursts up to twice that. */
@@ -17,7 +28,12 @@ export interface Limits {
 export const DEFAULT_LIMITS: Limits = {
   maxEventBytes: 256 * 1024,
   maxBatchEvents: 5000,
+  maxBatchBytes: 8 * 1024 * 1024,
   maxMessageBytes: 16 * 1024 * 1024,
+  maxPendingConnections: 64,
+  connectTimeoutMs: 5000,
+  requestTimeoutMs: 30_000,
+  connectionTimeoutMs: 60_000,
   maxBodyBytes: 64 * 1024 * 1024,
   eventsPerSecond: 250_000,
 };

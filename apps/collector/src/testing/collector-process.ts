@@ -35,7 +35,11 @@ export function freePort(): Promise<number> {
 
 export function spawnCollector(args: string[], opts: SpawnCollectorOptions = {}): Promise<CollectorProcess> {
   const startTimeoutMs = opts.startTimeoutMs ?? 20_000;
-  const child = spawn(process.execPath, [CLI_BIN, 'serve', ...args], {
+  // Tests run collectors side by side: OTLP/gRPC on a free port, not 4317, unless a test says otherwise.
+  const grpc = args.some((a) => a === '--otlp-grpc-port' || a === '--no-otlp-grpc')
+    ? []
+    : ['--otlp-grpc-port', '0'];
+  const child = spawn(process.execPath, [CLI_BIN, 'serve', ...grpc, ...args], {
     cwd: opts.cwd,
     env: { ...process.env, NO_COLOR: '1', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -14,7 +14,7 @@ export interface CliResult {
 
 export function runCli(
   args: string[],
-  opts: { stdin?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {},
+  opts: { stdin?: string | Uint8Array; env?: NodeJS.ProcessEnv; cwd?: string } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI_BIN, ...args], {

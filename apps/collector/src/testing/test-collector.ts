@@ -60,6 +60,8 @@ export async function startTestCollector(options: Partial<CollectorOptions> = {}
     const s = io(`${collector.url}${ns}`, {
       transports: ['websocket'],
       auth: token ? { token } : {},
+      // As the web app does: the handshake carries the token too (a collector with one checks it first).
+      query: token ? { token } : {},
       reconnection: false,
     });
     clients.push(s);

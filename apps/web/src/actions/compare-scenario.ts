@@ -6,6 +6,7 @@ import { appStore } from '../model/app-store.ts';
 import type { CompareLink } from '../model/url-state.ts';
 import { openCollectorRun, unwatchRun } from './live-runs.ts';
 import { stopReplay } from './replay.ts';
+import { setWindow } from './view.ts';
 
 const set = appStore.setState;
 const get = appStore.getState;
@@ -16,7 +17,10 @@ function leaveRunView(): void {
 }
 
 /** Runs a scenario naive and causal with one seed, side by side, and watches both live. */
-export async function startCompare(scenario: string, seed = Math.floor(Math.random() * 1_000_000)): Promise<void> {
+export async function startCompare(
+  scenario: string,
+  seed = Math.floor(Math.random() * 1_000_000),
+): Promise<void> {
   leaveRunView();
   set({ compare: { scenario, seed, naive: null, causal: null, error: null } });
   if (get().collector === 'offline') {
@@ -59,4 +63,23 @@ export function closeCompare(): void {
   const c = get().compare;
   set({ compare: null });
   for (const r of [c?.naive, c?.causal]) if (r && r !== get().activeRun) unwatchRun(r);
+}
+
+/** Draws both sides on one time scale: each window starts at its run's start and spans the longer run. */
+export function alignCompareWindows(): void {
+  const s = get();
+  const c = s.compare;
+  const sides = [c?.naive, c?.causal].flatMap((r) =>
+    r && s.runs[r] && s.runs[r]!.eventCount > 0 ? [s.runs[r]!] : [],
+  );
+  if (sides.length === 0) return;
+  const base = (cols: (typeof sides)[number]) => (s.mode === 'time' ? cols.t[0]! : 0);
+  const span = Math.max(
+    ...sides.map((cols) =>
+      s.mode === 'time' ? cols.t[cols.eventCount - 1]! - cols.t[0]! : cols.eventCount - 1,
+    ),
+    s.mode === 'time' ? 1 : 1,
+  );
+  const pad = span * 0.02 + (s.mode === 'seq' ? 0.5 : 0);
+  for (const cols of sides) setWindow(cols.run, { start: base(cols) - pad, end: base(cols) + span + pad });
 }

@@ -79,7 +79,8 @@ function onRunsChanged(msg: RunChangedMessage): void {
 function noteLive(run: string): void {
   // A run is "live" while batches keep coming; the store is written at most once a second per run.
   const now = Date.now();
-  if (now - (get().liveSeenAt[run] ?? 0) > 1000) set((s) => ({ liveSeenAt: { ...s.liveSeenAt, [run]: now } }));
+  if (now - (get().liveSeenAt[run] ?? 0) > 1000)
+    set((s) => ({ liveSeenAt: { ...s.liveSeenAt, [run]: now } }));
 }
 
 /** The socket to the collector's '/ui' namespace, connected on first use. */

@@ -26,11 +26,17 @@ export async function refreshRunList(): Promise<void> {
   try {
     const page = await listRuns({ limit, q: s.runListQuery });
     if (id !== listAsked) return;
-    set({ runList: page.runs, runListNext: page.next, collector: 'online' });
+    set({ runList: page.runs, runListNext: page.next, collector: 'online', collectorError: null });
   } catch (err) {
     if (id !== listAsked) return;
-    if (err instanceof CollectorUnreachable) set({ collector: 'offline' });
-    else set({ notice: { kind: 'error', text: (err as Error).message } });
+    const message = (err as Error).message;
+    const refused = /HTTP 401|unauthorized/i.test(message)
+      ? 'it needs a token: open this page with ?token=YOUR_TOKEN'
+      : null;
+    set({
+      collector: 'offline',
+      collectorError: err instanceof CollectorUnreachable ? message : (refused ?? message),
+    });
   }
 }
 
@@ -58,7 +64,10 @@ export function setRunListQuery(q: string): Promise<void> {
 export async function removeRun(id: string): Promise<boolean> {
   try {
     await deleteRun(id);
-    set((s) => ({ runList: s.runList.filter((r) => r.id !== id), notice: { kind: 'info', text: `Deleted run ${id}.` } }));
+    set((s) => ({
+      runList: s.runList.filter((r) => r.id !== id),
+      notice: { kind: 'info', text: `Deleted run ${id}.` },
+    }));
     return true;
   } catch (err) {
     set({ notice: { kind: 'error', text: (err as Error).message } });

@@ -38,7 +38,8 @@ function reveal(run: string, row: number, a: number | null, b: number | null, zo
   const cols = s.runs[run]!;
   const full = fullWindow(cols, s.mode);
   const w: TimeWindow = s.windows[run] ?? full;
-  if (a !== null && b !== null && (zoom || a < w.start || b > w.end)) setWindow(run, windowAround(a, b, full));
+  if (a !== null && b !== null && (zoom || a < w.start || b > w.end))
+    setWindow(run, windowAround(a, b, full));
   setScrollY(run, scrollToRow(layoutOf(cols), s.scrollY[run] ?? 0, s.laneViewHeight, row));
 }
 
@@ -47,12 +48,21 @@ export function revealCall(run: string, lane: number): void {
   const s = get();
   const cols = s.runs[run];
   if (!cols || lane < 0 || lane >= cols.callCount) return;
-  const evs = [cols.callListed[lane]!, cols.callStart[lane]!, cols.callEnd[lane]!, cols.callCommit[lane]!].filter(
-    (e) => e >= 0,
-  );
+  const evs = [
+    cols.callListed[lane]!,
+    cols.callStart[lane]!,
+    cols.callEnd[lane]!,
+    cols.callCommit[lane]!,
+  ].filter((e) => e >= 0);
   const pos = evs.map((e) => positionOf(cols, s.mode, e));
   const has = pos.length > 0;
-  reveal(run, layoutOf(cols).callRow[lane]!, has ? Math.min(...pos) : null, has ? Math.max(...pos) : null, false);
+  reveal(
+    run,
+    layoutOf(cols).callRow[lane]!,
+    has ? Math.min(...pos) : null,
+    has ? Math.max(...pos) : null,
+    false,
+  );
   set({ selectedCall: cols.callId[lane]!, selectedTurn: null, activeRun: run });
 }
 
@@ -69,8 +79,14 @@ export function jumpToTurn(turn: number): boolean {
   let last = next >= 0 ? next : cols.eventCount - 1;
   for (let c = cols.turnFirstCall[ti]!; c < cols.turnFirstCall[ti]! + cols.turnCallCount[ti]!; c++)
     last = Math.max(last, cols.callEnd[c]!, cols.callCommit[c]!, cols.callOrphan[c]!);
-  const first = rq >= 0 ? rq : 0;
-  reveal(run, layoutOf(cols).turnRow[ti]!, positionOf(cols, s.mode, first), positionOf(cols, s.mode, last), true);
+  const first = Math.max(rq, 0);
+  reveal(
+    run,
+    layoutOf(cols).turnRow[ti]!,
+    positionOf(cols, s.mode, first),
+    positionOf(cols, s.mode, last),
+    true,
+  );
   set({ selectedTurn: turn, selectedCall: null, selectedAnomaly: null });
   return true;
 }

@@ -1,6 +1,6 @@
 // How the view is set up, apart from what is selected: the visible window and lane scroll per run,
 // the x mode, the anomaly filter, the theme (system or remembered pick) and the lanes' height.
-import { onSystemThemeChange, saveTheme, savedTheme, systemTheme } from '../io/theme-pref.ts';
+import { onSystemThemeChange, savedTheme, saveTheme, systemTheme } from '../io/theme-pref.ts';
 import type { AnomalyFilter } from '../model/anomaly-filter.ts';
 import { appStore } from '../model/app-store.ts';
 import { layoutOf, maxScroll } from '../model/lane-layout.ts';

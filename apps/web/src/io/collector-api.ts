@@ -20,7 +20,11 @@ export class CollectorUnreachable extends Error {
   }
 }
 
-async function api<T>(path: string, init: RequestInit = {}, what = `${init.method ?? 'GET'} ${path}`): Promise<T> {
+async function api<T>(
+  path: string,
+  init: RequestInit = {},
+  what = `${init.method ?? 'GET'} ${path}`,
+): Promise<T> {
   let res: Response;
   try {
     res = await fetch(path, { ...init, headers: { ...authHeaders(), ...(init.headers ?? {}) } });
@@ -47,15 +51,19 @@ export interface RunPage {
   next: string | null;
 }
 
-export function listRuns(opts: { limit?: number; cursor?: string | null; q?: string } = {}): Promise<RunPage> {
+export function listRuns(
+  opts: { limit?: number; cursor?: string | null; q?: string } = {},
+): Promise<RunPage> {
   const q = new URLSearchParams();
   if (opts.limit) q.set('limit', String(opts.limit));
   if (opts.cursor) q.set('cursor', opts.cursor);
   if (opts.q) q.set('q', opts.q);
   const qs = q.toString();
-  return api<{ runs: RunListItem[]; next?: string | null }>(`/api/runs${qs ? `?${qs}` : ''}`, {}, 'listing runs').then(
-    (r) => ({ runs: r.runs, next: r.next ?? null }),
-  );
+  return api<{ runs: RunListItem[]; next?: string | null }>(
+    `/api/runs${qs ? `?${qs}` : ''}`,
+    {},
+    'listing runs',
+  ).then((r) => ({ runs: r.runs, next: r.next ?? null }));
 }
 
 /** The run's summary, or null when the collector has no such run. */

@@ -18,7 +18,12 @@ export type UiSocket = Socket<UiServerToClientEvents, UiClientToServerEvents>;
 /** The collector's '/ui' namespace on this page's origin, with the session's token. */
 function collectorSocket(): UiSocket {
   const token = authToken();
-  return io(UI_NAMESPACE, { auth: token ? { token } : {}, transports: ['websocket', 'polling'] });
+  // The token also goes in the handshake URL: a collector with a token checks it before any namespace.
+  return io(UI_NAMESPACE, {
+    auth: token ? { token } : {},
+    query: token ? { token } : {},
+    transports: ['websocket', 'polling'],
+  });
 }
 
 export interface LiveHandlers {

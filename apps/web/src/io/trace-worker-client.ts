@@ -78,8 +78,14 @@ export class TraceWorkerClient {
   search(run: string, query: string) {
     return this.request<'search'>({ kind: 'search', run, query });
   }
-  exportRun(run: string, format: ExportFormat) {
-    return this.request<'export'>({ kind: 'export', run, format });
+  exportRun(run: string, format: ExportFormat, onProgress?: Pending['onProgress']) {
+    return this.request<'export'>({ kind: 'export', run, format }, onProgress);
+  }
+  /** An export that can be stopped: `cancel` makes `done` reject with "export cancelled". */
+  exportCancellable(run: string, format: ExportFormat, onProgress?: Pending['onProgress']) {
+    const target = this.nextId;
+    const done = this.exportRun(run, format, onProgress);
+    return { done, cancel: () => void this.request<'cancel'>({ kind: 'cancel', target }) };
   }
 }
 

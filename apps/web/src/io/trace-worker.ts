@@ -14,12 +14,12 @@ import {
 } from '@causelane/trace-schema';
 import { type CallPayload, callDetails, callPayloadFromLines } from '../model/call-details.ts';
 import { happensBeforeDiagram } from '../model/happens-before.ts';
+import { LineStore } from '../model/line-store.ts';
 import { LiveRunEvents } from '../model/live-run-events.ts';
 import { replaySnapshot } from '../model/replay-snapshot.ts';
+import { drainExport, type ExportFormat, type ExportSource, exportStream } from '../model/run-export.ts';
 import { buildCallTexts, searchCalls } from '../model/search-index.ts';
-import { type ExportFormat, type ExportSource, exportRun } from '../model/run-export.ts';
 import { buildTimelineColumns, type TimelineColumns, transferablesOf } from '../model/timeline-columns.ts';
-import { LineStore } from '../model/line-store.ts';
 import type {
   ExportedFile,
   LoadResult,
@@ -177,17 +177,43 @@ function payloadOf(open: OpenRun, callId: string): CallPayload | undefined {
   return callPayloadFromLines(open.model, compact, (line) => lines.text(line), callId);
 }
 
-/** The run as a file for other tools: a loaded file's own lines, or a live run's events. */
-function exportOf(run: string, format: ExportFormat): ExportedFile {
+/** Ids of requests the user cancelled (exports check it between chunks). */
+const cancelled = new Set<number>();
+
+/**
+ * The run as a file for other tools: a loaded file's own lines (and its compact model for the
+ * Chrome trace), or a live run's events. Streamed in chunks with progress; cancellable.
+ */
+async function exportOf(id: number, run: string, format: ExportFormat): Promise<ExportedFile> {
   const open = need(run);
   let source: ExportSource;
   if (open.file) {
     const { compact, lines } = open.file;
-    source = { kind: 'lines', run, count: compact.length, lineOf: (i) => lines.text(compact.line(i)) };
+    source = {
+      kind: 'lines',
+      run,
+      count: compact.length,
+      lineOf: (i) => lines.text(compact.line(i)),
+      model: open.model,
+    };
   } else if (open.live) source = { kind: 'events', run, events: open.live.sorted() };
   else throw new InputError(`run ${JSON.stringify(run)} holds no events to export`);
-  const out = exportRun(source, format, open.cols.anomalies);
-  return { fileName: out.fileName, blob: new Blob([out.text], { type: out.mimeType }) };
+  let lastPost = 0;
+  const out = exportStream(source, format, open.cols.anomalies, (done, total) => {
+    const now = performance.now();
+    if (now - lastPost < 50 && done < total) return;
+    lastPost = now;
+    post({ id, kind: 'progress', bytes: done, total });
+  });
+  try {
+    const parts = await drainExport(out.chunks, {
+      pause: () => new Promise((r) => setTimeout(r, 0)),
+      cancelled: () => cancelled.has(id),
+    });
+    return { fileName: out.fileName, blob: new Blob(parts, { type: out.mimeType }) };
+  } finally {
+    cancelled.delete(id);
+  }
 }
 
 /** Each open run's searchable call texts, built on its first search (a live update replaces the run). */
@@ -240,7 +266,10 @@ async function handle(req: WorkerRequest): Promise<void> {
     case 'hb':
       return post({ id: req.id, kind: 'result', value: happensBeforeDiagram(need(req.run).model, req.turn) });
     case 'export':
-      return post({ id: req.id, kind: 'result', value: exportOf(req.run, req.format) });
+      return post({ id: req.id, kind: 'result', value: await exportOf(req.id, req.run, req.format) });
+    case 'cancel':
+      cancelled.add(req.target);
+      return post({ id: req.id, kind: 'result', value: null });
     case 'search': {
       const lanes = searchRun(req.run, req.query);
       return post({ id: req.id, kind: 'result', value: lanes }, [lanes.buffer]);

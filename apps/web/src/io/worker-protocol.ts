@@ -18,6 +18,8 @@ export type WorkerRequest =
   | { id: number; kind: 'snapshot'; run: string; at: number }
   | { id: number; kind: 'hb'; run: string; turn: number }
   | { id: number; kind: 'export'; run: string; format: ExportFormat }
+  /** Stops the export (or other long request) with id `target`; it then fails with "export cancelled". */
+  | { id: number; kind: 'cancel'; target: number }
   | { id: number; kind: 'search'; run: string; query: string };
 
 export interface LoadResult {
@@ -36,6 +38,7 @@ export interface WorkerResults {
   snapshot: ReplaySnapshot | null;
   hb: HbDiagram | null;
   export: ExportedFile;
+  cancel: null;
   /** Matching call lanes, in start order. */
   search: Int32Array;
 }

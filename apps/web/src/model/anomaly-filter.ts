@@ -25,8 +25,12 @@ export function filterAnomalies(list: readonly PlacedAnomaly[], f: AnomalyFilter
 }
 
 /** The filter after a click on a chip: picks it, or unpicks it when it was picked. */
-export function toggleChip(f: AnomalyFilter, chip: { type: AnomalyType } | { severity: Severity }): AnomalyFilter {
-  const flip = <T>(list: readonly T[], v: T) => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
+export function toggleChip(
+  f: AnomalyFilter,
+  chip: { type: AnomalyType } | { severity: Severity },
+): AnomalyFilter {
+  const flip = <T>(list: readonly T[], v: T) =>
+    list.includes(v) ? list.filter((x) => x !== v) : [...list, v];
   return 'type' in chip
     ? { ...f, types: flip(f.types, chip.type) }
     : { ...f, severities: flip(f.severities, chip.severity) };

@@ -2,9 +2,9 @@ import { buildRunModel } from '@causelane/analysis';
 import { synthesizeRun } from '@causelane/analysis/testing';
 import { CompactTraceReader, readTraceText, toJsonl } from '@causelane/trace-schema';
 import { describe, expect, it } from 'vitest';
-import { LineStore } from './line-store.ts';
 import { exampleText } from '../testing/load-example.ts';
 import { callDetails, callPayloadFromLines } from './call-details.ts';
+import { LineStore } from './line-store.ts';
 
 describe('call details of a compact run', () => {
   // The worker keeps only compact columns and the file's bytes: the inspector must still show
@@ -39,4 +39,13 @@ describe('call details of a compact run', () => {
       expect(callPayloadFromLines(lean, compact, (l) => lines.text(l), 'no-such-call')).toBeUndefined();
     });
   }
+});
+
+describe('call lifecycle', () => {
+  it('is listed in seq order: a timeout comes before the late tool.end it abandoned', () => {
+    const [run, events] = [...readTraceText(exampleText('causal-timeout')).runs][0]!;
+    const steps = callDetails(buildRunModel(run, events), 'web')!.lifecycle;
+    expect(steps.map((s) => s.seq)).toEqual([...steps.map((s) => s.seq)].sort((a, b) => a - b));
+    expect(steps.map((s) => s.label).indexOf('timeout')).toBeLessThan(steps.map((s) => s.label).indexOf('end'));
+  });
 });

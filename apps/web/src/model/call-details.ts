@@ -145,7 +145,8 @@ export function callDetails(model: RunModel, callId: string, payload?: CallPaylo
       ...step(model, 'commit', c.commitSeq),
       ...step(model, 'timeout', c.timeoutSeq),
       ...step(model, 'orphan', c.orphanSeq),
-    ],
+      // In the order they happened (a timeout comes before the late tool.end it abandons).
+    ].sort((a, b) => a.seq - b.seq),
     relations,
   };
 }

@@ -1,77 +1,45 @@
 // What one frame of the swimlane canvas shows, as flat coordinate batches grouped by style, so the
 // painter draws in a few passes by colour. Only visible rows and the visible window are visited;
-// bars narrower than a pixel that touch are merged into one rectangle.
+// bars narrower than a pixel that touch are merged into one rectangle. Packed rows (long runs at
+// low zoom) are drawn by draw-packed.ts, the selected anomaly's proof arrows by draw-proof.ts.
 import type { Severity } from '@causelane/analysis/anomaly';
-import { type LaneLayout, ROW_AGENT, ROW_CALL, ROW_TURN, visibleRows } from './lane-layout.ts';
-import { CALL_FAILED, CALL_SYNTHETIC, type PlacedAnomaly, type TimelineColumns } from './timeline-columns.ts';
-import { positionOf, type TimeWindow, type XMode, xOf } from './viewport.ts';
+import { drawPackedTrack, drawTurnSummary } from './draw-packed.ts';
+import { placeProof } from './draw-proof.ts';
+import {
+  type BarStyle,
+  type BarText,
+  type DrawInput,
+  type DrawList,
+  type MarkerKind,
+  pushBar,
+  type RowLabel,
+} from './draw-types.ts';
+import { ROW_AGENT, ROW_CALL, ROW_SUMMARY, ROW_TRACK, ROW_TURN, visibleRows } from './lane-layout.ts';
+import { callStateOps, stateSummary } from './state-ops.ts';
+import { CALL_FAILED, CALL_SYNTHETIC } from './timeline-columns.ts';
+import { turnRules } from './turn-rules.ts';
+import { positionOf, xOf } from './viewport.ts';
 
-export type BarStyle = 'ok' | 'failed' | 'open' | 'agent' | 'turn';
-export type MarkerKind = 'commit' | 'synthetic' | 'timeout' | 'orphan';
-
-export interface DrawInput {
-  cols: TimelineColumns;
-  layout: LaneLayout;
-  win: TimeWindow;
-  mode: XMode;
-  width: number;
-  height: number;
-  scrollY: number;
-  /** Last event index shown (replay); events after it have not happened yet. */
-  playhead: number | null;
-  anomalies: readonly PlacedAnomaly[];
-}
-
-export interface RowLabel {
-  row: number;
-  y: number;
-  kind: number;
-  /** Call lane or turn position. */
-  ref: number;
-}
-
-export interface DrawList {
-  bars: Record<BarStyle, number[]>;
-  markers: Record<MarkerKind, number[]>;
-  /** x of each `llm.request` rule, deduplicated per pixel. */
-  rules: number[];
-  flags: Record<Severity, number[]>;
-  flagHits: { x: number; y: number; id: number }[];
-  /** Call names on bars wide enough to hold them. */
-  texts: { x: number; y: number; w: number; lane: number }[];
-  rows: RowLabel[];
-  playheadX: number | null;
-}
+export type { BarStyle, BarText, DrawInput, DrawList, MarkerKind, RowLabel };
 
 const SEVERITIES: Severity[] = ['error', 'warning', 'info'];
-
-/** Adds a bar, merging it into the previous one of the same batch when both are sub-pixel and touch. */
-function pushBar(batch: number[], x0: number, x1: number, y: number, h: number): void {
-  const w = x1 - x0;
-  const n = batch.length;
-  if (w < 1 && n >= 4 && batch[n - 3] === y) {
-    const px = batch[n - 4]!;
-    const pw = batch[n - 2]!;
-    if (x0 <= px + pw + 1 && pw < 2) {
-      batch[n - 2] = Math.max(pw, x1 - px);
-      return;
-    }
-  }
-  batch.push(x0, y, Math.max(w, 1), h);
-}
 
 export function buildDrawList(input: DrawInput): DrawList {
   const { cols, layout, win, mode, width, height, scrollY } = input;
   const last = input.playhead ?? cols.eventCount - 1;
   const out: DrawList = {
-    bars: { ok: [], failed: [], open: [], agent: [], turn: [] },
+    bars: { ok: [], failed: [], open: [], agent: [], turn: [], turnAlt: [] },
     markers: { commit: [], synthetic: [], timeout: [], orphan: [] },
     rules: [],
+    ruleStride: 1,
     flags: { error: [], warning: [], info: [] },
     flagHits: [],
     texts: [],
     rows: [],
     playheadX: input.playhead === null ? null : xOf(positionOf(cols, mode, last), win, width),
+    proof: null,
+    layout,
+    scrollY,
   };
   if (cols.eventCount === 0) return out;
   const x = (i: number) => xOf(positionOf(cols, mode, i), win, width);
@@ -96,17 +64,16 @@ export function buildDrawList(input: DrawInput): DrawList {
       if (visible(x0, x1)) pushBar(out.bars.turn, x0, x1, y + rh - 5, 3);
     } else if (kind === ROW_CALL) {
       drawCall(input, out, layout.rowRef[r]!, x, y, barH, last, endX, visible);
+    } else if (kind === ROW_SUMMARY) {
+      drawTurnSummary(input, out, x, y + 4, barH, last, endX);
+    } else if (kind === ROW_TRACK && layout.packed) {
+      drawPackedTrack(input, out, layout.packed, layout.rowRef[r]!, y + 3, rh - 6, last, endX);
     }
   }
 
-  let prevPx = Number.NaN;
-  for (const rq of cols.requests) {
-    if (rq > last) break;
-    const px = Math.round(x(rq));
-    if (px < 0 || px > width || px === prevPx) continue;
-    out.rules.push(px);
-    prevPx = px;
-  }
+  const rules = turnRules(cols, mode, win, width, last);
+  out.rules = rules.xs;
+  out.ruleStride = rules.stride;
 
   const seen = new Set<number>();
   for (const a of input.anomalies) {
@@ -126,6 +93,7 @@ export function buildDrawList(input: DrawInput): DrawList {
       out.flags[a.severity].push(fx, row * rh - scrollY);
     }
   }
+  if (input.proof) out.proof = placeProof(input, input.proof, x, last);
   return out;
 }
 
@@ -142,10 +110,20 @@ function drawAgentLane(
   endX: number,
   vis: VisFn,
 ): void {
-  const { cols } = input;
-  for (let ti = 0; ti < cols.turnCount; ti++) {
+  const { cols, width } = input;
+  // Turns ascend by request: start at the first one that can reach the window.
+  let lo = 0;
+  let hi = cols.turnCount;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const rq = cols.turnRequest[mid]!;
+    if (rq >= 0 && x(rq) < -2) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let ti = Math.max(0, lo - 1); ti < cols.turnCount; ti++) {
     const rq = cols.turnRequest[ti]!;
     if (rq < 0 || rq > last) continue;
+    if (x(rq) > width + 2) break;
     const rs = cols.turnResponse[ti]!;
     const x0 = x(rq);
     const x1 = rs >= 0 && rs <= last ? x(rs) : endX;
@@ -176,7 +154,15 @@ function drawCall(
       pushBar(out.bars[style], x0, x1, y + 4, h);
       const cx0 = Math.max(0, x0);
       const cw = Math.min(width, x1) - cx0;
-      if (cw > 40) out.texts.push({ x: cx0, y: y + 4, w: cw, lane: c });
+      if (cw > 40)
+        out.texts.push({
+          x: cx0,
+          y: y + 4,
+          w: cw,
+          lane: c,
+          name: cols.callName[c]!,
+          state: stateSummary(callStateOps(cols, c)),
+        });
     }
   }
   const mark = (ev: number, kind: MarkerKind) => {

@@ -1,6 +1,8 @@
-// Happens-before diagram of one turn, after ShiViz: one column for the agent and one per call, events
-// ordered by seq down the page, and the dispatch -> end -> commit -> next request edges. An edge
-// that the causal order breaks (a request before a result was resolved) is marked as a violation.
+// Happens-before diagram of one turn, after ShiViz: one column for the agent and one per call, the
+// dispatch -> end -> commit -> next request edges, and state edges between calls that wrote and read
+// the same key (the stale one marked). Rows are layers: each node sits below every node an edge or
+// its own column orders before it (by seq), so 12 parallel calls take 6 rows, not 39. An edge that
+// the causal order breaks (a request before a result was resolved) is marked as a violation.
 import {
   type CallModel,
   callClosedSeq,
@@ -9,34 +11,10 @@ import {
   type TurnModel,
 } from '@causelane/analysis';
 import { indexOfSeq } from '@causelane/trace-schema';
+import { layerRows, stateEdges } from './happens-before-state.ts';
+import type { HbDiagram, HbEdge, HbEdgeKind, HbNode } from './happens-before-types.ts';
 
-export interface HbNode {
-  id: string;
-  /** 0 is the agent; call columns follow in call-index order. */
-  col: number;
-  seq: number;
-  t: number;
-  label: string;
-  /** Position down the page (rank by seq). */
-  row: number;
-}
-
-export type HbEdgeKind = 'dispatch' | 'run' | 'commit' | 'consume' | 'orphan' | 'timeout';
-
-export interface HbEdge {
-  from: string;
-  to: string;
-  kind: HbEdgeKind;
-  /** Why this edge breaks causality, or null. */
-  violation: string | null;
-}
-
-export interface HbDiagram {
-  turn: number;
-  columns: { label: string; call: string | null }[];
-  nodes: HbNode[];
-  edges: HbEdge[];
-}
+export type { HbDiagram, HbEdge, HbEdgeKind, HbNode };
 
 function tOf(model: RunModel, seq: number): number {
   const i = indexOfSeq(model.source, seq);
@@ -113,9 +91,8 @@ export function happensBeforeDiagram(model: RunModel, turn: number): HbDiagram |
     }
   });
 
-  const order = [...new Set(nodes.map((n) => n.seq))].sort((a, b) => a - b);
-  const rank = new Map(order.map((s, i) => [s, i]));
-  for (const n of nodes) n.row = rank.get(n.seq)!;
+  edges.push(...stateEdges(model, tm, calls));
+  layerRows(nodes, edges);
   return {
     turn,
     columns: [

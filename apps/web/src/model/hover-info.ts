@@ -4,8 +4,14 @@
 import type { DrawList } from './draw-list.ts';
 import { FLAG_HIT_HALF_WIDTH, FLAG_HIT_HEIGHT } from './hit-test.ts';
 import { type LaneLayout, ROW_AGENT, ROW_CALL, ROW_TURN, rowAt } from './lane-layout.ts';
-import { CALL_FAILED, CALL_OK, CALL_SYNTHETIC, EVENT_NAMES, type TimelineColumns } from './timeline-columns.ts';
 import { formatDuration, formatOffset, formatWallClock } from './time-format.ts';
+import {
+  CALL_FAILED,
+  CALL_OK,
+  CALL_SYNTHETIC,
+  EVENT_NAMES,
+  type TimelineColumns,
+} from './timeline-columns.ts';
 import { positionOf, type TimeWindow, type XMode, xOf } from './viewport.ts';
 
 export type MarkerKind = 'commit' | 'timeout' | 'orphan';
@@ -133,15 +139,20 @@ export function hoverFacts(
     const rq = cols.turnRequest[ti]!;
     const rs = cols.turnResponse[ti]!;
     const rows: [string, string][] = [['calls', String(cols.turnCallCount[ti])]];
-    if (rq >= 0) rows.push(['request at', formatOffset(cols.t[rq]! - t0)], ['wall clock', formatWallClock(cols.t[rq]!)]);
-    if (rq >= 0 && rs >= 0 && rs <= last) rows.push(['model took', formatDuration(cols.t[rs]! - cols.t[rq]!)]);
+    if (rq >= 0)
+      rows.push(['request at', formatOffset(cols.t[rq]! - t0)], ['wall clock', formatWallClock(cols.t[rq]!)]);
+    if (rq >= 0 && rs >= 0 && rs <= last)
+      rows.push(['model took', formatDuration(cols.t[rs]! - cols.t[rq]!)]);
     return { title: `turn ${cols.turnNumber[ti]}`, call: null, rows };
   }
   const lane = target.lane;
   const name = cols.callName[lane]!;
   const id = cols.callId[lane]!;
   if (target.kind === 'marker') {
-    const what = target.marker === 'commit' && cols.callFlags[lane]! & CALL_SYNTHETIC ? 'synthetic commit' : target.marker;
+    const what =
+      target.marker === 'commit' && cols.callFlags[lane]! & CALL_SYNTHETIC
+        ? 'synthetic commit'
+        : target.marker;
     return {
       title: `${what} of ${name}`,
       call: id,

@@ -1,8 +1,9 @@
 // Rows of the swimlane view. Expanded: the agent's lane, then per turn a header row and one row per
 // call in call-index order. Packed (long runs at low zoom): the agent's lane, one summary row of
 // turns, then the calls packed into tracks per tool name. Uniform row height keeps lookup O(1).
-import { type PackedTracks, packTracks } from './track-packing.ts';
+
 import type { TimelineColumns } from './timeline-columns.ts';
+import { type PackedTracks, packTracks } from './track-packing.ts';
 import type { TimeWindow, XMode } from './viewport.ts';
 
 export const ROW_AGENT = 0;
@@ -89,7 +90,11 @@ export function layoutOf(cols: TimelineColumns): LaneLayout {
 export const PACKED_ROW_HEIGHT = 18;
 
 /** Agent row, the turns' summary row, then one row per packed track. */
-export function buildPackedLayout(cols: TimelineColumns, packed: PackedTracks, rowHeight = PACKED_ROW_HEIGHT): LaneLayout {
+export function buildPackedLayout(
+  cols: TimelineColumns,
+  packed: PackedTracks,
+  rowHeight = PACKED_ROW_HEIGHT,
+): LaneLayout {
   const tracks = packed.trackCount.length;
   const rowCount = 2 + tracks;
   const rowKind = new Uint8Array(rowCount);
@@ -117,15 +122,14 @@ export function packedLayoutOf(cols: TimelineColumns, mode: XMode): LaneLayout {
   return (byMode[mode] ??= buildPackedLayout(cols, packTracks(cols, mode)));
 }
 
+/** A window with this few turns always shows one row per call, however narrow. */
+export const MIN_PACKED_TURNS = 8;
+
 /** Below this many pixels per turn on average, turns collapse and calls pack into tracks. */
 export const PACK_BELOW_PX_PER_TURN = 48;
 
 /** Number of `llm.request` events whose position falls inside `win` (positions ascend with index). */
-export function requestsInWindow(
-  cols: TimelineColumns,
-  mode: XMode,
-  win: TimeWindow,
-): number {
+export function requestsInWindow(cols: TimelineColumns, mode: XMode, win: TimeWindow): number {
   const rq = cols.requests;
   const pos = (k: number) => (mode === 'time' ? cols.t[rq[k]!]! : rq[k]!);
   const lower = (v: number) => {
@@ -143,12 +147,23 @@ export function requestsInWindow(
 
 /**
  * The layout a frame uses: packed when the window holds so many turns that each gets fewer than
- * PACK_BELOW_PX_PER_TURN pixels (and packing saves rows), else one row per call.
+ * PACK_BELOW_PX_PER_TURN pixels (more than MIN_PACKED_TURNS turns, and packing saves rows), else
+ * one row per call.
  */
-export function layoutForView(cols: TimelineColumns, mode: XMode, win: TimeWindow, width: number): LaneLayout {
+export function layoutForView(
+  cols: TimelineColumns,
+  mode: XMode,
+  win: TimeWindow,
+  width: number,
+): LaneLayout {
   const expanded = layoutOf(cols);
   const turns = requestsInWindow(cols, mode, win);
-  if (turns <= 1 || width / turns >= PACK_BELOW_PX_PER_TURN) return expanded;
+  if (turns <= MIN_PACKED_TURNS || width / turns >= PACK_BELOW_PX_PER_TURN) return expanded;
   const packed = packedLayoutOf(cols, mode);
   return packed.rowCount < expanded.rowCount ? packed : expanded;
+}
+
+/** The scroll a frame uses: the stored one, kept inside this layout (a packed one is short). */
+export function viewScroll(layout: LaneLayout, scrollY: number, height: number): number {
+  return Math.max(0, Math.min(scrollY, maxScroll(layout, height)));
 }

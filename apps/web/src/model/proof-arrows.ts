@@ -50,11 +50,18 @@ export function proofOf(cols: TimelineColumns, a: PlacedAnomaly): Proof {
     ];
     const turn = type === 'llm.request' ? requestTurn(cols, ev) : null;
     const head = `seq ${cols.seq[ev]} · ${actorOf(cols, lane)} ${type}${turn === null ? '' : ` turn ${turn}`}`;
-    steps.push({ ev, seq: cols.seq[ev]!, lane, type, text: state.length ? `${head} · ${state.join(', ')}` : head });
+    steps.push({
+      ev,
+      seq: cols.seq[ev]!,
+      lane,
+      type,
+      text: state.length ? `${head} · ${state.join(', ')}` : head,
+    });
   });
   steps.sort((x, y) => x.seq - y.seq);
   const arrows: ProofArrow[] = [];
-  for (let i = 1; i < steps.length; i++) arrows.push({ from: i - 1, to: i, kind: edgeKind(cols, steps[i - 1]!, steps[i]!) });
+  for (let i = 1; i < steps.length; i++)
+    arrows.push({ from: i - 1, to: i, kind: edgeKind(cols, steps[i - 1]!, steps[i]!) });
   return { anomaly: a.id, steps, arrows };
 }
 
@@ -79,4 +86,24 @@ function edgeKind(cols: TimelineColumns, a: ProofStep, b: ProofStep): string {
   const wb = stateOpsAt(cols, b.ev).writes;
   if (ra.some((r) => wb.some((w) => w.key === r.key))) return 'read → write';
   return `${shortType(a.type)} → ${shortType(b.type)}`;
+}
+
+const proofCache = new WeakMap<TimelineColumns, Map<number, Proof>>();
+
+/** The proof of anomaly `id` of the run (null for none), computed once per columns and anomaly. */
+export function proofFor(cols: TimelineColumns, id: number | null): Proof | null {
+  if (id === null) return null;
+  const a = cols.anomalies[id];
+  if (!a) return null;
+  let byId = proofCache.get(cols);
+  if (!byId) {
+    byId = new Map();
+    proofCache.set(cols, byId);
+  }
+  let p = byId.get(id);
+  if (!p) {
+    p = proofOf(cols, a);
+    byId.set(id, p);
+  }
+  return p;
 }

@@ -9,7 +9,11 @@ describe('replay snapshot', () => {
   it('shows in-flight calls, committed state and known anomalies at each moment', () => {
     const { model, cols } = loadExample('stale-read');
     const s4 = replaySnapshot(model, cols.anomalies, 4);
-    expect(callsInFlight(cols, 4).map((c) => c.call).sort()).toEqual(['call_check', 'call_restock']);
+    expect(
+      callsInFlight(cols, 4)
+        .map((c) => c.call)
+        .sort(),
+    ).toEqual(['call_check', 'call_restock']);
     expect(s4.state).toEqual([]);
     expect(s4.anomalyIds).toEqual([]);
     const s6 = replaySnapshot(model, cols.anomalies, 6);

@@ -12,7 +12,14 @@ import { fullWindow } from './viewport.ts';
 const HUNG = [
   { type: 'run.start', agent: 'ci-agent', mode: 'naive' },
   { type: 'llm.request', turn: 1 },
-  { type: 'llm.response', turn: 1, calls: [{ id: 'tests', name: 'run_tests' }, { id: 'lint', name: 'lint' }] },
+  {
+    type: 'llm.response',
+    turn: 1,
+    calls: [
+      { id: 'tests', name: 'run_tests' },
+      { id: 'lint', name: 'lint' },
+    ],
+  },
   { type: 'tool.start', turn: 1, call: 'tests' },
   { type: 'tool.start', turn: 1, call: 'lint' },
   { type: 'tool.end', turn: 1, call: 'lint', ok: true },
@@ -37,7 +44,9 @@ describe('calls in flight', () => {
   it('keeps a naive call that timed out in flight while it is still running', () => {
     const { model, cols } = columnsOf(HUNG.join('\n'));
     expect(replaySnapshot(model, cols.anomalies, 7).seq).toBe(7);
-    expect(callsInFlight(cols, 7)).toEqual([{ call: 'tests', name: 'run_tests', turn: 1, phase: 'running', timedOut: true }]);
+    expect(callsInFlight(cols, 7)).toEqual([
+      { call: 'tests', name: 'run_tests', turn: 1, phase: 'running', timedOut: true },
+    ]);
     // After its late result and commit only post_status, ended but never committed, is left.
     expect(callsInFlight(cols, 13).map((c) => [c.call, c.phase])).toEqual([['status', 'uncommitted']]);
   });

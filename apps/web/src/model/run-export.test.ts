@@ -3,9 +3,9 @@ import { synthesizeRun } from '@causelane/analysis/testing';
 import type { ChromeTraceEvent } from '@causelane/exporters';
 import { CompactTraceReader, readTraceText, type TraceEvent, toJsonl } from '@causelane/trace-schema';
 import { describe, expect, it } from 'vitest';
-import { LineStore } from './line-store.ts';
 import { exampleText } from '../testing/load-example.ts';
-import { type ExportSource, exportFileName, exportRun } from './run-export.ts';
+import { LineStore } from './line-store.ts';
+import { type ExportSource, exportFileName, exportRun, exportStream } from './run-export.ts';
 
 /** What the trace worker holds for a loaded file: compact runs plus the file's bytes (fed in small chunks). */
 function loadLikeTheWorker(text: string): Map<string, ExportSource> {
@@ -92,7 +92,7 @@ describe('exportRun: Chrome trace', () => {
   const [run, events] = [...readTraceText(text).runs][0]!;
   const anomalies = anomaliesOf(run, events);
 
-  it('has metadata, turn slices, async call slices and one instant per anomaly', () => {
+  it('has metadata, turn and call slices, flow arrows and one instant per anomaly', () => {
     const out = exportRun(loadLikeTheWorker(text).get(run)!, 'chrome', anomalies);
     expect(out.fileName).toBe(`${run}.trace.json`);
     expect(out.mimeType).toBe('application/json');
@@ -103,21 +103,47 @@ describe('exportRun: Chrome trace', () => {
     expect(anomalies.length).toBeGreaterThan(0);
     expect(count('M')).toBeGreaterThan(0);
     expect(count('X')).toBeGreaterThanOrEqual(turns.size);
-    expect(count('b')).toBe(started.size);
-    expect(count('e')).toBe(started.size);
+    const calls = trace.traceEvents.filter((e) => e.ph === 'X' && e.cat === 'tool');
+    expect(calls).toHaveLength(started.size);
+    expect(count('s')).toBe(count('f'));
+    expect(count('s')).toBeGreaterThan(0);
     expect(count('i')).toBe(anomalies.length);
     const instants = trace.traceEvents.filter((e) => e.ph === 'i').map((e) => e.args.type);
     expect(instants.sort()).toEqual(anomalies.map((a) => a.type).sort());
     // Args come from the file's lines, not the compact columns (which drop them).
-    const firstCall = trace.traceEvents.find((e) => e.ph === 'b')!;
-    const start = events.find((e) => e.type === 'tool.start' && e.call === firstCall.args.call);
-    expect(firstCall.args.args).toEqual((start as { args?: unknown }).args ?? null);
+    const listed = new Map(
+      events.flatMap((e) => (e.type === 'llm.response' ? e.calls.map((c) => [c.id, c.args] as const) : [])),
+    );
+    for (const c of calls) {
+      if (c.ph !== 'X') continue;
+      expect(c.args.args).toEqual(listed.get(c.args.call as string) ?? null);
+    }
   });
 
   it('is the same for a live run holding the same events', () => {
     const fromFile = exportRun(loadLikeTheWorker(text).get(run)!, 'chrome', anomalies);
     const fromLive = exportRun({ kind: 'events', run, events }, 'chrome', anomalies);
     expect(fromLive.text).toBe(fromFile.text);
+  });
+});
+
+describe('exportStream', () => {
+  it('streams a loaded run from its compact model, args from the lines, with progress to the end', () => {
+    const text = exampleText('stale-read');
+    const [run, events] = [...readTraceText(text).runs][0]!;
+    const source = loadLikeTheWorker(text).get(run)! as Extract<ExportSource, { kind: 'lines' }>;
+    const reader = new CompactTraceReader();
+    reader.push(text);
+    const model = buildRunModel(run, reader.finish().runs.get(run)!);
+    const progress: number[] = [];
+    const s = exportStream({ ...source, model }, 'chrome', anomaliesOf(run, events), (d) => progress.push(d));
+    const doc = JSON.parse([...s.chunks].join('')) as { traceEvents: ChromeTraceEvent[] };
+    const check = doc.traceEvents.find((e) => e.ph === 'X' && e.args.call === 'call_check');
+    expect(check && check.ph === 'X' && check.args.args).toEqual({ sku: 'A-1' });
+    expect(progress.at(-1)).toBe(events.length);
+    expect(exportRun({ ...source, model }, 'chrome', anomaliesOf(run, events)).text).toBe(
+      exportRun({ kind: 'events', run, events }, 'chrome', anomaliesOf(run, events)).text,
+    );
   });
 });
 

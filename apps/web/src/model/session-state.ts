@@ -1,7 +1,6 @@
 // The store slice for finding and navigating: search results, the selected turn, a local file a
 // reload could not reopen, follow-live, the collector's paged run list and examples, and the notice
 // an action left for the user. Plain data; actions/ writes it.
-import type { RunListItem } from '@causelane/trace-schema/protocol';
 import type { TimeWindow } from './viewport.ts';
 
 export interface SearchState {
@@ -15,7 +14,13 @@ export interface SearchState {
   busy: boolean;
 }
 
-export const NO_SEARCH: SearchState = { query: '', run: null, lanes: new Int32Array(0), current: -1, busy: false };
+export const NO_SEARCH: SearchState = {
+  query: '',
+  run: null,
+  lanes: new Int32Array(0),
+  current: -1,
+  busy: false,
+};
 
 /** What a reload of a page opened from a local file asked for: the browser cannot reopen it. */
 export interface MissingFile {
@@ -46,6 +51,8 @@ export interface SessionSlice {
   examples: ExampleItem[];
   /** A short message for the user after an action (deleted, uploaded, could not reach…). */
   notice: { text: string; kind: 'info' | 'error' } | null;
+  /** Why the collector's API cannot be used (unreachable, or refusing this page), or null. */
+  collectorError: string | null;
   /** The theme was picked by the user (remembered), not taken from prefers-color-scheme. */
   themeChosen: boolean;
 }
@@ -62,4 +69,5 @@ export const SESSION_DEFAULTS: SessionSlice = {
   examples: [],
   notice: null,
   themeChosen: false,
+  collectorError: null,
 };

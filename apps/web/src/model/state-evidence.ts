@@ -58,7 +58,8 @@ export function stateEvidence(cols: TimelineColumns, a: PlacedAnomaly): KeyEvide
   });
   const out: KeyEvidence[] = [];
   for (const e of byKey.values()) {
-    const shared = a.type === 'ww-conflict' ? e.writers.length > 1 : e.readers.length > 0 && e.writers.length > 0;
+    const shared =
+      a.type === 'ww-conflict' ? e.writers.length > 1 : e.readers.length > 0 && e.writers.length > 0;
     if (!shared) continue;
     e.stale = e.readers.some((r) => e.writers.some((w) => w.version > r.version));
     out.push(e);

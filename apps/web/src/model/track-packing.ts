@@ -131,3 +131,29 @@ export function lastStartingBefore(p: PackedTracks, k: number, from: number, pos
   }
   return lo - 1;
 }
+
+/** Gutter label of track `k`: the tool name on its group's first lane, the lane number on the others. */
+export function trackLabel(p: PackedTracks, k: number): string {
+  const g = p.trackGroup[k]!;
+  const lane = k - p.groupFirstTrack[g]!;
+  const lanes = p.groupTrackCount[g]!;
+  if (lane > 0) return `    lane ${lane + 1} of ${lanes}`;
+  return `${p.groupName[g]}${lanes > 1 ? ` · ${lanes} lanes` : ''}`;
+}
+
+/** The call of track `k` drawn at position `pos` (within `slop` positions), or -1. */
+export function callInTrackAt(p: PackedTracks, k: number, pos: number, slop: number): number {
+  const stop = p.trackFirst[k]! + p.trackCount[k]!;
+  let best = -1;
+  let bestGap = Infinity;
+  for (let i = firstEndingAfter(p, k, pos - slop); i < stop; i++) {
+    if (p.callStartPos[i]! > pos + slop) break;
+    const gap = Math.max(0, p.callStartPos[i]! - pos, pos - p.callEndPos[i]!);
+    if (gap < bestGap) {
+      bestGap = gap;
+      best = p.trackCalls[i]!;
+    }
+    if (!p.trackOverflow[k] && gap === 0) break;
+  }
+  return best;
+}

@@ -23,6 +23,8 @@ describe('url state', () => {
     const a = { ...EMPTY_URL_STATE, run: 'r' };
     expect(isNewPlace(a, { ...a, window: { start: 0, end: 1 }, at: 3 })).toBe(false);
     expect(isNewPlace(a, { ...a, call: 'c' })).toBe(true);
-    expect(isNewPlace(a, { ...a, compare: { scenario: 's', seed: 1, naive: null, causal: null } })).toBe(true);
+    expect(isNewPlace(a, { ...a, compare: { scenario: 's', seed: 1, naive: null, causal: null } })).toBe(
+      true,
+    );
   });
 });

@@ -1,25 +1,31 @@
-// The anomaly list of the active run: filter by type and severity, arrow keys to move, Enter or click
-// to zoom the timeline to the proof and select the call. The selected one shows what, why and fix.
+// The anomaly list of the active run: chips that include a type or severity (DevTools' level
+// checkboxes), arrow keys to move, Enter or click to zoom to the proof and select the call (or the
+// turn). Each row shows the type's full title, the code second. "All clean" only for ended runs.
 // Narrow subpaths: the package root would pull the analyzer and TypeBox into the main bundle.
 import { ANOMALY_TYPES, type AnomalyType, SEVERITIES, type Severity } from '@causelane/analysis/anomaly';
 import { EXPLANATIONS } from '@causelane/analysis/explain';
 import { useMemo, useRef } from 'react';
 import { focusAnomaly } from '../actions/selection.ts';
 import { setFilter } from '../actions/view.ts';
-import { countBySeverity, countByType, filterAnomalies } from '../model/anomaly-filter.ts';
+import {
+  countBySeverity,
+  countByType,
+  filterAnomalies,
+  isFiltering,
+  toggleChip,
+} from '../model/anomaly-filter.ts';
+import { runPhase } from '../model/run-status.ts';
 import type { PlacedAnomaly } from '../model/timeline-columns.ts';
+import { ProofSeqs } from './proof-seqs.tsx';
 import { useApp } from './use-app.ts';
 
 const LIST_CAP = 500;
-
-function toggle<T>(list: readonly T[], v: T): T[] {
-  return list.includes(v) ? list.filter((x) => x !== v) : [...list, v];
-}
 
 export function AnomalyPanel({ run }: { run: string }) {
   const cols = useApp((s) => s.runs[run]);
   const filter = useApp((s) => s.filter);
   const selected = useApp((s) => s.selectedAnomaly);
+  const liveSeenAt = useApp((s) => s.liveSeenAt[run]);
   const listRef = useRef<HTMLDivElement>(null);
   const all = cols?.anomalies ?? [];
   const shown = useMemo(() => filterAnomalies(all, filter), [all, filter]);
@@ -64,8 +70,10 @@ export function AnomalyPanel({ run }: { run: string }) {
               key={sev}
               type="button"
               className={`chip sev-${sev}`}
-              aria-pressed={!filter.hiddenSeverities.includes(sev)}
-              onClick={() => setFilter({ ...filter, hiddenSeverities: toggle(filter.hiddenSeverities, sev) })}
+              aria-pressed={filter.severities.includes(sev)}
+              disabled={bySeverity[sev] === 0}
+              title={`Show only ${sev}s (click again to show all)`}
+              onClick={() => setFilter(toggleChip(filter, { severity: sev }))}
             >
               {sev} {bySeverity[sev]}
             </button>
@@ -75,19 +83,26 @@ export function AnomalyPanel({ run }: { run: string }) {
               key={t}
               type="button"
               className="chip"
-              aria-pressed={!filter.hiddenTypes.includes(t)}
-              onClick={() => setFilter({ ...filter, hiddenTypes: toggle(filter.hiddenTypes, t) })}
+              aria-pressed={filter.types.includes(t)}
+              title={`Show only ${EXPLANATIONS[t].title} (${t})`}
+              onClick={() => setFilter(toggleChip(filter, { type: t }))}
             >
-              {t} {byType.get(t)}
+              {EXPLANATIONS[t].title} {byType.get(t)}
             </button>
           ))}
+          {isFiltering(filter) && (
+            <button
+              type="button"
+              className="chip clear"
+              onClick={() => setFilter({ types: [], severities: [] })}
+            >
+              show all
+            </button>
+          )}
         </fieldset>
       )}
       {all.length === 0 ? (
-        <p className="empty">
-          No anomalies in this run. A run the causal executor ran correctly looks like this; try a scenario in
-          naive mode to see what goes wrong without it.
-        </p>
+        <NoAnomalies phase={cols ? runPhase(cols.status, liveSeenAt, Date.now()) : 'open'} />
       ) : (
         // biome-ignore lint/a11y/noStaticElementInteractions: arrow keys move between the buttons inside
         <div
@@ -126,7 +141,8 @@ function AnomalyRow({ a, selected }: { a: PlacedAnomaly; selected: boolean }) {
       >
         <span className="anomaly-head">
           <span className={`badge sev-${a.severity}`}>{a.severity}</span>
-          <span className="anomaly-type">{a.type}</span>
+          <span className="anomaly-type">{EXPLANATIONS[a.type].title}</span>
+          <code className="anomaly-code">{a.type}</code>
           <span className="where" title={a.call === null ? `turn ${a.turn}` : `turn ${a.turn} · ${a.call}`}>
             turn {a.turn}
             {a.call !== null && <> · {a.call}</>}
@@ -135,6 +151,25 @@ function AnomalyRow({ a, selected }: { a: PlacedAnomaly; selected: boolean }) {
         <span className="message">{a.message}</span>
       </button>
     </li>
+  );
+}
+
+/** What an empty list means depends on whether the run is over: never call an unfinished run clean. */
+function NoAnomalies({ phase }: { phase: 'live' | 'open' | 'ended' }) {
+  if (phase === 'ended')
+    return (
+      <p className="empty" data-testid="no-anomalies" data-phase={phase}>
+        No anomalies in this run. A run the causal executor ran correctly looks like this; try a scenario in
+        naive mode to see what goes wrong without it.
+      </p>
+    );
+  return (
+    <p className="empty" data-testid="no-anomalies" data-phase={phase}>
+      No anomalies so far.{' '}
+      {phase === 'live'
+        ? 'The run is still in progress: more events may still prove one.'
+        : 'The trace has no run.end, so the run may not have finished; Causelane can only speak for the events it has.'}
+    </p>
   );
 }
 
@@ -155,7 +190,7 @@ function AnomalyExplanation({ a }: { a: PlacedAnomaly }) {
         <strong>How to fix it: </strong>
         {e.fix}
       </p>
-      <p className="proof">Proof: events seq {a.seqs.join(', ')}</p>
+      <ProofSeqs a={a} />
     </div>
   );
 }

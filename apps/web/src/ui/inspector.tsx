@@ -2,6 +2,7 @@
 // happens-before relations. Trace content is rendered as React text, never as HTML.
 import { callDetailsOf } from '../actions/trace-queries.ts';
 import type { CallDetails } from '../model/call-details.ts';
+import { AnomalyEvidence } from './anomaly-evidence.tsx';
 import { useApp } from './use-app.ts';
 import { useWorkerQuery, versionOf } from './use-worker-query.ts';
 
@@ -30,6 +31,7 @@ export function Inspector({ run }: { run: string }) {
           Click a lane or an anomaly to inspect the call: its arguments, result, state versions and causal
           order.
         </p>
+        <AnomalyEvidence run={run} />
       </section>
     );
   }
@@ -38,6 +40,7 @@ export function Inspector({ run }: { run: string }) {
       <section className="panel inspector" aria-label="Inspector" data-testid="inspector">
         <h2>Inspector</h2>
         <p className="empty">Call {call} is not in this run.</p>
+        <AnomalyEvidence run={run} />
       </section>
     );
   }
@@ -60,6 +63,7 @@ export function Inspector({ run }: { run: string }) {
           {details.orphanReason && ` · orphaned (${details.orphanReason})`}
         </dd>
       </dl>
+      <AnomalyEvidence run={run} />
       <h3>Arguments</h3>
       <pre data-testid="inspector-args">{json(details.args)}</pre>
       {details.error !== null ? (

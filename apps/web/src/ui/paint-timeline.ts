@@ -1,9 +1,10 @@
-// Paints a draw list onto a 2D canvas in passes by colour. Trace text goes through fillText only,
-// so names and arguments are never interpreted as markup.
+// Paints a draw list onto a 2D canvas in passes by colour, the selected anomaly's proof arrows on
+// top. Trace text goes through fillText only, so names and arguments are never interpreted as markup.
 
 import type { DrawList } from '../model/draw-list.ts';
-import { ROW_AGENT, ROW_CALL, ROW_TURN } from '../model/lane-layout.ts';
+import { ROW_AGENT, ROW_CALL, ROW_SUMMARY, ROW_TRACK, ROW_TURN } from '../model/lane-layout.ts';
 import type { TimelineColumns } from '../model/timeline-columns.ts';
+import { paintProof } from './paint-proof.ts';
 import type { Palette } from './theme.ts';
 
 export interface PaintOptions {
@@ -14,6 +15,8 @@ export interface PaintOptions {
   selectedCall: string | null;
   selectedLane: number;
   palette: Palette;
+  /** Gutter label of a packed track row (the packed layout's tool name and lane). */
+  trackLabel?: (track: number) => string;
 }
 
 function rects(ctx: CanvasRenderingContext2D, batch: number[], color: string, dx: number): void {
@@ -36,7 +39,7 @@ export function paintTimeline(
   ctx.textBaseline = 'middle';
 
   for (const r of list.rows) {
-    if (r.kind === ROW_TURN) ctx.fillStyle = p.turnRow;
+    if (r.kind === ROW_TURN || r.kind === ROW_SUMMARY) ctx.fillStyle = p.turnRow;
     else if (r.kind === ROW_CALL && r.ref === o.selectedLane) ctx.fillStyle = p.selectedRow;
     else ctx.fillStyle = r.row % 2 ? p.rowAlt : p.bg;
     ctx.fillRect(0, r.y, o.width, rh);
@@ -57,27 +60,26 @@ export function paintTimeline(
   ctx.stroke();
   ctx.setLineDash([]);
   rects(ctx, list.bars.turn, p.turn, g);
+  rects(ctx, list.bars.turnAlt, p.turnAlt, g);
   rects(ctx, list.bars.agent, p.agent, g);
   rects(ctx, list.bars.ok, p.ok, g);
   rects(ctx, list.bars.failed, p.failed, g);
   rects(ctx, list.bars.open, p.open, g);
 
-  ctx.fillStyle = '#ffffff';
-  for (const t of list.texts) {
-    const name = fitText(ctx, cols.callName[t.lane]!, t.w - 8);
-    if (name) ctx.fillText(name, t.x + g + 4, t.y + (rh - 8) / 2);
-  }
+  const labels = paintBarTexts(ctx, list, g, rh);
 
   markers(ctx, list.markers.commit, p.commit, g, 'diamond');
   markers(ctx, list.markers.synthetic, p.synthetic, g, 'diamond');
   markers(ctx, list.markers.timeout, p.timeout, g, 'cross');
   markers(ctx, list.markers.orphan, p.orphan, g, 'circle');
   for (const sev of ['info', 'warning', 'error'] as const) flags(ctx, list.flags[sev], p.severity[sev], g);
+  paintProof(ctx, list.proof, p.proof, p.bg, g);
   if (list.playheadX !== null) {
     ctx.fillStyle = p.playhead;
     ctx.fillRect(list.playheadX + g - 1, 0, 2, o.height);
   }
   ctx.restore();
+  exposeFrame(ctx.canvas, list, labels, g);
 
   ctx.fillStyle = p.gutter;
   ctx.fillRect(0, 0, g, o.height);
@@ -88,7 +90,11 @@ export function paintTimeline(
     else if (r.kind === ROW_TURN) {
       label = `Turn ${cols.turnNumber[r.ref]} · ${cols.turnCallCount[r.ref]} call${cols.turnCallCount[r.ref] === 1 ? '' : 's'}`;
       ctx.fillStyle = p.muted;
-    } else label = `  #${cols.callIndex[r.ref]} ${cols.callName[r.ref]}`;
+    } else if (r.kind === ROW_SUMMARY) {
+      label = `${cols.turnCount} turns${list.ruleStride > 1 ? ` · rule every ${list.ruleStride}th` : ''}`;
+      ctx.fillStyle = p.muted;
+    } else if (r.kind === ROW_TRACK) label = o.trackLabel?.(r.ref) ?? '';
+    else label = `  #${cols.callIndex[r.ref]} ${cols.callName[r.ref]}`;
     if (r.kind === ROW_CALL && r.ref === o.selectedLane) {
       ctx.fillStyle = p.selectedRow;
       ctx.fillRect(0, r.y, g, rh);
@@ -96,6 +102,56 @@ export function paintTimeline(
     }
     ctx.fillText(fitText(ctx, label, g - 10), 6, r.y + rh / 2);
   }
+}
+
+/**
+ * Bar labels: the call's name and its state (`check_stock · read stock:A-1 v7`) when both fit, else
+ * the name alone, cut with an ellipsis. Returns what was drawn, for the page's data attributes.
+ */
+function paintBarTexts(ctx: CanvasRenderingContext2D, list: DrawList, g: number, rh: number): string[] {
+  const drawn: string[] = [];
+  ctx.fillStyle = '#ffffff';
+  for (const t of list.texts) {
+    const full = t.state ? `${t.name} · ${t.state}` : t.name;
+    const text = widthOf(ctx, full) <= t.w - 8 ? full : fitText(ctx, t.name, t.w - 8);
+    if (!text) continue;
+    ctx.fillText(text, t.x + g + 4, t.y + (rh - 8) / 2);
+    if (drawn.length < 60) drawn.push(text);
+  }
+  return drawn;
+}
+
+/**
+ * What the frame shows, on the canvas element for tests and tools that cannot read pixels: the bar
+ * labels drawn, the layout (expanded or packed, rows, rule stride and count), and the proof
+ * arrows as `x1,y1,x2,y2,midX,midY` in canvas CSS pixels.
+ */
+function exposeFrame(
+  canvas: HTMLCanvasElement | OffscreenCanvas,
+  list: DrawList,
+  labels: string[],
+  g: number,
+): void {
+  if (!('dataset' in canvas)) return;
+  canvas.dataset.barLabels = JSON.stringify(labels);
+  canvas.dataset.layout = list.layout.packed ? 'packed' : 'expanded';
+  canvas.dataset.rowCount = String(list.layout.rowCount);
+  canvas.dataset.ruleStride = String(list.ruleStride);
+  canvas.dataset.rules = String(list.rules.length);
+  const pr = list.proof;
+  if (!pr) {
+    delete canvas.dataset.proofArrows;
+    return;
+  }
+  const arrows: string[] = [];
+  for (let i = 0, k = 0; i < pr.curves.length; i += 8, k += 2) {
+    const c = pr.curves;
+    const r = (v: number) => Math.round(v * 10) / 10;
+    arrows.push(
+      [c[i]! + g, c[i + 1]!, c[i + 6]! + g, c[i + 7]!, pr.mids[k]! + g, pr.mids[k + 1]!].map(r).join(','),
+    );
+  }
+  canvas.dataset.proofArrows = arrows.join(';');
 }
 
 // fillText's maxWidth squeezes glyphs into an unreadable smear; cut with an ellipsis instead. Widths

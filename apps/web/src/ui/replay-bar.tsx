@@ -1,15 +1,33 @@
-// Replay controls: a playhead slider with play, pause, step and speed, and the trace as it stood at
-// the playhead (calls in flight, committed state, anomalies known by then). The slider follows the
-// playhead through a store subscription, not React renders.
+// Replay controls: a playhead slider with play, pause, step and speed (a multiple of real time; by
+// default the whole trace plays in about ten seconds), and the trace as it stood at the playhead.
+// Calls in flight come from the same columns the canvas draws; state and anomalies from the worker.
+// The slider follows the playhead through a store subscription, not React renders.
+import { EXPLANATIONS } from '@causelane/analysis/explain';
 import { useEffect, useRef, useState } from 'react';
-import { pauseReplay, playReplay, setPlayhead, setSpeed, stepReplay, stopReplay } from '../actions/replay.ts';
+import {
+  autoSpeed,
+  pauseReplay,
+  playReplay,
+  setPlayhead,
+  setSpeed,
+  stepReplay,
+  stopReplay,
+} from '../actions/replay.ts';
 import { replaySnapshotAt } from '../actions/trace-queries.ts';
 import { countLabel } from '../model/count-label.ts';
-import type { ReplaySnapshot } from '../model/replay-snapshot.ts';
+import { callsInFlight, type ReplaySnapshot } from '../model/replay-snapshot.ts';
+import { formatOffset } from '../model/time-format.ts';
 import { EVENT_NAMES } from '../model/timeline-columns.ts';
 import { readApp, subscribeApp, useApp } from './use-app.ts';
 
-const SPEEDS = [0.25, 1, 4, 16, 100];
+const SPEEDS = [0.1, 0.25, 0.5, 1, 2, 5, 10, 100, 1000];
+
+/** "12×", "0.25×", "0.0059×", "1,200×". */
+export function formatSpeed(x: number): string {
+  if (!(x > 0)) return '–';
+  const v = x >= 10 ? Math.round(x) : x >= 1 ? Number(x.toFixed(1)) : Number(x.toPrecision(2));
+  return `${v.toLocaleString('en', { maximumSignificantDigits: 21 })}×`;
+}
 
 export function ReplayBar({ run }: { run: string }) {
   const cols = useApp((s) => s.runs[run]);
@@ -19,6 +37,7 @@ export function ReplayBar({ run }: { run: string }) {
   const sliderRef = useRef<HTMLInputElement>(null);
   const labelRef = useRef<HTMLSpanElement>(null);
   const n = cols?.eventCount ?? 0;
+  const auto = cols ? autoSpeed(cols) : 0;
 
   useEffect(() => {
     const show = () => {
@@ -28,9 +47,10 @@ export function ReplayBar({ run }: { run: string }) {
       const at = s.playhead ?? c.eventCount - 1;
       sliderRef.current.value = String(at);
       labelRef.current.textContent =
-        s.playhead === null
+        s.playhead === null || at < 0
           ? `whole trace · ${countLabel(c.eventCount, 'event')}`
-          : `event ${at + 1}/${c.eventCount} · seq ${c.seq[at]} · ${EVENT_NAMES[c.type[at]!]}`;
+          : `event ${at + 1}/${c.eventCount} · seq ${c.seq[at]} · ${EVENT_NAMES[c.type[at]!]} · ${formatOffset(c.t[at]! - c.t[0]!)}`;
+      labelRef.current.title = labelRef.current.textContent;
     };
     show();
     return subscribeApp((s, p) => {
@@ -40,33 +60,54 @@ export function ReplayBar({ run }: { run: string }) {
 
   return (
     <div className="replay-bar" data-testid="replay-bar">
-      <button type="button" onClick={() => stepReplay(-1)} aria-label="Step back" title="Step back one event">
-        ◀ Step
-      </button>
-      {playing ? (
-        <button type="button" onClick={pauseReplay} aria-label="Pause">
-          Pause
+      <div className="replay-controls">
+        <button
+          type="button"
+          onClick={() => stepReplay(-1)}
+          aria-label="Step back"
+          title="Step back one event (←; Shift+← previous anomaly)"
+        >
+          ◀ Step
         </button>
-      ) : (
-        <button type="button" onClick={playReplay} aria-label="Play" title="Replay the run">
-          ▶ Play
+        {playing ? (
+          <button type="button" onClick={pauseReplay} aria-label="Pause" title="Pause (Space)">
+            Pause
+          </button>
+        ) : (
+          <button type="button" onClick={playReplay} aria-label="Play" title="Replay the run (Space)">
+            ▶ Play
+          </button>
+        )}
+        <button
+          type="button"
+          onClick={() => stepReplay(1)}
+          aria-label="Step forward"
+          title="Step forward one event (→; Shift+→ next anomaly)"
+        >
+          Step ▶
         </button>
-      )}
-      <button
-        type="button"
-        onClick={() => stepReplay(1)}
-        aria-label="Step forward"
-        title="Step forward one event"
-      >
-        Step ▶
-      </button>
-      <select aria-label="Replay speed" value={speed} onChange={(e) => setSpeed(Number(e.target.value))}>
-        {SPEEDS.map((v) => (
-          <option key={v} value={v}>
-            {v}×
+        <select
+          aria-label="Replay speed"
+          data-testid="replay-speed"
+          title="Speed as a multiple of real time"
+          value={speed === null ? 'auto' : String(speed)}
+          onChange={(e) => setSpeed(e.target.value === 'auto' ? null : Number(e.target.value))}
+        >
+          <option value="auto">
+            {auto > 0 ? `${formatSpeed(auto)} real time (10 s)` : 'whole trace in 10 s'}
           </option>
-        ))}
-      </select>
+          {SPEEDS.map((v) => (
+            <option key={v} value={v}>
+              {formatSpeed(v)} real time
+            </option>
+          ))}
+        </select>
+        {active && (
+          <button type="button" onClick={stopReplay} title="Show the whole trace again">
+            Exit replay
+          </button>
+        )}
+      </div>
       <input
         ref={sliderRef}
         type="range"
@@ -81,11 +122,6 @@ export function ReplayBar({ run }: { run: string }) {
         }}
       />
       <span ref={labelRef} className="replay-label" data-testid="replay-label" />
-      {active && (
-        <button type="button" onClick={stopReplay} title="Show the whole trace again">
-          Exit replay
-        </button>
-      )}
     </div>
   );
 }
@@ -93,6 +129,8 @@ export function ReplayBar({ run }: { run: string }) {
 /** The trace as it stood at the playhead. */
 export function ReplayState({ run }: { run: string }) {
   const [snap, setSnap] = useState<ReplaySnapshot | null>(null);
+  const playhead = useApp((s) => s.playhead);
+  const cols = useApp((s) => s.runs[run]);
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | null = null;
     let asked = -2;
@@ -121,19 +159,21 @@ export function ReplayState({ run }: { run: string }) {
       if (!timer) timer = setTimeout(ask, 80);
     });
   }, [run]);
-  const anomalies = useApp((s) => s.runs[run]?.anomalies);
-  if (!snap) return null;
+  if (!snap || playhead === null || !cols) return null;
+  // From the columns, at the playhead itself: exactly what the canvas draws at this moment.
+  const inFlight = callsInFlight(cols, Math.min(playhead, cols.eventCount - 1));
   const known = new Set(snap.anomalyIds);
   return (
     <section className="panel replay-state" data-testid="replay-state">
       <h2>
-        At seq {snap.seq} · turn {snap.turn}
+        At seq {cols.seq[Math.min(playhead, cols.eventCount - 1)]} · turn {snap.turn}
       </h2>
-      <h3>In flight ({snap.inFlight.length})</h3>
+      <h3>In flight ({inFlight.length})</h3>
       <ul data-testid="replay-inflight">
-        {snap.inFlight.map((c) => (
-          <li key={c.call}>
+        {inFlight.map((c) => (
+          <li key={`${c.turn}:${c.call}`}>
             {c.name} ({c.call}) · turn {c.turn} · {c.phase}
+            {c.timedOut ? ' · timed out, still running' : ''}
           </li>
         ))}
       </ul>
@@ -147,11 +187,11 @@ export function ReplayState({ run }: { run: string }) {
       </ul>
       <h3>Anomalies known by then ({known.size})</h3>
       <ul data-testid="replay-anomalies">
-        {(anomalies ?? [])
+        {cols.anomalies
           .filter((a) => known.has(a.id))
           .map((a) => (
             <li key={a.id} className={`sev-${a.severity}`}>
-              {a.type} · turn {a.turn}
+              {EXPLANATIONS[a.type].title} <code>{a.type}</code> · turn {a.turn}
               {a.call ? ` · ${a.call}` : ''}
             </li>
           ))}

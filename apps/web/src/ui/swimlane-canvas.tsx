@@ -7,8 +7,12 @@ import { filterAnomalies } from '../model/anomaly-filter.ts';
 import type { AppState } from '../model/app-store.ts';
 import { buildDrawList, type DrawList } from '../model/draw-list.ts';
 import { hitTest } from '../model/hit-test.ts';
-import { layoutOf } from '../model/lane-layout.ts';
+import { layoutForView, layoutOf, viewScroll } from '../model/lane-layout.ts';
+import { proofFor } from '../model/proof-arrows.ts';
+import { trackLabel } from '../model/track-packing.ts';
 import { fullWindow } from '../model/viewport.ts';
+import { useHoverCard } from './hover-card.tsx';
+import { paintSearch } from './paint-search.ts';
 import { paintTimeline } from './paint-timeline.ts';
 import { PALETTES } from './theme.ts';
 import { readApp, subscribeApp } from './use-app.ts';
@@ -39,7 +43,9 @@ function drawInputsChanged(s: AppState, p: AppState, run: string): boolean {
     s.playhead !== p.playhead ||
     s.activeRun !== p.activeRun ||
     s.filter !== p.filter ||
-    s.theme !== p.theme
+    s.theme !== p.theme ||
+    s.selectedAnomaly !== p.selectedAnomaly ||
+    s.search !== p.search
   );
 }
 
@@ -49,6 +55,11 @@ export function SwimlaneCanvas({ run, main = false, height, selectedCall, onAnom
   const lastList = useRef<DrawList | null>(null);
   const schedule = useRef<() => void>(() => undefined);
   const selected = useRef(selectedCall);
+  const hover = useHoverCard(run, () => ({
+    flagHits: lastList.current?.flagHits ?? [],
+    width: input.width,
+    gutter: GUTTER,
+  }));
 
   const input = useTimelineInput(
     canvasRef,
@@ -66,12 +77,18 @@ export function SwimlaneCanvas({ run, main = false, height, selectedCall, onAnom
         const s = readApp();
         const cols = s.runs[run];
         if (!cols) return;
+        const frame = lastList.current;
         const hit = hitTest(
           {
             cols,
-            layout: layoutOf(cols),
-            flagHits: lastList.current?.flagHits ?? [],
-            scrollY: s.scrollY[run] ?? 0,
+            layout: frame?.layout ?? layoutOf(cols),
+            flagHits: frame?.flagHits ?? [],
+            scrollY: frame?.scrollY ?? s.scrollY[run] ?? 0,
+            view: {
+              win: s.windows[run] ?? fullWindow(cols, s.mode),
+              mode: s.mode,
+              width: Math.max(1, input.width - GUTTER),
+            },
           },
           x - GUTTER,
           y,
@@ -79,6 +96,7 @@ export function SwimlaneCanvas({ run, main = false, height, selectedCall, onAnom
         if (hit?.kind === 'anomaly') onAnomaly(hit.id);
         else if (hit) onLaneClick(hit.call);
       },
+      onHover: hover.onHover,
       onResize: (_width, h) => {
         if (main) setLaneViewHeight(h);
         schedule.current();
@@ -103,17 +121,20 @@ export function SwimlaneCanvas({ run, main = false, height, selectedCall, onAnom
       const cols = s.runs[run];
       const { width, height: cssHeight } = input;
       if (!cols || width === 0) return;
-      const layout = layoutOf(cols);
+      // Long runs zoomed out switch to the packed layout (turn summary + tool tracks).
+      const win = s.windows[run] ?? fullWindow(cols, s.mode);
+      const layout = layoutForView(cols, s.mode, win, Math.max(1, width - GUTTER));
       const list = buildDrawList({
         cols,
         layout,
-        win: s.windows[run] ?? fullWindow(cols, s.mode),
+        win,
         mode: s.mode,
         width: Math.max(1, width - GUTTER),
         height: cssHeight,
-        scrollY: s.scrollY[run] ?? 0,
+        scrollY: viewScroll(layout, s.scrollY[run] ?? 0, cssHeight),
         playhead: s.activeRun === run ? s.playhead : null,
         anomalies: filterAnomalies(cols.anomalies, s.filter),
+        proof: proofFor(cols, s.activeRun === run ? s.selectedAnomaly : null),
       });
       lastList.current = list;
       const dpr = window.devicePixelRatio || 1;
@@ -127,6 +148,20 @@ export function SwimlaneCanvas({ run, main = false, height, selectedCall, onAnom
         selectedCall: call,
         selectedLane: call === null ? -1 : cols.callId.indexOf(call),
         palette: PALETTES[s.theme],
+        trackLabel: layout.packed ? (k) => trackLabel(layout.packed!, k) : undefined,
+      });
+      paintSearch(ctx, {
+        cols,
+        layout,
+        search: s.search,
+        win: s.windows[run] ?? fullWindow(cols, s.mode),
+        mode: s.mode,
+        width: Math.max(1, width - GUTTER),
+        height: cssHeight,
+        gutter: GUTTER,
+        scrollY: list.scrollY,
+        playhead: s.activeRun === run ? s.playhead : null,
+        color: PALETTES[s.theme].rule,
       });
       // Frame cost, read by the web benchmark (pan/zoom p95).
       if (main) performance.measure('causelane:frame', { start: started, end: performance.now() });
@@ -157,6 +192,7 @@ export function SwimlaneCanvas({ run, main = false, height, selectedCall, onAnom
 
   return (
     <div className="swimlane" ref={boxRef} style={height ? { height } : undefined}>
+      {hover.card}
       <canvas
         ref={canvasRef}
         tabIndex={0}

@@ -14,7 +14,11 @@ export interface Palette {
   open: string;
   agent: string;
   turn: string;
+  /** Every other turn on the packed layout's summary row. */
+  turnAlt: string;
   rule: string;
+  /** The selected anomaly's proof: arrows and rings around its events. */
+  proof: string;
   commit: string;
   synthetic: string;
   timeout: string;
@@ -39,7 +43,9 @@ export const PALETTES: Record<'dark' | 'light', Palette> = {
     open: '#8a6fd1',
     agent: '#5f8a6a',
     turn: '#4a5163',
+    turnAlt: '#5d6680',
     rule: '#e0b341',
+    proof: '#ff5cc8',
     commit: '#47c27a',
     synthetic: '#9aa1ad',
     timeout: '#ff6b5a',
@@ -62,7 +68,9 @@ export const PALETTES: Record<'dark' | 'light', Palette> = {
     open: '#7a5bc9',
     agent: '#4d7c5a',
     turn: '#b5bccb',
+    turnAlt: '#9aa3b8',
     rule: '#b7860b',
+    proof: '#d1149b',
     commit: '#1e9e55',
     synthetic: '#8a919c',
     timeout: '#d63b2a',

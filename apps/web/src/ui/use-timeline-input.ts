@@ -116,7 +116,9 @@ export function useTimelineInput(
     let pointerX: number | null = null;
     const onMove = (ev: MouseEvent) => {
       pointerX = ev.offsetX >= gutter ? ev.offsetX - gutter : null;
-      h().onHover?.(ev.buttons ? null : { x: ev.offsetX, y: ev.offsetY, clientX: ev.clientX, clientY: ev.clientY });
+      h().onHover?.(
+        ev.buttons ? null : { x: ev.offsetX, y: ev.offsetY, clientX: ev.clientX, clientY: ev.clientY },
+      );
     };
     const onLeave = () => {
       pointerX = null;

@@ -15,6 +15,7 @@ afterAll(() => llm.close());
 
 async function record(version: AiSdkVersion, api: Api, stream: boolean, agent: 'correct' | 'impatient') {
   await runAiSdkAgent({ version, api, stream, agent, baseURL: llm.url });
+  expect(llm.requests.at(-1)?.stream ?? false).toBe(stream);
   return spanCapture().takeOtlp();
 }
 

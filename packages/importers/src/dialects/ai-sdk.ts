@@ -29,7 +29,10 @@ function list(span: RawSpan, key: string): Obj[] | undefined {
   if (span.attributes[key] === undefined) return undefined;
   const v = jsonAttr(span.attributes, key, span.where);
   if (!Array.isArray(v))
-    throw new ImportError(`${span.where}.attributes[${key}]`, `expected a JSON array, got ${describeValue(v)}`);
+    throw new ImportError(
+      `${span.where}.attributes[${key}]`,
+      `expected a JSON array, got ${describeValue(v)}`,
+    );
   return v.filter((x): x is Obj => typeof x === 'object' && x !== null);
 }
 
@@ -41,7 +44,7 @@ function resultText(part: Obj): string | undefined {
   return typeof value === 'string' ? value : out === undefined ? undefined : JSON.stringify(value ?? out);
 }
 
-function modelCall(span: RawSpan): ModelCallFacts {
+function modelCall(span: RawSpan, print = true): ModelCallFacts {
   const facts: ModelCallFacts = { calls: undefined, results: undefined };
   const toolCalls = list(span, 'ai.response.toolCalls');
   const finished = span.attributes['ai.response.finishReason'] !== undefined;
@@ -72,9 +75,10 @@ function modelCall(span: RawSpan): ModelCallFacts {
         } else if (typeof p.text === 'string') text += p.text;
       }
       if (m.role === 'assistant') g.assistant();
-      return messagePrint(m.role, ids, text);
+      return print ? messagePrint(m.role, ids, text) : '';
     });
     facts.results = g.results;
+    if (!print) delete facts.inputPrint;
   }
   return facts;
 }
@@ -89,7 +93,10 @@ function parseArgs(s: string): unknown {
 
 function tool(span: RawSpan): ToolFacts {
   const a = span.attributes;
-  const facts: ToolFacts = { callId: str(a['ai.toolCall.id']), toolName: str(a['ai.toolCall.name']) ?? 'tool' };
+  const facts: ToolFacts = {
+    callId: str(a['ai.toolCall.id']),
+    toolName: str(a['ai.toolCall.name']) ?? 'tool',
+  };
   const args = a['ai.toolCall.args'] ?? a['ai.toolCall.input'];
   if (args !== undefined) facts.args = typeof args === 'string' ? parseArgs(args) : args;
   const result = a['ai.toolCall.result'] ?? a['ai.toolCall.output'];

@@ -7,9 +7,13 @@ export type SpanKind = 'chat' | 'tool' | 'agent';
 export interface Dialect {
   /** Recorded in run.start's meta.dialects, e.g. 'otel-genai', 'ai-sdk', 'openinference'. */
   name: string;
-  /** The span's kind in this dialect, or undefined when the dialect does not claim the span. */
-  kindOf(attrs: Attrs, name: string): SpanKind | undefined;
-  modelCall(span: RawSpan): ModelCallFacts;
+  /**
+   * The span's kind in this dialect; null when the dialect claims the span but maps it to nothing
+   * (it repeats another span's content); undefined when the dialect does not claim it.
+   */
+  kindOf(attrs: Attrs, name: string): SpanKind | null | undefined;
+  /** `print`: also fingerprint the input messages (only needed to chain runs without a conversation id). */
+  modelCall(span: RawSpan, print?: boolean): ModelCallFacts;
   tool(span: RawSpan): ToolFacts;
   /** The agent's name, for agent spans. */
   agentName?(span: RawSpan): string | undefined;

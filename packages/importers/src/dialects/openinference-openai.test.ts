@@ -23,6 +23,7 @@ describe.each([
 ] as const)('OpenAI Agents SDK + OpenInference, %s API, streaming %s', (api, stream) => {
   it('a correct agent (the SDK loop, no root span) is one run of two turns, nothing above info', async () => {
     await runOpenAiAgentsAgent({ api, stream, agent: 'correct', baseURL: llm.url });
+    expect(llm.requests.at(-1)?.stream ?? false).toBe(stream);
     const v = verdictOf(await spanCapture().takeOtlp());
     expect(v.serious).toEqual([]);
     expect([...v.turns.values()]).toEqual([2]);
@@ -36,6 +37,9 @@ describe.each([false, true])('a hand loop on the Responses API, streaming %s', (
     await runOpenAiAgentsAgent({ api: 'responses', stream, agent: 'impatient', baseURL: llm.url });
     const v = verdictOf(await spanCapture().takeOtlp());
     expect([...v.turns.values()]).toEqual([3]);
-    expect(v.serious).toEqual([`late-commit|error|1|${SLOW_CALL}`, `premature-llm-call|error|2|${SLOW_CALL}`]);
+    expect(v.serious).toEqual([
+      `late-commit|error|1|${SLOW_CALL}`,
+      `premature-llm-call|error|2|${SLOW_CALL}`,
+    ]);
   });
 });

@@ -41,7 +41,11 @@ export function callsInOutputValue(value: unknown): { id: string; name: string; 
   const message = isObj(gen) ? (gen.message as Obj | undefined) : isObj(v.kwargs) ? v : undefined;
   const kwargs = isObj(message?.kwargs) ? (message.kwargs as Obj) : undefined;
   if (Array.isArray(kwargs?.tool_calls))
-    return (kwargs.tool_calls as Obj[]).map((c) => ({ id: String(c.id), name: String(c.name), args: c.args }));
+    return (kwargs.tool_calls as Obj[]).map((c) => ({
+      id: String(c.id),
+      name: String(c.name),
+      args: c.args,
+    }));
   return [];
 }
 
@@ -49,7 +53,8 @@ export function callsInOutputValue(value: unknown): { id: string; name: string; 
 export function toolMessageIn(value: unknown): { id?: string; name?: string; content?: string } | undefined {
   let v = looseJson(value);
   if (isObj(v) && isObj(v.output)) v = v.output;
-  if (!isObj(v) || !Array.isArray(v.id) || v.id[v.id.length - 1] !== 'ToolMessage' || !isObj(v.kwargs)) return undefined;
+  if (!isObj(v) || !Array.isArray(v.id) || v.id[v.id.length - 1] !== 'ToolMessage' || !isObj(v.kwargs))
+    return undefined;
   const k = v.kwargs;
   const out: { id?: string; name?: string; content?: string } = {};
   if (str(k.tool_call_id)) out.id = k.tool_call_id as string;
@@ -62,7 +67,7 @@ function messageCalls(rec: Obj): Obj[] {
   return indexed(rec, 'message.tool_calls.');
 }
 
-function modelCall(span: RawSpan): ModelCallFacts {
+function modelCall(span: RawSpan, print = true): ModelCallFacts {
   const a = span.attributes;
   const facts: ModelCallFacts = { calls: undefined, results: undefined };
   const outputs = indexed(a, 'llm.output_messages.');
@@ -84,8 +89,12 @@ function modelCall(span: RawSpan): ModelCallFacts {
       // LangChain spans keep the ids only in output.value (parsed here, only when needed).
       const found = callsInOutputValue(a['output.value']);
       const same =
-        found.length === calls.length && found.every((f, i) => f.name === calls[i]!.name && argsKey(f.args) === argsKey(calls[i]!.args));
-      if (same) found.forEach((f, i) => (calls[i]!.id = f.id));
+        found.length === calls.length &&
+        found.every((f, i) => f.name === calls[i]!.name && argsKey(f.args) === argsKey(calls[i]!.args));
+      if (same)
+        found.forEach((f, i) => {
+          calls[i]!.id = f.id;
+        });
       else facts.anonymousCalls = true;
     }
     facts.calls = calls;
@@ -102,9 +111,10 @@ function modelCall(span: RawSpan): ModelCallFacts {
       if (role === 'tool') g.result(resultId, m['message.content']);
       else if (role === 'assistant') g.assistant();
       const text = m['message.content'] ?? m['message.contents.0.message_content.text'];
-      return messagePrint(role, resultId ? [...ids, resultId] : ids, text);
+      return print ? messagePrint(role, resultId ? [...ids, resultId] : ids, text) : '';
     });
     facts.results = g.results;
+    if (!print) delete facts.inputPrint;
   }
   return facts;
 }
@@ -117,7 +127,8 @@ function tool(span: RawSpan): ToolFacts {
   };
   if (a['input.value'] !== undefined) facts.args = looseJson(a['input.value']);
   if (a['output.value'] !== undefined) {
-    const msg = toolMessageIn(a['output.value']);
+    // Parsed only when the id is missing (LangChain keeps it in the ToolMessage there).
+    const msg = facts.callId ? undefined : toolMessageIn(a['output.value']);
     if (msg) {
       facts.callId ??= msg.id;
       if (msg.content !== undefined) {
@@ -125,7 +136,7 @@ function tool(span: RawSpan): ToolFacts {
         facts.resultText = msg.content;
       }
     } else {
-      facts.result = looseJson(a['output.value']);
+      facts.result = a['output.value'];
       if (typeof facts.result === 'string') facts.resultText = facts.result;
     }
   }

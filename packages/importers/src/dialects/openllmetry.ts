@@ -23,7 +23,7 @@ function isToolTask(attrs: Attrs): boolean {
   return typeof out === 'string' && out.includes('"ToolMessage"');
 }
 
-function modelCall(span: RawSpan): ModelCallFacts {
+function modelCall(span: RawSpan, print = true): ModelCallFacts {
   const a = span.attributes;
   const facts: ModelCallFacts = { calls: undefined, results: undefined };
   if (hasPrefix(a, 'gen_ai.completion.')) {
@@ -52,9 +52,12 @@ function modelCall(span: RawSpan): ModelCallFacts {
         .filter((x): x is string => x !== undefined);
       if (m.role === 'tool') g.result(id, m.content);
       else if (m.role === 'assistant') g.assistant();
-      return messagePrint(m.role, id ? [...ids, id] : ids, m.content === 'null' ? '' : m.content);
+      return print
+        ? messagePrint(m.role, id ? [...ids, id] : ids, m.content === 'null' ? '' : m.content)
+        : '';
     });
     facts.results = g.results;
+    if (!print) delete facts.inputPrint;
   }
   return facts;
 }

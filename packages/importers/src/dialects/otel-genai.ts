@@ -32,7 +32,10 @@ function messages(attrs: Attrs, key: string, where: string): unknown[] | undefin
     }
   }
   if (!Array.isArray(parsed))
-    throw new ImportError(`${where}.attributes[${key}]`, `expected an array of messages, got ${describeValue(parsed)}`);
+    throw new ImportError(
+      `${where}.attributes[${key}]`,
+      `expected an array of messages, got ${describeValue(parsed)}`,
+    );
   return parsed;
 }
 
@@ -53,7 +56,7 @@ function parts(message: unknown): Part[] {
   return Array.isArray(p) ? p.filter((x): x is Part => typeof x === 'object' && x !== null) : [];
 }
 
-function modelCall(span: RawSpan): ModelCallFacts {
+function modelCall(span: RawSpan, print = true): ModelCallFacts {
   const facts: ModelCallFacts = { calls: undefined, results: undefined };
   const out = messageAttr(span, 'gen_ai.output.messages');
   if (out) {
@@ -76,7 +79,7 @@ function modelCall(span: RawSpan): ModelCallFacts {
   const input = messageAttr(span, 'gen_ai.input.messages');
   if (input) {
     const g = new ResultGrouper();
-    const print: string[] = [];
+    const prints: string[] = [];
     for (const m of input) {
       const role = (m as { role?: unknown } | null)?.role;
       const ps = parts(m);
@@ -90,10 +93,11 @@ function modelCall(span: RawSpan): ModelCallFacts {
         } else if (typeof p.content === 'string') text += p.content;
       }
       if (role === 'assistant') g.assistant();
-      print.push(messagePrint(role, ids, text));
+      if (print) prints.push(messagePrint(role, ids, text));
     }
     facts.results = g.results;
-    facts.inputPrint = print;
+    if (!print) delete facts.inputPrint;
+    facts.inputPrint = prints;
   }
   return facts;
 }

@@ -133,7 +133,7 @@ export function argsKey(args: unknown): string {
 /** A short fingerprint of one message: role plus what identifies its content. */
 export function messagePrint(role: unknown, ids: readonly string[], text: unknown): string {
   const t = typeof text === 'string' ? text : text == null ? '' : JSON.stringify(text);
-  return `${String(role ?? '?')}|${ids.join(',')}|${t.length}:${t.slice(0, 48)}`;
+  return `${String(role ?? '?')}|${ids.join(',')}|${t.length}:${t.slice(0, 24)}`;
 }
 
 /**
@@ -172,13 +172,17 @@ export function stateOps(attrs: Attrs, which: keyof typeof STATE_KEYS, where: st
   if (attrs[key] === undefined) return undefined;
   const v = jsonAttr(attrs, key, where);
   const at = `${where}.attributes[${key}]`;
-  if (!Array.isArray(v)) throw new ImportError(at, `expected a JSON array of {key, version}, got ${describeValue(v)}`);
+  if (!Array.isArray(v))
+    throw new ImportError(at, `expected a JSON array of {key, version}, got ${describeValue(v)}`);
   return v.map((op, i) => {
     const o = op as { key?: unknown; version?: unknown } | null;
     if (typeof o?.key !== 'string' || o.key === '')
       throw new ImportError(`${at}[${i}].key`, `expected a non-empty string, got ${describeValue(o?.key)}`);
     if (typeof o.version !== 'number' || !Number.isInteger(o.version) || o.version < 0)
-      throw new ImportError(`${at}[${i}].version`, `expected an integer >= 0, got ${describeValue(o.version)}`);
+      throw new ImportError(
+        `${at}[${i}].version`,
+        `expected an integer >= 0, got ${describeValue(o.version)}`,
+      );
     return { key: o.key, version: o.version };
   });
 }

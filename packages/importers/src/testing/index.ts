@@ -1,3 +1,4 @@
 // `@causelane/importers/testing`: test support only (agent runs recorded with the real OpenTelemetry
 // SDK as OTLP JSON). It imports devDependencies: tests, benchmarks and e2e use it, production never.
 export * from './record-genai-agent.ts';
+export * from './record-otlp-protobuf.ts';

@@ -1,6 +1,7 @@
 // Streams batches to a Causelane collector over socket.io and resolves each write only once the
 // collector acks it as durably stored. Unacked batches are kept (bounded) and resent after a
-// reconnect or an ack timeout; the collector dedups by (run, seq), so a resend never duplicates.
+// reconnect, an ack timeout or a "retry later", a window of them at a time and with backoff; the
+// collector dedups by (run, seq), so a resend never duplicates.
 import {
   INGEST_NAMESPACE,
   type IngestAck,
@@ -9,6 +10,7 @@ import {
   type TraceEvent,
 } from '@causelane/trace-schema';
 import { io, type Socket } from 'socket.io-client';
+import { type Backoff, backoffDelay, handshakeRefusal, splitBatches } from './socketio-sink-batches.ts';
 import type { SinkAck, TraceSink } from './trace-sink.ts';
 
 export interface SocketIoSinkOptions {
@@ -22,6 +24,14 @@ export interface SocketIoSinkOptions {
   ackTimeoutMs?: number;
   /** Events per socket message; larger writes are split (the collector caps a batch at 5000). */
   maxBatchEvents?: number;
+  /** Bytes of event JSON per message (default 1 MiB): far under the collector's 8 MiB batch limit. */
+  maxBatchBytes?: number;
+  /** Largest event accepted (default 256 KiB, the collector's default); a bigger one fails its write at once. */
+  maxEventBytes?: number;
+  /** Batches sent and awaiting an ack at once (default 8); the rest wait their turn, so a backlog never floods the collector. */
+  maxInFlightBatches?: number;
+  /** Retry delays after an ack timeout or a "retry later" answer: doubling from baseMs up to maxMs, with jitter. */
+  retryBackoff?: Partial<Backoff>;
   /**
    * How long close() waits for unacked batches before giving up on them (default 10 s; Infinity
    * waits for ever). Past it, close() and the pending writes reject, naming what was not stored.
@@ -45,8 +55,13 @@ export class CollectorRejectedError extends Error {
 interface PendingBatch {
   id: number;
   events: readonly TraceEvent[];
-  /** Bumped per send, so a late answer to an earlier attempt is ignored. */
+  /** Bumped per send. An `ok` answer to any attempt settles the batch; others count only for the latest. */
   attempt: number;
+  /** Failed attempts so far (timeouts, "retry later"), for the backoff. */
+  retries: number;
+  /** Sent on the current connection and unanswered: it holds a place in the window. */
+  inFlight: boolean;
+  /** Set while waiting out a backoff. */
   retryTimer: NodeJS.Timeout | null;
   resolve(ack: SinkAck): void;
   reject(err: Error): void;
@@ -59,8 +74,14 @@ export class SocketIoSink implements TraceSink {
   private readonly pending = new Map<number, PendingBatch>();
   private readonly maxBuffered: number;
   private readonly ackTimeoutMs: number;
-  private readonly maxBatchEvents: number;
+  private readonly limits: { maxBatchEvents: number; maxBatchBytes: number; maxEventBytes: number };
+  private readonly maxInFlight: number;
+  private readonly backoff: Backoff;
   private readonly closeTimeoutMs: number;
+  /** Batches ready for their next attempt, in the order they go out. */
+  private ready: PendingBatch[] = [];
+  private inFlight = 0;
+  private refused: CollectorRejectedError | null = null;
   private buffered = 0;
   private nextId = 0;
   private closed = false;
@@ -70,10 +91,18 @@ export class SocketIoSink implements TraceSink {
   constructor(options: SocketIoSinkOptions) {
     this.maxBuffered = options.maxBufferedEvents ?? 100_000;
     this.ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
-    this.maxBatchEvents = Math.min(options.maxBatchEvents ?? 1000, 5000);
+    this.limits = {
+      maxBatchEvents: Math.min(options.maxBatchEvents ?? 1000, 5000),
+      maxBatchBytes: options.maxBatchBytes ?? 1024 * 1024,
+      maxEventBytes: options.maxEventBytes ?? 256 * 1024,
+    };
+    this.maxInFlight = Math.max(1, options.maxInFlightBatches ?? 8);
+    this.backoff = { baseMs: 100, maxMs: 5000, ...options.retryBackoff };
     this.closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
     this.socket = io(`${options.url.replace(/\/+$/, '')}${INGEST_NAMESPACE}`, {
       auth: options.token ? { token: options.token } : {},
+      // The token also goes in the engine.io handshake, which a collector with a token checks first.
+      extraHeaders: options.token ? { authorization: `Bearer ${options.token}` } : {},
       transports: ['websocket'],
       reconnectionDelay: 100,
       reconnectionDelayMax: 2000,
@@ -81,13 +110,21 @@ export class SocketIoSink implements TraceSink {
     });
     this.socket.on('connect', () => {
       this.lastError = null;
-      for (const p of this.pending.values()) this.send(p);
+      // Answers to the old connection's sends will not come: resend, oldest first, a window at a time.
+      this.inFlight = 0;
+      for (const p of this.pending.values()) p.inFlight = false;
+      this.ready = [...this.pending.values()].filter((p) => p.retryTimer === null);
+      this.pump();
     });
     this.socket.on('connect_error', (err) => {
       this.lastError = err.message;
-      // `active` is false when the server's middleware refused us (a bad token): no retry will help.
-      if (!this.socket.active)
-        this.failAll(new CollectorRejectedError(`collector refused the connection: ${err.message}`, null));
+      // `active` is false when the namespace middleware refused us (a bad token); a 401/403 at the
+      // engine.io handshake says the same. No retry will help.
+      const refusal = this.socket.active ? handshakeRefusal(err) : err.message;
+      if (refusal === null) return;
+      this.refused = new CollectorRejectedError(`collector refused the connection: ${refusal}`, null);
+      this.socket.disconnect();
+      this.failAll(this.refused);
     });
   }
 
@@ -103,6 +140,7 @@ export class SocketIoSink implements TraceSink {
 
   async write(batch: readonly TraceEvent[]): Promise<SinkAck> {
     if (this.closed) throw new Error('SocketIoSink is closed');
+    if (this.refused) throw this.refused;
     if (batch.length === 0) return { stored: 0, duplicates: 0 };
     if (this.buffered + batch.length > this.maxBuffered) {
       const why = this.socket.connected
@@ -112,47 +150,91 @@ export class SocketIoSink implements TraceSink {
         `SocketIoSink buffer full: ${this.buffered} events await an ack (limit ${this.maxBuffered}); ${why}`,
       );
     }
-    const parts: Promise<SinkAck>[] = [];
-    for (let i = 0; i < batch.length; i += this.maxBatchEvents)
-      parts.push(this.enqueue(batch.slice(i, i + this.maxBatchEvents)));
+    const parts = splitBatches(batch, this.limits).map((events) => this.enqueue(events));
     const acks = await Promise.all(parts);
     return acks.reduce((a, b) => ({ stored: a.stored + b.stored, duplicates: a.duplicates + b.duplicates }));
   }
 
   private enqueue(events: readonly TraceEvent[]): Promise<SinkAck> {
     return new Promise<SinkAck>((resolve, reject) => {
-      const p: PendingBatch = { id: this.nextId++, events, attempt: 0, retryTimer: null, resolve, reject };
+      const p: PendingBatch = {
+        id: this.nextId++,
+        events,
+        attempt: 0,
+        retries: 0,
+        inFlight: false,
+        retryTimer: null,
+        resolve,
+        reject,
+      };
       this.pending.set(p.id, p);
       this.buffered += events.length;
-      this.send(p);
+      this.ready.push(p);
+      this.pump();
     });
   }
 
+  /** Sends ready batches while the window has room; while disconnected, 'connect' calls it again. */
+  private pump(): void {
+    while (this.socket.connected && this.inFlight < this.maxInFlight && this.ready.length > 0) {
+      const p = this.ready.shift()!;
+      if (this.pending.has(p.id) && !p.inFlight && p.retryTimer === null) this.send(p);
+    }
+  }
+
   private send(p: PendingBatch): void {
-    if (p.retryTimer) clearTimeout(p.retryTimer);
-    p.retryTimer = null;
-    // While disconnected, the 'connect' handler sends everything pending.
-    if (!this.socket.connected || !this.pending.has(p.id)) return;
     const attempt = ++p.attempt;
-    this.socket
-      .timeout(this.ackTimeoutMs)
-      .emit('events', { batch: p.id, events: p.events as TraceEvent[] }, (err, ack) => {
-        if (attempt !== p.attempt || !this.pending.has(p.id)) return;
-        if (err) {
-          this.lastError = err.message;
-          this.send(p);
-          return;
-        }
-        this.answer(p, ack);
-      });
+    p.inFlight = true;
+    this.inFlight++;
+    // The deadline is ours, not socket.io's `timeout()`, which would drop the ack once it passed:
+    // a late `ok` to this attempt must still settle the batch after a resend.
+    const deadline = setTimeout(() => {
+      if (!this.pending.has(p.id) || attempt !== p.attempt) return;
+      this.lastError = `no ack within ${this.ackTimeoutMs} ms`;
+      this.release(p);
+      // After a disconnect the 'connect' handler resends; a plain timeout backs off.
+      if (this.socket.connected) this.retryLater(p, 0);
+      this.pump();
+    }, this.ackTimeoutMs);
+    this.socket.emit('events', { batch: p.id, events: p.events as TraceEvent[] }, (ack: IngestAck) => {
+      clearTimeout(deadline);
+      if (!this.pending.has(p.id)) return;
+      // The batch is stored whichever attempt says so.
+      if (ack?.ok) return this.answer(p, ack);
+      if (attempt !== p.attempt) return;
+      this.release(p);
+      this.answer(p, ack);
+      this.pump();
+    });
+  }
+
+  /** Frees the batch's place in the window. */
+  private release(p: PendingBatch): void {
+    if (!p.inFlight) return;
+    p.inFlight = false;
+    this.inFlight--;
+  }
+
+  private retryLater(p: PendingBatch, atLeastMs: number): void {
+    p.retries++;
+    p.retryTimer = setTimeout(
+      () => {
+        p.retryTimer = null;
+        if (!this.pending.has(p.id)) return;
+        this.ready.unshift(p);
+        this.pump();
+      },
+      backoffDelay(p.retries, this.backoff, atLeastMs),
+    );
   }
 
   private answer(p: PendingBatch, ack: IngestAck): void {
     if (ack.ok) {
       this.settle(p);
       p.resolve({ stored: ack.stored, duplicates: ack.duplicates });
+      this.pump();
     } else if (ack.retryAfterMs !== undefined) {
-      p.retryTimer = setTimeout(() => this.send(p), ack.retryAfterMs);
+      this.retryLater(p, ack.retryAfterMs);
     } else {
       this.settle(p);
       const detail = ack.rejected?.map((r) => `event ${r.index}: field ${r.field}: ${r.message}`).join('; ');
@@ -167,6 +249,8 @@ export class SocketIoSink implements TraceSink {
 
   private settle(p: PendingBatch): void {
     if (p.retryTimer) clearTimeout(p.retryTimer);
+    p.retryTimer = null;
+    this.release(p);
     this.pending.delete(p.id);
     this.buffered -= p.events.length;
     if (this.pending.size === 0) {

@@ -1,5 +1,5 @@
 // POST /v1/traces refusals against a real collector and SQLite file: a malformed span alone
-// (partialSuccess), malformed bodies and protobuf (400, 415), runs of another source (409) and the
+// (partialSuccess), malformed bodies (400), other content types (415), runs of another source (409) and the
 // token (401). Nothing refused is stored.
 import { importOtlpJson } from '@causelane/importers';
 import { type AgentScript, impatientAgentScript, recordAgentOtlp } from '@causelane/importers/testing';
@@ -34,7 +34,32 @@ describe('POST /v1/traces', () => {
     expect(stored.some((e) => e.type === 'tool.start' && e.call === 'call_search')).toBe(false);
   });
 
-  it('answers 400 to malformed bodies, 415 to protobuf, and stores nothing', async () => {
+  it('names spans without agent semantics in partialSuccess, storing the agent spans beside them', async () => {
+    c = await startTestCollector();
+    const full = recordAgentOtlp(impatient) as OtlpRequest;
+    const expected = importOtlpJson(full).get('conv-impatient');
+    const spans = full.resourceSpans[0]!.scopeSpans[0]!.spans;
+    const http = (name: string) => ({
+      ...spans[0]!,
+      spanId: `${name.length}`.padStart(16, 'f'),
+      name,
+      attributes: [],
+    });
+    spans.push(http('GET /health'), http('POST /v1/chat/completions'));
+    const res = await post(c.url, full);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      partialSuccess: {
+        rejectedSpans: '2',
+        errorMessage: expect.stringMatching(
+          /^2 spans carry no agent semantics and were not stored \("GET \/health"; "POST \/v1\/chat\/completions"\): Causelane reads model-call and tool spans .*docs\/importers\.md/,
+        ),
+      },
+    });
+    expect(await storedEvents(c.url, 'conv-impatient')).toEqual(expected);
+  });
+
+  it('answers 400 to malformed bodies (JSON or protobuf), 415 to other types, and stores nothing', async () => {
     c = await startTestCollector();
     const cases: [string, string, RegExp][] = [
       ['{"resourceSpans": [', 'application/json', /^body is not valid JSON/],
@@ -54,11 +79,15 @@ describe('POST /v1/traces', () => {
       expect(((await res.json()) as { error: string }).error).toMatch(message);
     }
     const proto = await post(c.url, 'x', { 'content-type': 'application/x-protobuf' });
-    expect(proto.status).toBe(415);
+    expect(proto.status).toBe(400);
     expect(((await proto.json()) as { error: string }).error).toMatch(
-      /protobuf is not supported.*http\/json/,
+      /^\$: not a valid OTLP protobuf ExportTraceServiceRequest .*nothing was stored$/,
     );
-    expect((await post(c.url, '{}', { 'content-type': 'text/plain' })).status).toBe(415);
+    const text = await post(c.url, '{}', { 'content-type': 'text/plain' });
+    expect(text.status).toBe(415);
+    expect(((await text.json()) as { error: string }).error).toBe(
+      'expected Content-Type application/x-protobuf or application/json (OTLP/HTTP), got text/plain',
+    );
     expect(((await (await fetch(`${c.url}/api/runs`)).json()) as { runs: RunListItem[] }).runs).toEqual([]);
   });
 
@@ -113,7 +142,7 @@ describe('POST /v1/traces', () => {
     expect(await storedEvents(c.url, 'conv-x')).toHaveLength(3);
 
     expect((await post(c.url, asRequest([chats[1]!]))).status).toBe(200);
-    expect(await storedEvents(c.url, 'conv-x')).toEqual(importOtlpJson(full).get('conv-x'));
+    expect(await storedEvents(c.url, 'conv-x')).toEqual(importOtlpJson(asRequest(chats)).get('conv-x'));
     // Other runs still take uploads.
     const plain = await fetch(`${c.url}/api/runs`, { method: 'POST', body: toJsonl(sampleRun('plain-run')) });
     expect(plain.status).toBe(201);

@@ -1,76 +1,91 @@
-// `POST /v1/traces`: OTLP/HTTP JSON ingest, so an app instrumented with OpenTelemetry GenAI spans
-// (OpenLLMetry, OpenInference, Logfire) can point its OTLP exporter at the collector unchanged.
-// Answers follow the OTLP/HTTP spec: 200 `{}` or `{ partialSuccess }`, 400 for a malformed request.
-import { ImportError, isOtlpTraceRequest, otlpGenAiSpans } from '@causelane/importers';
-import type { FastifyInstance } from 'fastify';
+// `POST /v1/traces`: OTLP/HTTP ingest in both encodings (`application/json` and
+// `application/x-protobuf`, each optionally gzip), so any OpenTelemetry SDK's stock OTLP/HTTP
+// exporter can point at the collector unchanged. Answers follow the OTLP/HTTP spec: 200 with an
+// ExportTraceServiceResponse in the request's encoding (partialSuccess naming the spans not kept),
+// 400 for a malformed request, 413 when too big (also once inflated), 415 for other encodings.
+import { decodeOtlpProtobuf, encodeOtlpProtobufResponse, ImportError } from '@causelane/importers';
+import { checkJsonValue } from '@causelane/trace-schema';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { IngestService } from '../ingest-service.ts';
+import { exportOtlpTraces, type OtlpExportResult } from '../otlp/otlp-export.ts';
+import { otlpBody } from './otlp-body.ts';
 import { sendError } from './send-error.ts';
 
-/** Span errors quoted in partialSuccess.errorMessage; the count is always complete. */
-const MAX_SPAN_ERRORS = 5;
-
+/** The JSON answer; int64 rejectedSpans is a decimal string in OTLP JSON. */
 export interface OtlpPartialSuccess {
   partialSuccess?: { rejectedSpans: string; errorMessage: string };
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function answer(reply: FastifyReply, res: OtlpExportResult, protobuf: boolean): FastifyReply {
+  // 503 is OTLP/HTTP's "retry later": the database refused for now and nothing was stored.
+  if (!res.ok && res.status === 503) reply.header('retry-after', '1');
+  if (!res.ok) return sendError(reply, res.status, res.error);
+  if (protobuf)
+    return reply
+      .code(200)
+      .type('application/x-protobuf')
+      .send(Buffer.from(encodeOtlpProtobufResponse(res.partialSuccess)));
+  const body: OtlpPartialSuccess = {};
+  if (res.partialSuccess)
+    body.partialSuccess = {
+      rejectedSpans: String(res.partialSuccess.rejectedSpans),
+      errorMessage: res.partialSuccess.errorMessage,
+    };
+  return reply.code(200).type('application/json').send(body);
+}
+
 export function registerOtlpRoute(app: FastifyInstance, ingest: IngestService): void {
-  app.post('/v1/traces', async (req, reply) => {
-    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    if (type === 'application/x-protobuf')
-      return sendError(
-        reply,
-        415,
-        'OTLP protobuf is not supported: configure the exporter for http/json (e.g. OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=http/json)',
-      );
-    if (type !== 'application/json')
-      return sendError(
-        reply,
-        415,
-        `expected Content-Type application/json (OTLP/HTTP JSON), got ${type || 'none'}`,
-      );
-    const encoding = (req.headers['content-encoding'] ?? 'identity').toString().toLowerCase();
-    if (encoding !== 'identity')
-      return sendError(
-        reply,
-        415,
-        `Content-Encoding ${encoding} is not supported: send the request uncompressed (exporter compression: none)`,
-      );
+  // Inflated bodies get the same cap as raw ones.
+  const maxBytes = app.initialConfig.bodyLimit ?? 1024 * 1024;
+  // Its own scope: this route takes bytes (protobuf, gzip), whatever the others parse bodies as.
+  app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+    scope.post('/v1/traces', async (req, reply) => {
+      const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      const protobuf = type === 'application/x-protobuf';
+      if (!protobuf && type !== 'application/json')
+        return sendError(
+          reply,
+          415,
+          `expected Content-Type application/x-protobuf or application/json (OTLP/HTTP), got ${type || 'none'}`,
+        );
+      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const body = await otlpBody(raw, req.headers['content-encoding'], maxBytes);
+      if (!body.ok) return sendError(reply, body.status, body.error);
 
-    let request: unknown;
-    try {
-      request = JSON.parse(typeof req.body === 'string' ? req.body : '');
-    } catch (err) {
-      return sendError(reply, 400, `body is not valid JSON (${(err as Error).message}); nothing was stored`);
-    }
-    if (!isOtlpTraceRequest(request))
-      return sendError(
-        reply,
-        400,
-        'body is not an OTLP ExportTraceServiceRequest: expected an object with a resourceSpans array; nothing was stored',
-      );
-
-    // A malformed span is rejected alone (partial success); a malformed request structure is a 400.
-    const spanErrors: string[] = [];
-    let spans: ReturnType<typeof otlpGenAiSpans>;
-    try {
-      spans = otlpGenAiSpans([request], { onSpanError: (err) => spanErrors.push(err.message) });
-    } catch (err) {
-      if (!(err instanceof ImportError)) throw err;
-      return sendError(reply, 400, `${err.message}; nothing was stored`);
-    }
-    const stored = await ingest.ingestSpans(spans);
-    if (!stored.ok) return sendError(reply, stored.status, stored.error);
-
-    const answer: OtlpPartialSuccess = {};
-    if (spanErrors.length > 0) {
-      const more =
-        spanErrors.length > MAX_SPAN_ERRORS ? ` (and ${spanErrors.length - MAX_SPAN_ERRORS} more)` : '';
-      answer.partialSuccess = {
-        // int64 is a decimal string in OTLP JSON.
-        rejectedSpans: String(spanErrors.length),
-        errorMessage: `${spanErrors.length} span${spanErrors.length === 1 ? '' : 's'} rejected: ${spanErrors.slice(0, MAX_SPAN_ERRORS).join('; ')}${more}`,
-      };
-    }
-    return reply.code(200).type('application/json').send(answer);
+      let request: unknown;
+      if (protobuf) {
+        try {
+          request = decodeOtlpProtobuf(body.bytes);
+        } catch (err) {
+          if (!(err instanceof ImportError)) throw err;
+          return sendError(reply, 400, `${err.message}; nothing was stored`);
+        }
+      } else {
+        let text: string;
+        try {
+          text = utf8.decode(body.bytes);
+        } catch {
+          return sendError(reply, 400, 'body is not valid UTF-8; nothing was stored');
+        }
+        try {
+          request = JSON.parse(text);
+        } catch (err) {
+          return sendError(
+            reply,
+            400,
+            `body is not valid JSON (${(err as Error).message}); nothing was stored`,
+          );
+        }
+      }
+      // Every string well-formed Unicode and nesting under the cap, before anything reads the spans.
+      const unsafe = checkJsonValue(request);
+      if (unsafe)
+        return sendError(reply, 400, `field ${unsafe.field}: ${unsafe.message}; nothing was stored`);
+      return answer(reply, await exportOtlpTraces(ingest, request), protobuf);
+    });
   });
 }

@@ -1,6 +1,7 @@
 // The `/ingest` socket.io namespace: agents send `events` batches and get an ack only once the batch
-// is committed to SQLite. Every payload is checked at runtime; a bad one gets an error ack and the
-// connection stays up.
+// is committed. Every payload is checked at runtime; a bad one (or one over the batch byte limit)
+// gets an error ack and the connection stays up. A refusal the agent should retry carries
+// retryAfterMs, one that conflicts with stored data carries conflict.
 import {
   checkIngestBatch,
   INGEST_NAMESPACE,
@@ -9,10 +10,11 @@ import {
   type IngestServerToClientEvents,
 } from '@causelane/trace-schema';
 import type { Namespace, Server } from 'socket.io';
-import type { AccessPolicy } from '../access-policy.ts';
+
 import type { IngestService } from '../ingest-service.ts';
 import { type Limits, RateLimiter } from '../limits.ts';
 import { StoreBusyError } from '../store/event-store.ts';
+import type { EngineGate } from './engine-gate.ts';
 
 export interface IngestLog {
   error(msg: string): void;
@@ -55,24 +57,27 @@ async function answerBatch(
       retryAfterMs: wait,
     };
   }
-  const res = await service.ingestValues(events);
-  return res.ok
-    ? { ok: true, batch: payload.batch, stored: res.stored, duplicates: res.duplicates }
-    : { ok: false, batch, error: res.error, rejected: res.rejected };
+  const res = await service.ingestValues(events, limits.maxBatchBytes);
+  if (res.ok) return { ok: true, batch: payload.batch, stored: res.stored, duplicates: res.duplicates };
+  return {
+    ok: false,
+    batch,
+    error: res.error,
+    ...(res.rejected.length > 0 ? { rejected: res.rejected } : {}),
+    ...(res.conflict ? { conflict: true as const } : {}),
+    ...(res.retryAfterMs !== undefined ? { retryAfterMs: res.retryAfterMs } : {}),
+  };
 }
 
 export function registerIngestNamespace(
   io: Server,
   service: IngestService,
   limits: Limits,
-  access: AccessPolicy,
+  gate: EngineGate,
   log: IngestLog,
 ): void {
   const nsp = io.of(INGEST_NAMESPACE) as Namespace<IngestClientToServerEvents, IngestServerToClientEvents>;
-  nsp.use((socket, next) => {
-    const refusal = access.handshakeRefusal(socket.handshake.headers, socket.handshake.auth);
-    next(refusal === null ? undefined : new Error(refusal));
-  });
+  gate.guard(nsp);
   nsp.on('connection', (socket) => {
     const rate = new RateLimiter(limits.eventsPerSecond);
     socket.on('events', async (payload: unknown, ack: unknown) => {
@@ -88,8 +93,8 @@ export function registerIngestNamespace(
           ok: false,
           batch: batchIdOf(payload),
           error: 'the collector could not store the batch; retry later',
-          // A transient refusal (database busy, connection lost): the same batch may be sent again.
-          ...(err instanceof StoreBusyError ? { retryAfterMs: err.retryAfterMs } : {}),
+          // Nothing was stored (the batch is one transaction): the same batch may be sent again.
+          retryAfterMs: err instanceof StoreBusyError ? err.retryAfterMs : 1000,
         };
       }
       ack(answer);

@@ -4,7 +4,13 @@
 import type { GenAiSpan } from '@causelane/importers';
 import type { RunListItem, TraceEvent } from '@causelane/trace-schema';
 
-export { SeqConflictError, SpanRunConflictError, StoreBusyError, StoreDataError } from './store-errors.ts';
+export {
+  InvalidCursorError,
+  SeqConflictError,
+  SpanRunConflictError,
+  StoreBusyError,
+  StoreDataError,
+} from './store-errors.ts';
 
 export interface StoredBatch {
   stored: number;
@@ -32,6 +38,8 @@ export interface RunPageRequest {
   limit?: number;
   /** The `next` of the previous page. */
   cursor?: string | null;
+  /** Only runs whose id or agent holds this text (case-insensitive for ASCII). */
+  q?: string;
 }
 
 export const DEFAULT_RUN_PAGE = 1000;
@@ -42,7 +50,11 @@ export interface StoreTx {
   /** As EventStore.insert, without the OTLP-run check (the span path writes OTLP runs). */
   insert(events: readonly TraceEvent[], bodies: readonly string[]): Promise<StoredBatch>;
   /** Replaces all of a run's events: the run keeps its place in the list, its summary is rebuilt. */
-  replaceRunEvents(run: string, events: readonly TraceEvent[], bodies: readonly string[]): Promise<StoredBatch>;
+  replaceRunEvents(
+    run: string,
+    events: readonly TraceEvent[],
+    bodies: readonly string[],
+  ): Promise<StoredBatch>;
   /** Deletes a run, its events and its OTLP spans; false when there was no such run. */
   deleteRun(run: string): Promise<boolean>;
   hasRunId(run: string): Promise<boolean>;

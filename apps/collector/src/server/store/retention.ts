@@ -24,7 +24,8 @@ export interface Retention {
 export const DAY_MS = 86_400_000;
 
 export function startRetention(store: EventStore, opts: RetentionOptions): Retention {
-  if (!(opts.retainDays > 0)) throw new Error(`--retain-days: expected a number of days > 0, got ${opts.retainDays}`);
+  if (!(opts.retainDays > 0))
+    throw new Error(`--retain-days: expected a number of days > 0, got ${opts.retainDays}`);
   const now = opts.now ?? Date.now;
   const batch = opts.batch ?? 200;
   let stopped = false;

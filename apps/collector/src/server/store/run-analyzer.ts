@@ -1,7 +1,7 @@
-// Keeps the anomaly counts of run summaries current without the run list ever reading events: after
-// a commit the store tells the analyzer which runs grew; a small run is analyzed at once, a large one
-// in the background, on a schedule that bounds the total work (see `due`), and the counts are written
-// back only if the run did not change meanwhile.
+// Keeps the anomaly counts of run summaries current without the run list ever reading events: a
+// small run that grew enough is analyzed inside the batch's own transaction (no extra commit), a
+// large one in the background after it, on a schedule that bounds the total work (see `touched`);
+// background counts are written back only if the run did not change meanwhile.
 import { analyzeRuns } from '@causelane/analysis';
 import type { TraceEvent } from '@causelane/trace-schema';
 import type { StoreLog } from './event-store.ts';
@@ -10,11 +10,44 @@ export interface AnalyzerHost {
   /** The run's stored event count (its summary row) and its events, or null when it is gone. */
   load(run: string): Promise<{ count: number; events: TraceEvent[] } | null>;
   /** Writes the counts if the run still holds `count` events. */
-  save(run: string, count: number, anomalies: { error: number; warning: number; info: number }): Promise<void>;
+  save(
+    run: string,
+    count: number,
+    anomalies: { error: number; warning: number; info: number },
+  ): Promise<void>;
+}
+
+/** A run a transaction wrote: its event count after the write, and the count last analyzed (-1: never). */
+export interface Touch {
+  run: string;
+  events: number;
+  analyzed: number;
+  /** The write held the run's run.end. */
+  ended: boolean;
+}
+
+export type AnomalyCounts = { error: number; warning: number; info: number };
+
+/** Anomaly counts of one run's events (sorted by seq). */
+export function countAnomalies(run: string, events: readonly TraceEvent[]): AnomalyCounts {
+  return (
+    analyzeRuns(new Map([[run, events as TraceEvent[]]])).runs[0]?.anomalies ?? {
+      error: 0,
+      warning: 0,
+      info: 0,
+    }
+  );
+}
+
+/** The last touch of each run, in first-touch order. */
+export function lastTouches(touches: readonly Touch[]): Touch[] {
+  const by = new Map<string, Touch>();
+  for (const t of touches) by.set(t.run, t);
+  return [...by.values()];
 }
 
 export interface AnalyzerOptions {
-  /** Runs up to this many events are analyzed before the commit's caller gets its answer. */
+  /** Runs up to this many events are analyzed inside the write transaction. */
   inlineMax?: number;
   /** A run that stopped growing is analyzed this long after its last batch. */
   quietMs?: number;
@@ -50,16 +83,37 @@ export class RunAnalyzer {
     private readonly log: StoreLog,
     opts: AnalyzerOptions = {},
   ) {
-    this.inlineMax = opts.inlineMax ?? 5000;
+    this.inlineMax = opts.inlineMax ?? 1000;
     this.quietMs = opts.quietMs ?? 1000;
     this.now = opts.now ?? Date.now;
   }
 
+  /** Geometric growth keeps the total work linear in a run's size; a first look or a run.end is always due. */
+  private due(t: Touch): boolean {
+    const analyzed = Math.max(t.analyzed, this.runs.get(t.run)?.analyzed ?? -1);
+    return analyzed < 0 || t.ended || t.events >= analyzed * 1.25;
+  }
+
+  /** The runs of a transaction to analyze inside it, before COMMIT: small ones that are due. */
+  inlineRuns(touches: readonly Touch[]): string[] {
+    return lastTouches(touches)
+      .filter((t) => t.events <= this.inlineMax && t.events !== t.analyzed && this.due(t))
+      .map((t) => t.run);
+  }
+
+  /** After COMMIT: the runs analyzed inline are current, the others are scheduled. */
+  committed(touches: readonly Touch[], inline: ReadonlySet<string>): void {
+    for (const t of lastTouches(touches)) {
+      if (inline.has(t.run)) this.forget(t.run);
+      else void this.touched(t.run, t.events, t.analyzed, t.ended);
+    }
+  }
+
   /**
-   * Called after a commit: the run now holds `events` events, of which `analyzed` were analyzed
-   * (-1 when never). Resolves once a small run's counts are current; a large one is queued.
+   * The run now holds `events` events, of which `analyzed` were analyzed (-1 when never): analyzes
+   * it in the background when due, or sets a timer so the last events are analyzed too.
    */
-  async touched(run: string, events: number, analyzed: number, ended: boolean): Promise<void> {
+  touched(run: string, events: number, analyzed: number, ended: boolean): void {
     if (this.closed) return;
     let s = this.runs.get(run);
     if (!s) {
@@ -70,15 +124,7 @@ export class RunAnalyzer {
     s.analyzed = Math.max(s.analyzed, analyzed);
     if (s.analyzed === s.events) return this.forget(run);
     const now = this.now();
-    // Geometric growth keeps the total work linear in the run's size; the end of a run, or a
-    // first look, is always worth an analysis.
-    const due = s.analyzed < 0 || ended || s.events >= s.analyzed * 1.25;
-    if (due && events <= this.inlineMax) {
-      if (s.timer) clearTimeout(s.timer);
-      s.timer = null;
-      await this.analyze(run);
-      return;
-    }
+    const due = this.due({ run, events, analyzed, ended });
     const costWait = s.lastAt + DUTY * s.lastMs - now;
     const delay = due ? Math.max(0, costWait) : Math.max(costWait, Math.min(this.quietMs, MAX_STALE_MS));
     if (s.timer) {
@@ -142,9 +188,7 @@ export class RunAnalyzer {
     try {
       const loaded = await this.host.load(run);
       if (!loaded) return this.forget(run);
-      const summary = analyzeRuns(new Map([[run, loaded.events]])).runs[0];
-      const counts = summary?.anomalies ?? { error: 0, warning: 0, info: 0 };
-      await this.host.save(run, loaded.count, counts);
+      await this.host.save(run, loaded.count, countAnomalies(run, loaded.events));
       const s = this.runs.get(run);
       if (!s) return;
       s.analyzed = Math.max(s.analyzed, loaded.count);
@@ -152,7 +196,9 @@ export class RunAnalyzer {
       s.lastMs = s.lastAt - started;
       if (s.analyzed >= s.events && !s.timer) this.forget(run);
     } catch (err) {
-      this.log.error(`run summary of ${JSON.stringify(run.slice(0, 200))} not updated: ${(err as Error).message}`);
+      this.log.error(
+        `run summary of ${JSON.stringify(run.slice(0, 200))} not updated: ${(err as Error).message}`,
+      );
       this.forget(run);
     }
   }

@@ -1,7 +1,7 @@
 // What both stores share about run summary rows: the per-run delta a batch adds, the row-to-list-item
 // check that skips (and logs) a corrupt row instead of failing the list, and the keyset cursor.
 import type { RunListItem, TraceEvent } from '@causelane/trace-schema';
-import { DEFAULT_RUN_PAGE, MAX_RUN_PAGE, type RunPageRequest } from './event-store.ts';
+import { DEFAULT_RUN_PAGE, MAX_RUN_PAGE, type RunPageRequest, type StoreLog } from './event-store.ts';
 import { InvalidCursorError } from './store-errors.ts';
 
 /** A `runs` row as both stores read it (column names are the same in both schemas). */
@@ -67,7 +67,8 @@ export function listItemOf(r: RunRow, validId = true): RunListItem | string {
   const agent = text(r.agent);
   const mode = text(r.mode);
   const status = text(r.status);
-  if (agent === undefined || mode === undefined || status === undefined) return 'agent, mode or status is not text';
+  if (agent === undefined || mode === undefined || status === undefined)
+    return 'agent, mode or status is not text';
   const start = num(r.t_start);
   const end = num(r.t_end);
   if ((start === null) !== (r.t_start === null) || (end === null) !== (r.t_end === null))
@@ -90,7 +91,8 @@ export function listItemsOf(
   const out: RunListItem[] = [];
   for (const r of rows) {
     const item = listItemOf(r, validId(r));
-    if (typeof item === 'string') log.error(`run list: skipped a stored run row (${item}): ${describe(r.id)}`);
+    if (typeof item === 'string')
+      log.error(`run list: skipped a stored run row (${item}): ${describe(r.id)}`);
     else out.push(item);
   }
   return out;
@@ -119,6 +121,18 @@ export function decodeCursor(cursor: string): RunKey {
 }
 
 export function pageLimit(req: RunPageRequest | undefined): number {
-  const limit = req?.limit ?? DEFAULT_RUN_PAGE;
+  const limit = req?.limit;
+  if (limit === undefined || !Number.isFinite(limit)) return DEFAULT_RUN_PAGE;
   return Math.max(1, Math.min(MAX_RUN_PAGE, Math.floor(limit)));
+}
+
+/** Parses stored bodies into `out`; a body that is not JSON is skipped and logged, never fatal. */
+export function parseBodies(run: string, page: readonly string[], out: TraceEvent[], log: StoreLog): void {
+  for (const body of page) {
+    try {
+      out.push(JSON.parse(body) as TraceEvent);
+    } catch {
+      log.error(`run ${JSON.stringify(run.slice(0, 200))}: skipped a stored event that is not JSON`);
+    }
+  }
 }

@@ -58,7 +58,20 @@ export function classifySqliteError(err: unknown): unknown {
 }
 
 /** PostgreSQL SQLSTATE classes and codes that mean "try the same transaction again". */
-const PG_RETRYABLE = new Set(['40001', '40P01', '55P03', '57P01', '57P02', '57P03', '53300', '08000', '08003', '08006', '08001', '08004']);
+const PG_RETRYABLE = new Set([
+  '40001',
+  '40P01',
+  '55P03',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  '08000',
+  '08003',
+  '08006',
+  '08001',
+  '08004',
+]);
 const NODE_NET = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH']);
 
 /** Maps a node-postgres error to a typed store error, or returns it unchanged. */
@@ -76,6 +89,8 @@ export function classifyPgError(err: unknown): unknown {
 /** A run-list cursor that this store did not hand out. */
 export class InvalidCursorError extends Error {
   constructor(cursor: string) {
-    super(`cursor ${JSON.stringify(cursor.slice(0, 80))} is not one this collector handed out (use the "next" of the previous page)`);
+    super(
+      `cursor ${JSON.stringify(cursor.slice(0, 80))} is not one this collector handed out (use the "next" of the previous page)`,
+    );
   }
 }

@@ -53,22 +53,31 @@ async function once(sdk: Sdk, run: AiSdkRun, opts: Record<string, unknown>) {
   if (!run.stream) return sdk.generateText(opts);
   const result = sdk.streamText(opts);
   await result.consumeStream();
-  return { toolCalls: await result.toolCalls, text: await result.text };
+  return {
+    toolCalls: await result.toolCalls,
+    text: await result.text,
+    response: await result.response,
+    responseMessages: await result.responseMessages,
+  };
 }
 
-/** Runs the agent once; spans go to the global tracer provider. */
-export async function runAiSdkAgent(run: AiSdkRun): Promise<void> {
+/**
+ * Runs the agent once; spans go to the global tracer provider. Returns the conversation as AI SDK
+ * `ModelMessage[]` (the prompt, then the SDK's response.messages) for the correct agent.
+ */
+export async function runAiSdkAgent(run: AiSdkRun): Promise<unknown[]> {
   const { sdk, model, telemetry } = sdkOf(run);
   const key = run.version === '6' ? 'experimental_telemetry' : 'telemetry';
   if (run.agent === 'correct') {
-    await once(sdk, run, {
+    const result = await once(sdk, run, {
       model,
       tools: tools(sdk, true),
       stopWhen: sdk.stepCountIs(4),
       prompt: PROMPT,
       [key]: telemetry,
     });
-    return;
+    // ai 7 accumulates every step's messages in responseMessages; ai 6 in response.messages.
+    return [{ role: 'user', content: PROMPT }, ...(result.responseMessages ?? result.response.messages)];
   }
   // The impatient loop: it sends the next request as soon as the fast calls are back, and leaves
   // the slow call out of the history (ModelMessage[]) so the SDK's own validation lets it through.
@@ -82,7 +91,12 @@ export async function runAiSdkAgent(run: AiSdkRun): Promise<void> {
   messages.push(
     {
       role: 'assistant',
-      content: fast.map((c) => ({ type: 'tool-call', toolCallId: c.toolCallId, toolName: c.toolName, input: c.input })),
+      content: fast.map((c) => ({
+        type: 'tool-call',
+        toolCallId: c.toolCallId,
+        toolName: c.toolName,
+        input: c.input,
+      })),
     },
     {
       role: 'tool',
@@ -96,4 +110,5 @@ export async function runAiSdkAgent(run: AiSdkRun): Promise<void> {
   );
   await once(sdk, run, { model, tools: tools(sdk, false), messages, [key]: telemetry });
   await slow;
+  return messages;
 }

@@ -2,7 +2,12 @@
 // for the buggy loop, LangChain's ChatOpenAI and tools by hand; traced by OpenInference or OpenLLMetry.
 import { LangChainInstrumentation as OpenInferenceLangChain } from '@arizeai/openinference-instrumentation-langchain';
 import * as callbackManager from '@langchain/core/callbacks/manager';
-import { type BaseMessage, HumanMessage, type AIMessage } from '@langchain/core/messages';
+import {
+  type AIMessage,
+  type AIMessageChunk,
+  type BaseMessage,
+  HumanMessage,
+} from '@langchain/core/messages';
 import { tool } from '@langchain/core/tools';
 import { createReactAgent } from '@langchain/langgraph/prebuilt';
 import { ChatOpenAI } from '@langchain/openai';
@@ -59,25 +64,35 @@ export async function runLangGraphAgent(r: LangGraphRun): Promise<void> {
   const llm = new ChatOpenAI({
     model: 'gpt-4o-mini',
     apiKey: 'test-key',
-    streaming: r.stream,
     configuration: { baseURL: r.baseURL },
   });
   if (r.agent === 'correct') {
     const agent = createReactAgent({ llm, tools: [weather, clock] });
-    await agent.invoke({ messages: [new HumanMessage(PROMPT)] });
+    const input = { messages: [new HumanMessage(PROMPT)] };
+    // Streamed the way LangGraph apps stream tokens (streamMode "messages": the model streams SSE).
+    if (r.stream) for await (const _ of await agent.stream(input, { streamMode: 'messages' }));
+    else await agent.invoke(input);
     return;
   }
   // Impatient: asks again once the fast ToolMessages are in, the slow one is appended a turn later.
   const model = llm.bindTools([weather, clock]);
+  const ask = async (): Promise<AIMessage> => {
+    if (!r.stream) return (await model.invoke(messages)) as AIMessage;
+    let all: AIMessageChunk | undefined;
+    for await (const chunk of await model.stream(messages)) all = all ? all.concat(chunk) : chunk;
+    return all as AIMessage;
+  };
   const messages: BaseMessage[] = [new HumanMessage(PROMPT)];
-  const first = (await model.invoke(messages)) as AIMessage;
+  const first = await ask();
   const calls = first.tool_calls ?? [];
   if (calls.length !== MOCK_CALLS.length) throw new Error(`mock LLM asked for ${calls.length} calls`);
   messages.push(first);
   const byName = { weather, clock } as const;
-  const pending = calls.map((c) => (byName[c.name as keyof typeof byName] as typeof weather).invoke({ ...c, type: 'tool_call' } as never));
+  const pending = calls.map((c) =>
+    (byName[c.name as keyof typeof byName] as typeof weather).invoke({ ...c, type: 'tool_call' } as never),
+  );
   for (const [i, c] of calls.entries()) if (c.id !== SLOW_CALL) messages.push(await pending[i]!);
-  await model.invoke(messages);
+  await ask();
   messages.push(await pending[calls.findIndex((c) => c.id === SLOW_CALL)]!);
-  await model.invoke(messages);
+  await ask();
 }

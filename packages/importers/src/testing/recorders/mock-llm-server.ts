@@ -73,10 +73,11 @@ function chatCompletion(body: Body, n: number, res: ServerResponse): void {
   });
   const events: Body[] = [chunk({ role: 'assistant', content: done ? '' : null })];
   if (done) events.push(chunk({ content: 'All three results are in.' }));
-  else toolCalls.forEach((tc, index) => events.push(chunk({ tool_calls: [{ index, ...tc }] })));
+  else for (const [index, tc] of toolCalls.entries()) events.push(chunk({ tool_calls: [{ index, ...tc }] }));
   events.push(chunk({}, done ? 'stop' : 'tool_calls'));
   const opts = body.stream_options as Body | undefined;
-  if (opts?.include_usage) events.push({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: usageChat });
+  if (opts?.include_usage)
+    events.push({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: usageChat });
   sse(
     res,
     events.map((data) => ({ data })),
@@ -140,8 +141,16 @@ function responses(body: Body, n: number, res: ServerResponse): void {
     if (item.type === 'function_call') {
       events.push(ev('response.output_item.added', { output_index, item: { ...item, arguments: '' } }));
       events.push(
-        ev('response.function_call_arguments.delta', { output_index, item_id: item.id, delta: item.arguments }),
-        ev('response.function_call_arguments.done', { output_index, item_id: item.id, arguments: item.arguments }),
+        ev('response.function_call_arguments.delta', {
+          output_index,
+          item_id: item.id,
+          delta: item.arguments,
+        }),
+        ev('response.function_call_arguments.done', {
+          output_index,
+          item_id: item.id,
+          arguments: item.arguments,
+        }),
       );
     } else {
       const text = (item.content as Body[])[0]!.text;
@@ -170,7 +179,8 @@ function json(res: ServerResponse, body: unknown): void {
 
 function sse(res: ServerResponse, events: { event?: string; data: unknown }[], done: boolean): void {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-  for (const e of events) res.write(`${e.event ? `event: ${e.event}\n` : ''}data: ${JSON.stringify(e.data)}\n\n`);
+  for (const e of events)
+    res.write(`${e.event ? `event: ${e.event}\n` : ''}data: ${JSON.stringify(e.data)}\n\n`);
   if (done) res.write('data: [DONE]\n\n');
   res.end();
 }

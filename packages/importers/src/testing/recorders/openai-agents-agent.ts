@@ -30,7 +30,7 @@ export interface AgentsRun {
 const PROMPT = 'Weather in Paris and Tokyo, and the time in UTC?';
 
 /** The SDK's own loop: runs the three calls in parallel and waits for all of them. */
-async function correct(r: AgentsRun, client: OpenAI) {
+async function correct(r: AgentsRun, client: OpenAI): Promise<unknown[]> {
   setDefaultOpenAIClient(client as never);
   setOpenAIAPI(r.api === 'chat' ? 'chat_completions' : 'responses');
   const weather = tool({
@@ -45,18 +45,35 @@ async function correct(r: AgentsRun, client: OpenAI) {
     parameters: z.object({ zone: z.string() }),
     execute: (a) => runMockTool('clock', a),
   });
-  const agent = new Agent({ name: 'weather-agent', instructions: 'Answer briefly.', model: 'gpt-4o-mini', tools: [weather, clock] });
+  const agent = new Agent({
+    name: 'weather-agent',
+    instructions: 'Answer briefly.',
+    model: 'gpt-4o-mini',
+    tools: [weather, clock],
+  });
   if (r.stream) {
     const result = await run(agent, PROMPT, { stream: true });
     await result.completed;
-  } else await run(agent, PROMPT);
+    return result.history;
+  }
+  return (await run(agent, PROMPT)).history;
 }
 
 /** A hand loop on the Responses API that asks again as soon as the fast results are back. */
 async function impatient(r: AgentsRun, client: OpenAI) {
   const tools = [
-    { type: 'function' as const, name: 'weather', strict: false, parameters: { type: 'object', properties: { city: { type: 'string' } } } },
-    { type: 'function' as const, name: 'clock', strict: false, parameters: { type: 'object', properties: { zone: { type: 'string' } } } },
+    {
+      type: 'function' as const,
+      name: 'weather',
+      strict: false,
+      parameters: { type: 'object', properties: { city: { type: 'string' } } },
+    },
+    {
+      type: 'function' as const,
+      name: 'clock',
+      strict: false,
+      parameters: { type: 'object', properties: { zone: { type: 'string' } } },
+    },
   ];
   const input: OpenAI.Responses.ResponseInputItem[] = [{ role: 'user', content: PROMPT }];
   const ask = async () => {
@@ -70,7 +87,9 @@ async function impatient(r: AgentsRun, client: OpenAI) {
   const calls = first.output.filter((o) => o.type === 'function_call');
   if (calls.length !== MOCK_CALLS.length) throw new Error(`mock LLM asked for ${calls.length} calls`);
   input.push(...calls);
-  const results = new Map<string, Promise<string>>(calls.map((c) => [c.call_id, runMockTool(c.name, JSON.parse(c.arguments))]));
+  const results = new Map<string, Promise<string>>(
+    calls.map((c) => [c.call_id, runMockTool(c.name, JSON.parse(c.arguments))]),
+  );
   for (const c of calls.filter((x) => x.call_id !== SLOW_CALL))
     input.push({ type: 'function_call_output', call_id: c.call_id, output: await results.get(c.call_id)! });
   await ask();
@@ -79,8 +98,11 @@ async function impatient(r: AgentsRun, client: OpenAI) {
   await ask();
 }
 
-export async function runOpenAiAgentsAgent(r: AgentsRun): Promise<void> {
+/** Runs the agent; spans go to the global provider. Returns the SDK's result.history (correct agent). */
+export async function runOpenAiAgentsAgent(r: AgentsRun): Promise<unknown[]> {
   instrumentOpenAi();
   const client = new OpenAI({ baseURL: r.baseURL, apiKey: 'test-key' });
-  await (r.agent === 'correct' ? correct(r, client) : impatient(r, client));
+  if (r.agent === 'correct') return correct(r, client);
+  await impatient(r, client);
+  return [];
 }

@@ -24,8 +24,14 @@ export interface TraceloopRun {
 }
 
 const tools: OpenAI.Chat.ChatCompletionTool[] = [
-  { type: 'function', function: { name: 'weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } },
-  { type: 'function', function: { name: 'clock', parameters: { type: 'object', properties: { zone: { type: 'string' } } } } },
+  {
+    type: 'function',
+    function: { name: 'weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } },
+  },
+  {
+    type: 'function',
+    function: { name: 'clock', parameters: { type: 'object', properties: { zone: { type: 'string' } } } },
+  },
 ];
 
 async function loop(r: TraceloopRun, client: OpenAI) {
@@ -33,12 +39,23 @@ async function loop(r: TraceloopRun, client: OpenAI) {
     { role: 'user', content: 'Weather in Paris and Tokyo, and the time in UTC?' },
   ];
   const ask = async () => {
-    if (!r.stream) return (await client.chat.completions.create({ model: 'gpt-4o-mini', messages, tools })).choices[0]!.message;
-    const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages, tools, stream: true });
+    if (!r.stream)
+      return (await client.chat.completions.create({ model: 'gpt-4o-mini', messages, tools })).choices[0]!
+        .message;
+    const stream = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages,
+      tools,
+      stream: true,
+    });
     const calls: { id: string; type: 'function'; function: { name: string; arguments: string } }[] = [];
     for await (const chunk of stream)
       for (const tc of chunk.choices[0]?.delta.tool_calls ?? [])
-        calls[tc.index] = { id: tc.id!, type: 'function', function: { name: tc.function!.name!, arguments: tc.function!.arguments! } };
+        calls[tc.index] = {
+          id: tc.id!,
+          type: 'function',
+          function: { name: tc.function!.name!, arguments: tc.function!.arguments! },
+        };
     return { role: 'assistant' as const, content: null, tool_calls: calls };
   };
   const first = await ask();
@@ -47,7 +64,8 @@ async function loop(r: TraceloopRun, client: OpenAI) {
   messages.push({ role: 'assistant', content: null, tool_calls: calls });
   const results = calls.map((c) => runMockTool(c.function.name, JSON.parse(c.function.arguments)));
   if (r.agent === 'correct') {
-    for (const [i, c] of calls.entries()) messages.push({ role: 'tool', tool_call_id: c.id, content: await results[i]! });
+    for (const [i, c] of calls.entries())
+      messages.push({ role: 'tool', tool_call_id: c.id, content: await results[i]! });
     await ask();
     return;
   }

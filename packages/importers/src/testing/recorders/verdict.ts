@@ -27,6 +27,8 @@ export function verdictOf(otlp: unknown): Verdict {
       .sort(),
     evidence: [...res.evidence.values()].flat(),
     warnings: res.warnings,
-    turns: new Map([...res.runs].map(([run, ev]) => [run, ev.filter((e) => e.type === 'llm.request').length])),
+    turns: new Map(
+      [...res.runs].map(([run, ev]) => [run, ev.filter((e) => e.type === 'llm.request').length]),
+    ),
   };
 }

@@ -1,0 +1,103 @@
+// Streams a run's stored history to one watcher without holding the event loop: a page at a time
+// from the store, the first page in the watch's ack and the rest as `run:events`, waiting for the
+// socket to drain between pages. Live events published meanwhile are held by the fan-out and sent
+// after the last page, minus the seqs the history already had, so nothing is missed or repeated.
+import type { TraceEvent, WatchAck } from '@causelane/trace-schema';
+import type { EventStore } from '../store/event-store.ts';
+import type { RunFanout, UiSocket, Watcher } from './run-fanout.ts';
+
+/** Resolves once the socket's engine.io write buffer is flushed (or at the next turn of the loop). */
+function drained(socket: UiSocket): Promise<void> {
+  const conn = socket.conn as unknown as {
+    writeBuffer?: unknown[];
+    readyState?: string;
+    once(ev: string, fn: () => void): void;
+    off(ev: string, fn: () => void): void;
+  };
+  if (!conn.writeBuffer?.length || conn.readyState !== 'open') return new Promise((r) => setImmediate(r));
+  return new Promise((resolve) => {
+    const done = () => {
+      conn.off('drain', done);
+      conn.off('close', done);
+      setImmediate(resolve);
+    };
+    conn.once('drain', done);
+    conn.once('close', done);
+  });
+}
+
+function parsePage(page: readonly string[], held: Watcher['held']): TraceEvent[] {
+  const out: TraceEvent[] = [];
+  for (const body of page) {
+    let e: TraceEvent;
+    try {
+      e = JSON.parse(body) as TraceEvent;
+    } catch {
+      continue; // the store logs bodies it cannot parse
+    }
+    if (held.add(e.seq)) out.push(e);
+  }
+  return out;
+}
+
+export async function streamHistory(
+  store: EventStore,
+  fanout: RunFanout,
+  w: Watcher,
+  reply: (ack: WatchAck) => void,
+): Promise<void> {
+  const { run } = w;
+  const live = () => fanout.current(w, w.generation);
+  try {
+    restart: for (;;) {
+      const generation = w.generation;
+      const stale = () => !fanout.current(w, generation);
+      for await (const page of store.runBodies(run)) {
+        // A reset before the ack restarts the read; an unwatch or a newer watch ends it.
+        if (stale()) {
+          if (live() && !w.acked) continue restart;
+          break restart;
+        }
+        const events = parsePage(page, w.held);
+        if (!w.acked) {
+          w.acked = true;
+          reply({ ok: true, run, events });
+        } else if (events.length > 0) w.socket.emit('run:events', { run, events });
+        await drained(w.socket);
+      }
+      if (stale()) {
+        if (live() && !w.acked) continue;
+        break;
+      }
+      if (!w.acked) {
+        w.acked = true;
+        reply({ ok: true, run, events: [] });
+      }
+      fanout.finishWatch(w);
+      return;
+    }
+    if (!w.acked) reply({ ok: false, error: `the watch of run ${JSON.stringify(run)} was cancelled` });
+  } catch (err) {
+    fanout.unwatch(w.socket, run);
+    if (!w.acked) reply({ ok: false, error: `could not read run history: ${(err as Error).message}` });
+    // Half a history cannot be completed here: a reconnecting client watches again from the start.
+    else w.socket.disconnect();
+  }
+}
+
+/**
+ * Tops a live watcher up from the store after it may have missed events (a Redis outage): every
+ * stored event it does not hold goes out as `run:events`, a page at a time.
+ */
+export async function resyncWatcher(store: EventStore, fanout: RunFanout, w: Watcher): Promise<number> {
+  const generation = w.generation;
+  let sent = 0;
+  for await (const page of store.runBodies(w.run)) {
+    if (!fanout.current(w, generation) || w.catchingUp !== null) return sent;
+    const events = parsePage(page, w.held);
+    if (events.length > 0) w.socket.emit('run:events', { run: w.run, events });
+    sent += events.length;
+    await drained(w.socket);
+  }
+  return sent;
+}
