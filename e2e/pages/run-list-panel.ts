@@ -29,7 +29,9 @@ export class RunListPanel {
   }
 
   async delete(run: string, confirm: boolean): Promise<void> {
-    await this.row(run).getByRole('button', { name: `Delete run ${run}` }).click();
+    await this.row(run)
+      .getByRole('button', { name: `Delete run ${run}` })
+      .click();
     if (confirm) await this.row(run).getByTestId('confirm-delete').click();
     else await this.row(run).getByRole('button', { name: 'Keep' }).click();
   }

@@ -40,7 +40,7 @@ test('the open run exports as JSONL v1 and as a Chrome trace', async ({ page }) 
   };
   expect(Array.isArray(trace.traceEvents)).toBe(true);
   const phases = new Set(trace.traceEvents.map((e) => e.ph));
-  for (const ph of ['M', 'X', 'b', 'e', 'i']) expect(phases, `phase ${ph}`).toContain(ph);
+  for (const ph of ['M', 'X', 's', 'f', 'i']) expect(phases, `phase ${ph}`).toContain(ph);
   for (const e of trace.traceEvents) if (e.ph !== 'M') expect(typeof e.ts).toBe('number');
   const instants = trace.traceEvents.filter((e) => e.ph === 'i');
   expect(
@@ -48,8 +48,9 @@ test('the open run exports as JSONL v1 and as a Chrome trace', async ({ page }) 
       .map((e) => `${run}|${e.args?.type}|${e.args?.severity}|${e.args?.turn}|${e.args?.call ?? ''}`)
       .sort(),
   ).toEqual([...expected.anomalies].sort());
-  // Every async call slice that begins also ends.
+  // Every call is a slice, and every flow arrow that starts also finishes.
   const count = (ph: string) => trace.traceEvents.filter((e) => e.ph === ph).length;
-  expect(count('b')).toBe(count('e'));
+  expect(trace.traceEvents.filter((e) => e.ph === 'X' && e.cat === 'tool')).toHaveLength(2);
+  expect(count('s')).toBe(count('f'));
   await expect(page.getByTestId('export-error')).toHaveCount(0);
 });

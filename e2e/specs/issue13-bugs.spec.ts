@@ -9,17 +9,31 @@ const STALE = resolve(import.meta.dirname, '../../../shared/examples/stale-read.
 const base = () => process.env.CAUSELANE_URL!;
 
 /** Starts a scenario run on the collector and waits until it has ended; returns its id and events. */
-async function scenarioRun(request: import('@playwright/test').APIRequestContext, name: string, mode: string) {
+async function scenarioRun(
+  request: import('@playwright/test').APIRequestContext,
+  name: string,
+  mode: string,
+) {
   const res = await request.post(`${base()}/api/scenarios/${name}/run`, { data: { mode, seed: 7 } });
   expect(res.status()).toBe(202);
   const { run } = (await res.json()) as { run: string };
   await expect
-    .poll(async () => ((await (await request.get(`${base()}/api/runs/${run}`)).json()) as { status: string | null }).status, {
-      timeout: 60_000,
-    })
+    .poll(
+      async () =>
+        ((await (await request.get(`${base()}/api/runs/${run}`)).json()) as { status: string | null }).status,
+      {
+        timeout: 60_000,
+      },
+    )
     .not.toBeNull();
   const text = await (await request.get(`${base()}/api/runs/${run}/events`)).text();
-  return { run, events: text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>) };
+  return {
+    run,
+    events: text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }
 
 test('bug 1: a reloaded page of a local file says the file is gone, keeps the link, and reopens it', async ({
@@ -80,13 +94,13 @@ test('bug 3: after a naive timeout the replay state lists the call the timeline 
   const app = new DebuggerPage(page);
   await app.goto(`?run=${encodeURIComponent(run)}&x=seq`);
   await app.waitReady();
-  const index = events.findIndex((e) => e === timeout);
+  const index = events.indexOf(timeout);
   await app.scrubTo(index);
   await expect(page.getByTestId('replay-label')).toContainText(`seq ${timeout.seq}`);
   await expect(page.getByTestId('replay-inflight')).toContainText('run_tests');
   await expect(page.getByTestId('replay-inflight')).toContainText('timed out, still running');
   // It stays in flight until its result, as the bar does.
-  await app.scrubTo(events.findIndex((e) => e === end) - 1);
+  await app.scrubTo(events.indexOf(end) - 1);
   await expect(page.getByTestId('replay-inflight')).toContainText('run_tests');
 });
 
@@ -99,8 +113,15 @@ test('bug 4: no "all clean" claim and no "live" badge for a run that has not end
   const open = `unfinished-${Date.now()}`;
   const done = `finished-${Date.now()}`;
   const post = (lines: string[]) =>
-    request.post(`${base()}/api/runs`, { data: `${lines.join('\n')}\n`, headers: { 'content-type': 'application/x-ndjson' } });
-  expect((await post([ev(open, 0, { type: 'run.start' }), ev(open, 1, { type: 'llm.request', turn: 1 })])).status()).toBe(201);
+    request.post(`${base()}/api/runs`, {
+      data: `${lines.join('\n')}\n`,
+      headers: { 'content-type': 'application/x-ndjson' },
+    });
+  expect(
+    (
+      await post([ev(open, 0, { type: 'run.start' }), ev(open, 1, { type: 'llm.request', turn: 1 })])
+    ).status(),
+  ).toBe(201);
   expect(
     (
       await post([

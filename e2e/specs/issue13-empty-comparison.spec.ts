@@ -45,9 +45,14 @@ test('a comparison names the anomalies of each run, shares one time scale, and s
   await expect(page.getByTestId('compare-naive-fired').locator('li[data-type="late-commit"]')).toContainText(
     'Late commit',
   );
-  await expect(page.getByTestId('compare-causal-fired').locator('li[data-type="late-commit"]')).toHaveCount(0);
+  await expect(page.getByTestId('compare-causal-fired').locator('li[data-type="late-commit"]')).toHaveCount(
+    0,
+  );
   await expect
-    .poll(async () => (await naive.getAttribute('data-window-span')) === (await causal.getAttribute('data-window-span')))
+    .poll(
+      async () =>
+        (await naive.getAttribute('data-window-span')) === (await causal.getAttribute('data-window-span')),
+    )
     .toBe(true);
   expect(await naive.getAttribute('data-window-span')).not.toBe('');
 

@@ -67,15 +67,15 @@ test('a comparison is deep-linkable: its link reopens both runs without running 
   await expect.poll(() => app.query().get('naive')).toBe(naive);
   const link = page.url();
   expect(new URL(link).searchParams.get('compare')).toBe('hung-tool');
-  const before = ((await (await request.get(`${base()}/api/runs?limit=5000`)).json()) as { runs: unknown[] }).runs
-    .length;
+  const before = ((await (await request.get(`${base()}/api/runs?limit=5000`)).json()) as { runs: unknown[] })
+    .runs.length;
 
   const other = await browser.newPage();
   await other.goto(link);
   await expect(other.getByTestId('compare-naive')).toHaveAttribute('data-run', naive!);
   await expect(other.getByTestId('compare-naive')).toHaveAttribute('data-status', /ok|error|cancelled/);
-  const after = ((await (await request.get(`${base()}/api/runs?limit=5000`)).json()) as { runs: unknown[] }).runs
-    .length;
+  const after = ((await (await request.get(`${base()}/api/runs?limit=5000`)).json()) as { runs: unknown[] })
+    .runs.length;
   expect(after).toBe(before);
   await other.close();
 });

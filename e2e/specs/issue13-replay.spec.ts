@@ -17,7 +17,9 @@ test('the default speed plays the whole trace in about ten seconds, shown as a m
   await app.goto();
   await app.openFile(STALE);
   // stale-read spans about 58 ms: ten seconds is about 0.0058× real time.
-  await expect(page.getByTestId('replay-speed').locator('option:checked')).toHaveText(/^0\.00\d\d× real time \(10 s\)$/);
+  await expect(page.getByTestId('replay-speed').locator('option:checked')).toHaveText(
+    /^0\.00\d\d× real time \(10 s\)$/,
+  );
   const t0 = Date.now();
   await app.replayButton('Play').click();
   await page.waitForTimeout(3000);
@@ -60,10 +62,12 @@ test('the view follows the playhead, and the playhead is kept in the URL', async
   for (let i = 0; i < 8; i++) await page.keyboard.press('w');
   await expect.poll(async () => (await app.urlWindow()).to).toBeLessThan(6);
   await app.scrubTo(10);
-  await expect.poll(async () => {
-    const w = await app.urlWindow();
-    return w.from <= 10 && w.to >= 10;
-  }).toBe(true);
+  await expect
+    .poll(async () => {
+      const w = await app.urlWindow();
+      return w.from <= 10 && w.to >= 10;
+    })
+    .toBe(true);
   await expect.poll(() => app.query().get('at')).toBe('10');
   await page.reload();
   await app.waitReady();

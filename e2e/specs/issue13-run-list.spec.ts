@@ -15,8 +15,16 @@ function runLines(run: string, agent: string, opts: { premature?: boolean } = {}
     ev(2, { type: 'llm.response', turn: 1, calls: [{ id: 'a', name: 'slow_tool' }] }),
     ev(3, { type: 'tool.start', turn: 1, call: 'a' }),
   ];
-  if (opts.premature) lines.push(ev(4, { type: 'llm.request', turn: 2 }), ev(5, { type: 'tool.end', turn: 1, call: 'a', ok: true }));
-  else lines.push(ev(4, { type: 'tool.end', turn: 1, call: 'a', ok: true }), ev(5, { type: 'tool.commit', turn: 1, call: 'a' }));
+  if (opts.premature)
+    lines.push(
+      ev(4, { type: 'llm.request', turn: 2 }),
+      ev(5, { type: 'tool.end', turn: 1, call: 'a', ok: true }),
+    );
+  else
+    lines.push(
+      ev(4, { type: 'tool.end', turn: 1, call: 'a', ok: true }),
+      ev(5, { type: 'tool.commit', turn: 1, call: 'a' }),
+    );
   lines.push(ev(6, { type: 'run.end', status: 'ok' }));
   return lines;
 }
@@ -29,7 +37,10 @@ async function post(request: import('@playwright/test').APIRequestContext, lines
   expect(res.status()).toBe(201);
 }
 
-test('each run shows start, duration, status, agent and anomaly counts by severity', async ({ page, request }) => {
+test('each run shows start, duration, status, agent and anomaly counts by severity', async ({
+  page,
+  request,
+}) => {
   const run = `listed-${Date.now()}`;
   await post(request, runLines(run, 'list-agent', { premature: true }));
   const app = new DebuggerPage(page);
@@ -75,7 +86,8 @@ test('search, delete with confirmation, and upload', async ({ page, request }) =
 test('the list pages instead of loading every run at once', async ({ page, request }) => {
   const stamp = Date.now();
   const lines: string[] = [];
-  for (let i = 0; i < 60; i++) lines.push(...runLines(`paged-${stamp}-${String(i).padStart(2, '0')}`, 'pager'));
+  for (let i = 0; i < 60; i++)
+    lines.push(...runLines(`paged-${stamp}-${String(i).padStart(2, '0')}`, 'pager'));
   await post(request, lines);
   const app = new DebuggerPage(page);
   const runs = new RunListPanel(page);
@@ -90,10 +102,16 @@ test('the list pages instead of loading every run at once', async ({ page, reque
 test("a multi-run file's run picker shows each run's counts", async ({ page }) => {
   const app = new DebuggerPage(page);
   await app.goto();
-  const text = [...runLines('first-run', 'x', { premature: true }), ...runLines('second-run', 'y')].join('\n');
+  const text = [...runLines('first-run', 'x', { premature: true }), ...runLines('second-run', 'y')].join(
+    '\n',
+  );
   const chooser = page.waitForEvent('filechooser');
   await page.getByTestId('open-file').first().click();
-  await (await chooser).setFiles({ name: 'two.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(text) });
+  await (await chooser).setFiles({
+    name: 'two.jsonl',
+    mimeType: 'application/x-ndjson',
+    buffer: Buffer.from(text),
+  });
   await app.waitReady();
   const options = await page.getByTestId('run-select').locator('option').allTextContents();
   expect(options[0]).toMatch(/^first-run · [1-9]\d* errors?, \d+ warnings?, \d+ info$/);

@@ -39,7 +39,13 @@ test('hover cards on a bar, a marker and an anomaly flag', async ({ page }) => {
   for (let i = 0; i < N && !found; i++) {
     const p = await app.pointAt(i, 2, N);
     await page.mouse.move(p.x, p.y - 6);
-    found = (await card.locator('.hover-title').textContent({ timeout: 500 }).catch(() => ''))?.startsWith('Stale read') ?? false;
+    found =
+      (
+        await card
+          .locator('.hover-title')
+          .textContent({ timeout: 500 })
+          .catch(() => '')
+      )?.startsWith('Stale read') ?? false;
   }
   expect(found).toBe(true);
   await expect(app.hoverValue('code')).toHaveText('stale-read');
@@ -65,7 +71,9 @@ test('the time axis reads as time since the start, seq ticks are whole, 0 and do
   await page.getByRole('button', { name: 'wall clock' }).click();
   await app.canvas.hover();
   for (let i = 0; i < 6; i++) await page.keyboard.press('w');
-  await expect.poll(async () => (await app.urlWindow()).to - (await app.urlWindow()).from).toBeLessThan(full.to - full.from);
+  await expect
+    .poll(async () => (await app.urlWindow()).to - (await app.urlWindow()).from)
+    .toBeLessThan(full.to - full.from);
   await app.shortcut('0');
   await expect.poll(() => app.urlWindow()).toEqual(full);
   for (let i = 0; i < 6; i++) await page.keyboard.press('w');
@@ -84,7 +92,9 @@ test('Escape clears the selection', async ({ page }) => {
   await expect.poll(() => app.query().has('call')).toBe(false);
 });
 
-test('search finds calls by name, id, args and result, and Enter steps through the matches', async ({ page }) => {
+test('search finds calls by name, id, args and result, and Enter steps through the matches', async ({
+  page,
+}) => {
   const app = await openStale(page);
   await app.search('RESTOCK');
   await expect(page.getByTestId('search-count')).toHaveText('– of 1');
@@ -147,9 +157,9 @@ test("the inspector's lifecycle is in seq order", async ({ page }) => {
   await app.search('web_search');
   await page.getByTestId('search-input').press('Enter');
   await expect(page.getByTestId('inspector-call-id')).toHaveText('web');
-  const seqs = (await page.getByTestId('inspector-lifecycle').locator('tr td:nth-child(2)').allTextContents()).map(
-    (s) => Number(s.replace('seq ', '')),
-  );
+  const seqs = (
+    await page.getByTestId('inspector-lifecycle').locator('tr td:nth-child(2)').allTextContents()
+  ).map((s) => Number(s.replace('seq ', '')));
   expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
   expect(seqs.length).toBe(6);
 });

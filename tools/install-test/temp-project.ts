@@ -95,7 +95,7 @@ export interface Serving {
 
 /** Starts `npx causelane serve …` in its own process group and waits for its "listening on" line. */
 export function serve(cwd: string, args: string[], timeoutMs = 60_000): Promise<Serving> {
-  const child: ChildProcess = spawn('npx', ['--no', 'causelane', 'serve', ...args], {
+  const child: ChildProcess = spawn('npx', ['--no', '--', 'causelane', 'serve', ...args], {
     cwd,
     env: userEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -38,6 +38,8 @@ export class IncrementalSpanImporter {
     const out: TraceEvent[] = [];
     for (const [run, state] of this.runs) {
       if (!state.dirty) continue;
+      // Agent spans only name the agent: a run starts with its first model call or tool.
+      if (state.spans.every((s) => s.kind === 'agent')) continue;
       const events = spansToEvents(run, state.spans, { source: this.source });
       let end = state.emitted;
       while (end < events.length && events[end]!.t < watermark) end++;

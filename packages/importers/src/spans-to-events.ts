@@ -114,7 +114,6 @@ export function assembleRun(run: string, spans: readonly GenAiSpan[], opts: Span
   };
   const dialects = [...new Set(ordered.map((s) => s.dialect).filter((d) => d !== undefined))];
   if (dialects.length > 0) meta.dialects = dialects;
-  if (evidence.length > 0) meta.evidence = evidence;
   const startIdx = add(
     { type: 'run.start', mode: 'unknown', ...(agent ? { agent } : {}), meta },
     ordered[0]?.startMs ?? 0,
@@ -187,8 +186,9 @@ export function assembleRun(run: string, spans: readonly GenAiSpan[], opts: Span
           info.committed = true;
           commit(id, info.turn, info.endIdx);
         } else if (!unknownCommitted.has(id)) {
+          // A result for a call no model call of this run asked for: history from before the
+          // spans begin (or a model call whose span is missing). Not evidence of a bug: noted.
           unknownCommitted.add(id);
-          commit(id, turn - 1);
         }
       }
       return;
@@ -202,6 +202,11 @@ export function assembleRun(run: string, spans: readonly GenAiSpan[], opts: Span
       commit(id, c.turn, c.endIdx);
     }
   });
+  if (unknownCommitted.size > 0)
+    evidence.push(
+      `${unknownCommitted.size} tool result(s) in the inputs answer calls no recorded model call asked for (earlier history, or a missing span): ignored`,
+    );
+  if (evidence.length > 0) meta.evidence = evidence;
   return { events: orderEvents(run, pending), evidence };
 }
 

@@ -236,6 +236,8 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await app.close().catch(() => {});
       await grpc?.close();
+      // OTLP spans stored but not derived yet get their runs before the store closes.
+      await ingest.close();
       await retention?.stop();
       await redis?.close();
       await store.close();

@@ -13,6 +13,8 @@ const get = appStore.getState;
 
 function leaveRunView(): void {
   stopReplay();
+  // The run on screen stops streaming; the comparison's runs are watched next.
+  for (const r of get().liveRuns) unwatchRun(r);
   set({ activeRun: null, selectedCall: null, selectedTurn: null, selectedAnomaly: null, loadError: null });
 }
 

@@ -43,8 +43,18 @@ export function clearSearch(): void {
   set({ search: NO_SEARCH });
 }
 
-/** A run's columns were replaced (live update): search it again so the matches stay true. */
+let refreshTimer: ReturnType<typeof setTimeout> | null = null;
+
+/**
+ * A run's columns were replaced (live update): search it again so the matches stay true, at most
+ * once a second, as each new version of a live run rebuilds the worker's index.
+ */
 export function refreshSearch(run: string): void {
   const { search } = get();
-  if (search.run === run && search.query.trim() !== '') void searchCalls(search.query);
+  if (search.run !== run || search.query.trim() === '' || refreshTimer) return;
+  refreshTimer = setTimeout(() => {
+    refreshTimer = null;
+    const now = get().search;
+    if (now.run === run && now.query.trim() !== '') void searchCalls(now.query);
+  }, 1000);
 }

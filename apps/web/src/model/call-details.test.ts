@@ -46,6 +46,8 @@ describe('call lifecycle', () => {
     const [run, events] = [...readTraceText(exampleText('causal-timeout')).runs][0]!;
     const steps = callDetails(buildRunModel(run, events), 'web')!.lifecycle;
     expect(steps.map((s) => s.seq)).toEqual([...steps.map((s) => s.seq)].sort((a, b) => a - b));
-    expect(steps.map((s) => s.label).indexOf('timeout')).toBeLessThan(steps.map((s) => s.label).indexOf('end'));
+    expect(steps.map((s) => s.label).indexOf('timeout')).toBeLessThan(
+      steps.map((s) => s.label).indexOf('end'),
+    );
   });
 });

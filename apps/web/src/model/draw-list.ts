@@ -154,15 +154,18 @@ function drawCall(
       pushBar(out.bars[style], x0, x1, y + 4, h);
       const cx0 = Math.max(0, x0);
       const cw = Math.min(width, x1) - cx0;
-      if (cw > 40)
-        out.texts.push({
-          x: cx0,
-          y: y + 4,
-          w: cw,
-          lane: c,
-          name: cols.callName[c]!,
-          state: stateSummary(callStateOps(cols, c)),
-        });
+      const state = stateSummary(callStateOps(cols, c));
+      if (cw > 40) out.texts.push({ x: cx0, y: y + 4, w: cw, lane: c, name: cols.callName[c]!, state });
+      else if (state) {
+        // Too narrow to hold its state: the row is the call's own, so it goes right of the bar and
+        // of the call's last marker.
+        let after = x1;
+        for (const ev of [cols.callCommit[c]!, cols.callTimeout[c]!, cols.callOrphan[c]!])
+          if (ev >= 0 && ev <= last) after = Math.max(after, x(ev));
+        const tx = Math.max(0, after + 8);
+        if (tx < width - 40)
+          out.texts.push({ x: tx, y: y + 4, w: width - tx, lane: c, name: '', state, outside: true });
+      }
     }
   }
   const mark = (ev: number, kind: MarkerKind) => {

@@ -70,6 +70,8 @@ export interface BarText {
   /** The name (or `turn N`), and what the call read and wrote (`read stock:A-1 v7`) or ''. */
   name: string;
   state: string;
+  /** Drawn beside its bar (in the call's own row) rather than on it. */
+  outside?: boolean;
 }
 
 /** Adds a bar, merging it into the previous one of the same batch when both are sub-pixel and touch. */

@@ -85,6 +85,8 @@ export interface HoverFacts {
   title: string;
   /** The call the card is about (its args/result are fetched for the card), or null. */
   call: string | null;
+  /** The call's result or error had happened by the playhead (else the card leaves it out). */
+  ended: boolean;
   rows: [label: string, value: string][];
 }
 
@@ -125,6 +127,7 @@ export function hoverFacts(
     return {
       title: `${anomalyTitle(a.type)} (${a.severity})`,
       call: a.call,
+      ended: true,
       rows: [
         ['code', a.type],
         ['turn', String(a.turn)],
@@ -143,9 +146,11 @@ export function hoverFacts(
       rows.push(['request at', formatOffset(cols.t[rq]! - t0)], ['wall clock', formatWallClock(cols.t[rq]!)]);
     if (rq >= 0 && rs >= 0 && rs <= last)
       rows.push(['model took', formatDuration(cols.t[rs]! - cols.t[rq]!)]);
-    return { title: `turn ${cols.turnNumber[ti]}`, call: null, rows };
+    return { title: `turn ${cols.turnNumber[ti]}`, call: null, ended: false, rows };
   }
   const lane = target.lane;
+  const endEv = cols.callEnd[lane]!;
+  const hasEnded = endEv >= 0 && endEv <= last;
   const name = cols.callName[lane]!;
   const id = cols.callId[lane]!;
   if (target.kind === 'marker') {
@@ -156,6 +161,7 @@ export function hoverFacts(
     return {
       title: `${what} of ${name}`,
       call: id,
+      ended: hasEnded,
       rows: [['call id', id], ['turn', String(cols.callTurn[lane])], ...eventRows(cols, target.ev, t0)],
     };
   }
@@ -172,7 +178,7 @@ export function hoverFacts(
     rows.push([ended ? 'duration' : 'running for', formatDuration(cols.t[ended ? e : last]! - cols.t[s]!)]);
     rows.push(['wall clock', formatWallClock(cols.t[s]!)]);
   }
-  return { title: name, call: id, rows };
+  return { title: name, call: id, ended: hasEnded, rows };
 }
 
 /** The first line of a payload (args, result or error), cut to `max` characters. */

@@ -112,11 +112,13 @@ function HoverCardBody({
   useEffect(onLayout);
   if (!facts) return null;
   const args = details ? firstLine(details.args) : null;
-  const outcome = details
-    ? details.error !== null
-      ? firstLine(details.error)
-      : firstLine(details.result)
-    : null;
+  // During replay a result that has not happened yet is not shown.
+  const outcome =
+    details && facts.ended
+      ? details.error !== null
+        ? firstLine(details.error)
+        : firstLine(details.result)
+      : null;
   return (
     <div className="hover-card" ref={cardRef} role="tooltip" data-testid="hover-card">
       <div className="hover-title">{facts.title}</div>

@@ -66,7 +66,7 @@ export function paintTimeline(
   rects(ctx, list.bars.failed, p.failed, g);
   rects(ctx, list.bars.open, p.open, g);
 
-  const labels = paintBarTexts(ctx, list, g, rh);
+  const labels = paintBarTexts(ctx, list, g, rh, p);
 
   markers(ctx, list.markers.commit, p.commit, g, 'diamond');
   markers(ctx, list.markers.synthetic, p.synthetic, g, 'diamond');
@@ -108,12 +108,28 @@ export function paintTimeline(
  * Bar labels: the call's name and its state (`check_stock · read stock:A-1 v7`) when both fit, else
  * the name alone, cut with an ellipsis. Returns what was drawn, for the page's data attributes.
  */
-function paintBarTexts(ctx: CanvasRenderingContext2D, list: DrawList, g: number, rh: number): string[] {
+function paintBarTexts(
+  ctx: CanvasRenderingContext2D,
+  list: DrawList,
+  g: number,
+  rh: number,
+  p: Palette,
+): string[] {
   const drawn: string[] = [];
-  ctx.fillStyle = '#ffffff';
   for (const t of list.texts) {
-    const full = t.state ? `${t.name} · ${t.state}` : t.name;
-    const text = widthOf(ctx, full) <= t.w - 8 ? full : fitText(ctx, t.name, t.w - 8);
+    let text: string;
+    if (t.outside) {
+      text = fitText(ctx, t.state, t.w - 8);
+      ctx.fillStyle = p.text;
+    } else {
+      // Name and state, else the state alone (the gutter names the row), else the name cut to fit.
+      const full = t.state ? `${t.name} · ${t.state}` : t.name;
+      const room = t.w - 8;
+      if (widthOf(ctx, full) <= room) text = full;
+      else if (t.state && widthOf(ctx, t.state) <= room) text = t.state;
+      else text = fitText(ctx, t.name, room);
+      ctx.fillStyle = '#ffffff';
+    }
     if (!text) continue;
     ctx.fillText(text, t.x + g + 4, t.y + (rh - 8) / 2);
     if (drawn.length < 60) drawn.push(text);

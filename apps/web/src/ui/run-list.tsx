@@ -138,9 +138,10 @@ export function RunList() {
     return (
       <section className="panel run-list" data-testid="run-list">
         <h2>Collector runs</h2>
-        <p className="empty">
-          No collector reachable at {window.location.origin}. Start one with <code>pnpm causelane serve</code>
-          , or open a trace file.
+        <p className="empty" data-testid="collector-problem">
+          No collector reachable at {window.location.origin}
+          {problem && !problem.includes('cannot be reached') ? `: ${problem}` : ''}. Start one with{' '}
+          <code>pnpm causelane serve</code>, or open a trace file.
         </p>
       </section>
     );

@@ -2,7 +2,7 @@
 // asks for three parallel calls: a slow read of an account, a fast deposit to it, and an audit that
 // answers only after the causal executor's deadline. Ground truth is recorded inside the tools.
 import { analyzeEvents, anomalyKey } from '@causelane/analysis';
-import type { TraceEvent } from '@causelane/trace-schema';
+import { type TraceEvent, validateEvent } from '@causelane/trace-schema';
 import type { ToolDeclarations } from '../adapters/core/tool-state.ts';
 import type { PlannedCall } from './mock-llm-server.ts';
 
@@ -73,8 +73,15 @@ export const LEDGER_DECLARATIONS: ToolDeclarations = {
   },
 };
 
-/** Anomalies as `type|severity|call` (run and turn left out, they differ per framework), sorted. */
+/**
+ * Anomalies as `type|severity|call` (run and turn left out, they differ per framework), sorted.
+ * Throws on an event the collector would refuse, naming its seq and field.
+ */
 export function verdict(events: readonly TraceEvent[]): string[] {
+  for (const e of events) {
+    const v = validateEvent(JSON.parse(JSON.stringify(e)));
+    if (!v.ok) throw new Error(`event seq ${e.seq} (${e.type}): ${v.error.field}: ${v.error.message}`);
+  }
   return analyzeEvents(events)
     .anomalies.map((a) => {
       const [, type, severity, , call] = anomalyKey(a).split('|');

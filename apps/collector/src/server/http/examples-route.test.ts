@@ -17,11 +17,11 @@ describe('examples route', () => {
     const file = await app.inject({ method: 'GET', url: '/api/examples/a.jsonl' });
     expect(file.statusCode).toBe(200);
     expect(file.body).toBe('{"v":1}\n');
-    const escape = await app.inject({
+    const outside = await app.inject({
       method: 'GET',
       url: `/api/examples/${encodeURIComponent('../a.jsonl')}`,
     });
-    expect(escape.statusCode).toBe(404);
+    expect(outside.statusCode).toBe(404);
     await app.close();
   });
   it('finds the repository examples by default', () => {

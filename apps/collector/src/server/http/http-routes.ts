@@ -50,24 +50,27 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
 
   // One page, newest first; `next` is the cursor of the following page (null on the last one).
   // `q` keeps the runs whose id or agent holds that text (the web app's run search).
-  app.get<{ Querystring: { limit?: string; cursor?: string; q?: string } }>('/api/runs', async (req, reply) => {
-    const { limit, cursor, q } = req.query;
-    if (q !== undefined && (typeof q !== 'string' || q.length > 200))
-      return sendError(reply, 400, 'q: expected a search text of at most 200 characters');
-    const n = limit === undefined ? undefined : Number(limit);
-    if (n !== undefined && !(Number.isInteger(n) && n >= 1 && n <= MAX_RUN_PAGE))
-      return sendError(
-        reply,
-        400,
-        `limit: expected an integer from 1 to ${MAX_RUN_PAGE}, got ${JSON.stringify(limit)}`,
-      );
-    try {
-      return await store.listRuns({ limit: n, cursor: typeof cursor === 'string' ? cursor : undefined, q });
-    } catch (err) {
-      if (err instanceof InvalidCursorError) return sendError(reply, 400, `cursor: ${err.message}`);
-      throw err;
-    }
-  });
+  app.get<{ Querystring: { limit?: string; cursor?: string; q?: string } }>(
+    '/api/runs',
+    async (req, reply) => {
+      const { limit, cursor, q } = req.query;
+      if (q !== undefined && (typeof q !== 'string' || q.length > 200))
+        return sendError(reply, 400, 'q: expected a search text of at most 200 characters');
+      const n = limit === undefined ? undefined : Number(limit);
+      if (n !== undefined && !(Number.isInteger(n) && n >= 1 && n <= MAX_RUN_PAGE))
+        return sendError(
+          reply,
+          400,
+          `limit: expected an integer from 1 to ${MAX_RUN_PAGE}, got ${JSON.stringify(limit)}`,
+        );
+      try {
+        return await store.listRuns({ limit: n, cursor: typeof cursor === 'string' ? cursor : undefined, q });
+      } catch (err) {
+        if (err instanceof InvalidCursorError) return sendError(reply, 400, `cursor: ${err.message}`);
+        throw err;
+      }
+    },
+  );
 
   app.get<{ Params: { id: string } }>('/api/runs/:id', async (req, reply) => {
     const run = await store.getRun(req.params.id);

@@ -16,12 +16,17 @@ const post = (events: unknown[]) =>
     body: `${events.map((e) => JSON.stringify(e)).join('\n')}\n`,
   });
 const ids = async (query: string) =>
-  ((await (await fetch(`${c.url}/api/runs${query}`)).json()) as { runs: { id: string }[]; next: string | null });
+  (await (await fetch(`${c.url}/api/runs${query}`)).json()) as {
+    runs: { id: string }[];
+    next: string | null;
+  };
 
 describe('GET /api/runs?q=', () => {
   it('keeps runs whose id or agent holds the text, case-insensitively, and pages within them', async () => {
     for (const id of ['Alpha-1', 'alpha-2', 'beta-1']) expect((await post(sampleRun(id))).status).toBe(201);
-    const agentRun = sampleRun('gamma-1').map((e) => (e.type === 'run.start' ? { ...e, agent: 'ALPHA-bot' } : e));
+    const agentRun = sampleRun('gamma-1').map((e) =>
+      e.type === 'run.start' ? { ...e, agent: 'ALPHA-bot' } : e,
+    );
     expect((await post(agentRun)).status).toBe(201);
     expect((await ids('?q=ALPHA')).runs.map((r) => r.id).sort()).toEqual(['Alpha-1', 'alpha-2', 'gamma-1']);
     const first = await ids('?q=alpha&limit=2');

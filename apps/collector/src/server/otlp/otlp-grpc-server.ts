@@ -74,16 +74,16 @@ async function exportCall(opts: OtlpGrpcOptions, call: ServerUnaryCall<Buffer, B
     return fail(reply, status.INVALID_ARGUMENT, `${err.message}; nothing was stored`);
   }
   const res = await exportOtlpTraces(opts.ingest, request);
-  if (!res.ok)
-    return fail(
-      reply,
+  if (!res.ok) {
+    // UNAVAILABLE is the code OTLP exporters retry with backoff.
+    const code =
       res.status === 503
         ? status.UNAVAILABLE
         : res.status === 409
           ? status.FAILED_PRECONDITION
-          : status.INVALID_ARGUMENT,
-      res.error,
-    );
+          : status.INVALID_ARGUMENT;
+    return fail(reply, code, res.error);
+  }
   reply(null, Buffer.from(encodeOtlpProtobufResponse(res.partialSuccess)));
 }
 

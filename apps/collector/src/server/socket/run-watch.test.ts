@@ -3,7 +3,12 @@
 // stays free while several viewers join, and run:changed carries the run's summary row.
 import type { RunChangedMessage, TraceEvent, WatchAck } from '@causelane/trace-schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type IngestClient, startTestCollector, type TestCollector, type UiClient } from '../../testing/test-collector.ts';
+import {
+  type IngestClient,
+  startTestCollector,
+  type TestCollector,
+  type UiClient,
+} from '../../testing/test-collector.ts';
 
 const stream = (run: string, from: number, n: number): TraceEvent[] =>
   Array.from({ length: n }, (_, i) => ({
@@ -48,7 +53,9 @@ describe('run:watch history in pages', () => {
     let next = TOTAL;
     const live = (async () => {
       for (let k = 0; k < 40; k++) {
-        await agent.timeout(5000).emitWithAck('events', { batch: 10_000 + k, events: stream('big', next, 25) });
+        await agent
+          .timeout(5000)
+          .emitWithAck('events', { batch: 10_000 + k, events: stream('big', next, 25) });
         next += 25;
       }
     })();
@@ -75,7 +82,8 @@ describe('run:watch history in pages', () => {
     }, 5);
     try {
       const watches = await Promise.all(viewers.map((v) => watchAll(v, 'big')));
-      for (const w of watches) await expect.poll(() => w.seqs().length, { timeout: 20_000 }).toBeGreaterThanOrEqual(TOTAL);
+      for (const w of watches)
+        await expect.poll(() => w.seqs().length, { timeout: 20_000 }).toBeGreaterThanOrEqual(TOTAL);
     } finally {
       clearInterval(probe);
     }
@@ -91,6 +99,10 @@ describe('run:watch history in pages', () => {
     });
     await agent.timeout(5000).emitWithAck('events', { batch: 1, events: stream('announced-row', 0, 3) });
     await expect.poll(() => changes.length).toBe(1);
-    expect(changes[0]).toMatchObject({ run: 'announced-row', change: 'created', item: { id: 'announced-row', events: 3 } });
+    expect(changes[0]).toMatchObject({
+      run: 'announced-row',
+      change: 'created',
+      item: { id: 'announced-row', events: 3 },
+    });
   });
 });

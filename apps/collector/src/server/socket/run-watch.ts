@@ -6,25 +6,54 @@ import type { TraceEvent, WatchAck } from '@causelane/trace-schema';
 import type { EventStore } from '../store/event-store.ts';
 import type { RunFanout, UiSocket, Watcher } from './run-fanout.ts';
 
-/** Resolves once the socket's engine.io write buffer is flushed (or at the next turn of the loop). */
-function drained(socket: UiSocket): Promise<void> {
+/**
+ * Every history stream on this node takes turns: one slice per turn of the event loop, whatever the
+ * number of viewers, so requests and acks wait for at most one slice, never one per viewer.
+ */
+const turns: (() => void)[] = [];
+let pumping = false;
+function pump(): void {
+  turns.shift()?.();
+  pumping = turns.length > 0;
+  if (pumping) setImmediate(pump);
+}
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => {
+    turns.push(resolve);
+    if (!pumping) {
+      pumping = true;
+      setImmediate(pump);
+    }
+  });
+}
+
+/** Resolves once the socket's engine.io write buffer is flushed, and then at this stream's next turn. */
+async function drained(socket: UiSocket): Promise<void> {
+  await flushed(socket);
+  await nextTurn();
+}
+
+function flushed(socket: UiSocket): Promise<void> {
   const conn = socket.conn as unknown as {
     writeBuffer?: unknown[];
     readyState?: string;
     once(ev: string, fn: () => void): void;
     off(ev: string, fn: () => void): void;
   };
-  if (!conn.writeBuffer?.length || conn.readyState !== 'open') return new Promise((r) => setImmediate(r));
+  if (!conn.writeBuffer?.length || conn.readyState !== 'open') return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       conn.off('drain', done);
       conn.off('close', done);
-      setImmediate(resolve);
+      resolve();
     };
     conn.once('drain', done);
     conn.once('close', done);
   });
 }
+
+/** Events per message while a history streams out. */
+const SLICE = 1000;
 
 function parsePage(page: readonly string[], held: Watcher['held']): TraceEvent[] {
   const out: TraceEvent[] = [];
@@ -58,12 +87,16 @@ export async function streamHistory(
           if (live() && !w.acked) continue restart;
           break restart;
         }
-        const events = parsePage(page, w.held);
-        if (!w.acked) {
-          w.acked = true;
-          reply({ ok: true, run, events });
-        } else if (events.length > 0) w.socket.emit('run:events', { run, events });
-        await drained(w.socket);
+        // Slices of a store page, so no step holds the loop for long (parse and encode are per slice).
+        for (let at = 0; at < page.length; at += SLICE) {
+          if (stale()) break;
+          const events = parsePage(page.slice(at, at + SLICE), w.held);
+          if (!w.acked) {
+            w.acked = true;
+            reply({ ok: true, run, events });
+          } else if (events.length > 0) w.socket.emit('run:events', { run, events });
+          await drained(w.socket);
+        }
       }
       if (stale()) {
         if (live() && !w.acked) continue;
@@ -94,10 +127,12 @@ export async function resyncWatcher(store: EventStore, fanout: RunFanout, w: Wat
   let sent = 0;
   for await (const page of store.runBodies(w.run)) {
     if (!fanout.current(w, generation) || w.catchingUp !== null) return sent;
-    const events = parsePage(page, w.held);
-    if (events.length > 0) w.socket.emit('run:events', { run: w.run, events });
-    sent += events.length;
-    await drained(w.socket);
+    for (let at = 0; at < page.length; at += SLICE) {
+      const events = parsePage(page.slice(at, at + SLICE), w.held);
+      if (events.length > 0) w.socket.emit('run:events', { run: w.run, events });
+      sent += events.length;
+      await drained(w.socket);
+    }
   }
   return sent;
 }

@@ -198,7 +198,9 @@ export class PostgresEventStore implements EventStore {
     const q = req?.q?.trim().toLowerCase();
     if (q) {
       params.push(q);
-      where.push(`(strpos(lower(id), $${params.length}) > 0 OR strpos(lower(coalesce(agent, '')), $${params.length}) > 0)`);
+      where.push(
+        `(strpos(lower(id), $${params.length}) > 0 OR strpos(lower(coalesce(agent, '')), $${params.length}) > 0)`,
+      );
     }
     params.push(limit + 1);
     const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';

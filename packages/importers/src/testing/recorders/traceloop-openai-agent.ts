@@ -1,21 +1,32 @@
 // Test support: a hand-written tool loop on the real `openai` 5 client (OpenLLMetry 0.22 supports
-// openai < 6), traced by @traceloop/instrumentation-openai: the flattened gen_ai.prompt.N attributes.
+// openai < 6), traced by @traceloop/instrumentation-openai 0.22 (flattened gen_ai.prompt.N) or 0.27.
 import { OpenAIInstrumentation } from '@traceloop/instrumentation-openai';
 import OpenAI from 'openai-v5';
+import { OpenAIInstrumentation as OpenAIInstrumentation027 } from 'traceloop-instrumentation-openai-v27';
 import { MOCK_CALLS, runMockTool, SLOW_CALL } from './mock-llm-server.ts';
 import { inRootSpan, spanCapture } from './span-capture.ts';
 
-let instrumented = false;
+export type TraceloopVersion = '0.22' | '0.27';
+let instrumented: TraceloopVersion | undefined;
 
-export function instrumentOpenAiV5(): void {
-  if (instrumented) return;
-  instrumented = true;
-  const inst = new OpenAIInstrumentation({ enrichTokens: false });
+/** One OpenLLMetry version per test process: 0.22.5 (the package) or 0.27.0 (its alias). */
+export function instrumentOpenAiV5(version: TraceloopVersion): void {
+  if (instrumented) {
+    if (instrumented !== version)
+      throw new Error(`openai already instrumented by OpenLLMetry ${instrumented}`);
+    return;
+  }
+  instrumented = version;
+  const inst =
+    version === '0.22'
+      ? new OpenAIInstrumentation({ enrichTokens: false })
+      : new OpenAIInstrumentation027({ enrichTokens: false });
   inst.setTracerProvider(spanCapture().provider);
   inst.manuallyInstrument(OpenAI as never);
 }
 
 export interface TraceloopRun {
+  version?: TraceloopVersion;
   stream: boolean;
   agent: 'correct' | 'impatient';
   /** Wrap the loop in an app-level span (one trace); without it each model call is its own trace. */
@@ -78,7 +89,7 @@ async function loop(r: TraceloopRun, client: OpenAI) {
 }
 
 export async function runTraceloopOpenAiAgent(r: TraceloopRun): Promise<void> {
-  instrumentOpenAiV5();
+  instrumentOpenAiV5(r.version ?? '0.22');
   const client = new OpenAI({ baseURL: r.baseURL, apiKey: 'test-key' });
   await (r.root ? inRootSpan('weather-agent', () => loop(r, client)) : loop(r, client));
 }

@@ -161,7 +161,7 @@ export function causelaneAi(options: SessionOptions): AiAdapter {
           const abortSignal = opts.abortSignal ? AbortSignal.any([opts.abortSignal, ctx.signal]) : ctx.signal;
           return finalValue(execute(input, { ...opts, abortSignal }));
         },
-        options.tools?.[name],
+        { name, declaration: options.tools?.[name] },
         input,
         undefined,
       );
@@ -191,7 +191,12 @@ export function traceAi(options: ObservedSessionOptions): AiAdapter {
     (input, opts) =>
       session.observeRun(
         opts.toolCallId,
-        bindToolRun(() => finalValue(execute(input, opts)), options.tools?.[name], input, options.otel),
+        bindToolRun(
+          () => finalValue(execute(input, opts)),
+          { name, declaration: options.tools?.[name] },
+          input,
+          options.otel,
+        ),
         opts.abortSignal,
       );
   return {

@@ -6,7 +6,7 @@ import type { TraceSink } from '../../sinks/trace-sink.ts';
 import { Tracer } from '../../tracer.ts';
 import { ObservedSession } from '../core/observed-session.ts';
 import { parseInput } from '../core/parse-input.ts';
-import { NotingContext, type ToolDeclarations, withToolCall } from '../core/tool-state.ts';
+import { declaredState, NotingContext, type ToolDeclarations, withToolCall } from '../core/tool-state.ts';
 
 export interface CauselaneTelemetryOptions {
   /** Where every run goes (a `SocketIoSink` to a collector, a `JsonlFileSink`, …); shared by all runs. */
@@ -135,7 +135,8 @@ export function CauselaneTelemetry(options: CauselaneTelemetryOptions): Causelan
       op.tools.delete(id);
       const ok = e.toolOutput.type === 'tool-result';
       if (ok) {
-        const state = options.tools?.[e.toolCall.toolName]?.state?.(e.toolCall.input, e.toolOutput.output);
+        const name = e.toolCall.toolName;
+        const state = declaredState(options.tools?.[name], name, e.toolCall.input, e.toolOutput.output);
         for (const r of state?.reads ?? []) noted.noteRead(r);
         for (const w of state?.writes ?? []) noted.noteWrite(w);
       }

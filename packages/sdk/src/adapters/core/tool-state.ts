@@ -42,6 +42,53 @@ export function currentToolCall(): ToolContext | undefined {
   return storage.getStore();
 }
 
+const isKeyVersion = (kv: unknown): kv is KeyVersion => {
+  const o = kv as { key?: unknown; version?: unknown } | null;
+  return (
+    typeof o?.key === 'string' &&
+    o.key !== '' &&
+    typeof o.version === 'number' &&
+    Number.isInteger(o.version) &&
+    o.version >= 0
+  );
+};
+
+/** Keeps the well-formed `{ key, version }` entries; says on stderr what it dropped (never an invalid event). */
+function wellFormed(list: readonly unknown[] | undefined, what: string): KeyVersion[] | undefined {
+  if (list === undefined) return undefined;
+  const ok = list.filter(isKeyVersion);
+  if (ok.length < list.length)
+    process.stderr.write(
+      `causelane: ${what}: dropped ${list.length - ok.length} entries that are not { key: non-empty string, version: integer >= 0 } (${JSON.stringify(list.find((kv) => !isKeyVersion(kv)))})\n`,
+    );
+  return ok;
+}
+
+/**
+ * A declaration's `state(args, result)`, guarded: one that throws (a result of another shape)
+ * records no state and says so on stderr, and never fails the call or the framework's callback.
+ */
+export function declaredState(
+  decl: ToolDeclaration | undefined,
+  name: string,
+  args: unknown,
+  result: unknown,
+): ToolState | undefined {
+  if (!decl?.state) return undefined;
+  try {
+    const state = decl.state(args, result);
+    if (!state) return undefined;
+    const reads = wellFormed(state.reads, `state() of tool ${name}, reads`);
+    const writes = wellFormed(state.writes, `state() of tool ${name}, writes`);
+    return { ...(reads ? { reads } : {}), ...(writes ? { writes } : {}) };
+  } catch (err) {
+    process.stderr.write(
+      `causelane: state() declared for tool ${name} threw (${err instanceof Error ? err.message : String(err)}); no reads or writes recorded for this call\n`,
+    );
+    return undefined;
+  }
+}
+
 /** Runs `fn` with `ctx` as the `currentToolCall()` (a framework hook that wraps tool execution). */
 export function withToolCall<T>(ctx: ToolContext, fn: () => T): T {
   return storage.run(ctx, fn);
@@ -67,10 +114,12 @@ export class NotingContext implements ToolContext {
     return this.inner?.minVersion(key) ?? 0;
   }
   noteRead(kv: KeyVersion): void {
+    if (!wellFormed([kv], `noteRead() in call ${this.call}`)?.length) return;
     this.reads.push({ key: kv.key, version: kv.version });
     this.inner?.noteRead(kv);
   }
   noteWrite(kv: KeyVersion): void {
+    if (!wellFormed([kv], `noteWrite() in call ${this.call}`)?.length) return;
     this.writes.push({ key: kv.key, version: kv.version });
     this.inner?.noteWrite(kv);
   }
@@ -87,14 +136,14 @@ export class NotingContext implements ToolContext {
  */
 export function bindToolRun<T>(
   run: (ctx: NotingContext) => Promise<T> | T,
-  decl: ToolDeclaration | undefined,
+  decl: { name: string; declaration: ToolDeclaration | undefined } | undefined,
   args: unknown,
   otel: OtelTraceApi | undefined,
 ): (ctx: NotingContext) => Promise<T> {
   return AsyncResource.bind((ctx: NotingContext) =>
     storage.run(ctx, async () => {
       const value = await run(ctx);
-      const state = decl?.state?.(args, value);
+      const state = decl ? declaredState(decl.declaration, decl.name, args, value) : undefined;
       for (const r of state?.reads ?? []) ctx.noteRead(r);
       for (const w of state?.writes ?? []) ctx.noteWrite(w);
       setSpanState(otel, ctx);

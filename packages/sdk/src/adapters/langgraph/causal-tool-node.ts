@@ -7,7 +7,7 @@ import { isCommand, type LangGraphRunnableConfig } from '@langchain/langgraph';
 import { ToolNode } from '@langchain/langgraph/prebuilt';
 import type { CausalSession, ModelCall } from '../core/causal-session.ts';
 import { parseInput } from '../core/parse-input.ts';
-import { bindToolRun, type ToolDeclarations } from '../core/tool-state.ts';
+import { bindToolRun, declaredState, type ToolDeclarations } from '../core/tool-state.ts';
 
 type ToolNodeTools = ConstructorParameters<typeof ToolNode>[0];
 type ToolNodeOptions = ConstructorParameters<typeof ToolNode>[1];
@@ -73,7 +73,12 @@ export class CausalToolNode<T = unknown> extends ToolNode<T> {
             async (ctx) => {
               const out = await this.runTool(call, config, input);
               if (out instanceof ToolMessage && out.status === 'error') throw new ToolMessageFailure(out);
-              const state = this.declarations?.[call.name]?.state?.(call.args, contentOf(out));
+              const state = declaredState(
+                this.declarations?.[call.name],
+                call.name,
+                call.args,
+                contentOf(out),
+              );
               for (const r of state?.reads ?? []) ctx.noteRead(r);
               for (const w of state?.writes ?? []) ctx.noteWrite(w);
               return out;

@@ -8,7 +8,7 @@ import type { LLMResult } from '@langchain/core/outputs';
 import type { CausalSession, ModelCall } from '../core/causal-session.ts';
 import type { ObservedSession } from '../core/observed-session.ts';
 import { parseInput } from '../core/parse-input.ts';
-import type { ToolDeclarations } from '../core/tool-state.ts';
+import { declaredState, type ToolDeclarations } from '../core/tool-state.ts';
 import { contentOf } from './causal-tool-node.ts';
 
 interface AiMessageLike {
@@ -96,7 +96,7 @@ export class ObservedCallbacks extends BaseCallbackHandler {
     this.tools.delete(runId);
     const result = contentOf(output);
     const failed = (output as { status?: string } | null)?.status === 'error';
-    const state = failed ? undefined : this.declarations?.[t.name]?.state?.(t.args, result);
+    const state = failed ? undefined : declaredState(this.declarations?.[t.name], t.name, t.args, result);
     this.session.toolEnded(t.id, {
       ok: !failed,
       ...(failed ? { error: String(result) } : { result }),

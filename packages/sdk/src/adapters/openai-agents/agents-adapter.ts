@@ -101,7 +101,7 @@ export function causelaneAgents(options: SessionOptions): AgentsAdapter {
           const signal = details?.signal ? AbortSignal.any([details.signal, ctx.signal]) : ctx.signal;
           return invoke(runContext, input, { ...details, signal });
         },
-        options.tools?.[name],
+        { name, declaration: options.tools?.[name] },
         parsed.ok ? parsed.value : input,
         undefined,
       );

@@ -9,7 +9,7 @@ import type { ModelCall } from '../core/causal-session.ts';
 import { wasEnforced } from '../core/enforced-calls.ts';
 import { ObservedSession } from '../core/observed-session.ts';
 import { parseInput } from '../core/parse-input.ts';
-import type { ToolDeclarations } from '../core/tool-state.ts';
+import { declaredState, type ToolDeclarations } from '../core/tool-state.ts';
 
 /** The parts of the Agents SDK's `Span` and `Trace` the processor reads (structural). */
 export interface AgentsSpan {
@@ -164,7 +164,7 @@ export class CauselaneTraceProcessor {
     const parsed = parseInput(output);
     // A call a Causelane executor ran: its span includes the queue wait, so its state would mislead.
     const declared = ok && !wasEnforced(span.spanData) ? this.options.tools?.[call.name] : undefined;
-    const state = declared?.state?.(call.args, parsed.ok ? parsed.value : output);
+    const state = declaredState(declared, call.name, call.args, parsed.ok ? parsed.value : output);
     session.toolEnded(call.id, {
       ok,
       ...(ok ? { result: output } : { error: span.error?.message ?? 'failed' }),

@@ -126,3 +126,21 @@ describe.each(CASES)('OpenAI Agents SDK 0.20, $api, stream: $stream', ({ api, st
     expect(serious(await processorRuns(before))).toEqual([]);
   });
 });
+
+describe('CauselaneTraceProcessor without sensitive data (no outputs on the spans)', () => {
+  it('takes the turn’s calls from its function spans and accuses nothing it cannot see', async () => {
+    const before = spans.events.length;
+    const provider = new OpenAIProvider({ baseURL: mock.url, apiKey: 'test-key', useResponses: true });
+    const runner = new Runner({ modelProvider: provider, traceIncludeSensitiveData: false });
+    expect(await play(runner, ledgerAgent(new Ledger()), false)).toBe('The balance is 110.');
+    const events = await processorRuns(before);
+    const response = events.find((e) => e.type === 'llm.response' && e.calls.length > 0);
+    expect(response?.type === 'llm.response' && response.calls.map((c) => c.name).sort()).toEqual([
+      'audit',
+      'balance',
+      'deposit',
+    ]);
+    expect(events.filter((e) => e.type === 'tool.commit')).toHaveLength(3);
+    expect(verdict(events)).toEqual([]);
+  });
+});

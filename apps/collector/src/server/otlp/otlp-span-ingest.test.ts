@@ -1,0 +1,109 @@
+// Appending OTLP spans to a big trace against a real collector and SQLite file: a request stores
+// its spans without re-deriving the whole trace each time, derivations are shared between requests,
+// and the stored run, the live view (run:events + run:reset) and a restart all end equal to a
+// one-shot import of every span.
+import { importOtlpJson } from '@causelane/importers';
+import { type AgentScript, recordAgentOtlp } from '@causelane/importers/testing';
+import type { TraceEvent } from '@causelane/trace-schema';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type OtlpRequest, postOtlp as post, storedEvents } from '../../testing/otlp-requests.ts';
+import { startTestCollector, type TestCollector } from '../../testing/test-collector.ts';
+import { startCollector } from '../collector.ts';
+import { INLINE_SPANS } from './otlp-span-ingest.ts';
+
+/** A long correct loop: each turn asks for two parallel calls whose results the next turn holds. */
+function longRun(turnCount: number): OtlpRequest {
+  const turns: AgentScript['turns'] = [];
+  for (let k = 0, t = 0; k < turnCount; k++, t += 12) {
+    const calls = [
+      { id: `s${k}`, name: 'search', start: t + 6, end: t + 9 },
+      { id: `c${k}`, name: 'calc', start: t + 6, end: t + 8 },
+    ];
+    turns.push({ start: t, end: t + 5, calls, results: turns.at(-1)?.calls.map((c) => c.id) });
+  }
+  return recordAgentOtlp({ conversationId: 'long', turns }) as OtlpRequest;
+}
+
+/** Every span as its own request, in a seeded shuffled order (late spans change earlier events). */
+function oneSpanRequests(request: OtlpRequest, seed: number): OtlpRequest[] {
+  const rs = request.resourceSpans[0]!;
+  const spans = [...rs.scopeSpans[0]!.spans];
+  let state = seed;
+  const rand = () => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+  // Mostly in end order, as a BatchSpanProcessor exports, with one in five moved earlier.
+  spans.sort((a, b) => Number(BigInt(a.endTimeUnixNano as string) - BigInt(b.endTimeUnixNano as string)));
+  for (let i = spans.length - 1; i > 0; i--) {
+    if (rand() >= 0.2) continue;
+    const j = Math.max(0, i - 1 - Math.floor(rand() * 20));
+    [spans[i], spans[j]] = [spans[j]!, spans[i]!];
+  }
+  return spans.map((s) => ({
+    resourceSpans: [{ ...rs, scopeSpans: [{ ...rs.scopeSpans[0]!, spans: [s] }] }],
+  }));
+}
+
+let c: TestCollector;
+afterEach(async () => {
+  await c?.dispose();
+});
+
+describe('appending OTLP spans to a big trace', () => {
+  it('shares derivations between requests and ends equal to a one-shot import, live and stored', async () => {
+    c = await startTestCollector();
+    const full = longRun(90);
+    const requests = oneSpanRequests(full, 7);
+    expect(requests.length).toBeGreaterThan(INLINE_SPANS * 4);
+    const ui = await c.uiClient();
+    const live: TraceEvent[] = [];
+    let resets = 0;
+    ui.on('run:events', (m) => live.push(...m.events));
+    ui.on('run:reset', (m) => {
+      resets++;
+      live.splice(0, live.length, ...m.events);
+    });
+    await ui.emitWithAck('run:watch', { run: 'long' });
+
+    const before = c.ingest.spanDerivations;
+    for (const r of requests) {
+      const res = await post(c.url, r);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({});
+    }
+    await c.ingest.spansIdle();
+    const derivations = c.ingest.spanDerivations - before;
+    // Up to INLINE_SPANS the trace is derived per request; past it, passes are shared.
+    expect(derivations).toBeGreaterThan(0);
+    expect(derivations).toBeLessThan(INLINE_SPANS + (requests.length - INLINE_SPANS) / 2);
+
+    const oneShot = importOtlpJson(full).get('long')!;
+    expect(await storedEvents(c.url, 'long')).toEqual(oneShot);
+    await expect.poll(() => live.length).toBe(oneShot.length);
+    expect(live).toEqual(oneShot);
+    expect(resets).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('derives what is still pending before closing, so a restart finds the whole run', async () => {
+    c = await startTestCollector();
+    const full = longRun(40);
+    const requests = oneSpanRequests(full, 3);
+    // The last requests are stored but left for a coalesced pass; close at once.
+    await Promise.all(requests.slice(0, INLINE_SPANS + 1).map((r) => post(c.url, r)));
+    for (const r of requests.slice(INLINE_SPANS + 1)) expect((await post(c.url, r)).status).toBe(200);
+    await c.close();
+    const again = await startCollector({
+      db: c.dbFile,
+      port: 0,
+      scenarioSdk: null,
+      webDist: c.dir,
+      log: { info: () => {}, error: () => {} },
+    });
+    try {
+      expect(await storedEvents(again.url, 'long')).toEqual(importOtlpJson(full).get('long'));
+    } finally {
+      await again.close();
+    }
+  }, 120_000);
+});

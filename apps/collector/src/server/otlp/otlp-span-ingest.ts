@@ -1,0 +1,247 @@
+// OTLP spans into stored runs, with appends that stay cheap as a run grows. Spans are stored as
+// they come (table otlp_spans), and a run's events are derived again from all of its spans, so a
+// late span can change events already stored (run:reset). Small traces are derived before the
+// answer; once a trace holds more than INLINE_SPANS spans, requests only store their spans and one
+// coalesced pass derives every trace that changed, running at most half the time, so the cost of a
+// request stays O(its spans) and one derivation is shared by all requests that arrived meanwhile.
+import { type GenAiSpan, ImportError, runOfSpans, spansToEvents } from '@causelane/importers';
+import type { TraceEvent } from '@causelane/trace-schema';
+import type { Limits } from '../limits.ts';
+import type { RunFanout } from '../socket/run-fanout.ts';
+import { type EventStore, StoreBusyError, type StoreTx } from '../store/event-store.ts';
+
+export type SpanIngestResult =
+  | { ok: true; runs: string[] }
+  /** 503: the database refused for now; the exporter should retry (OTLP/HTTP's retryable status). */
+  | { ok: false; status: 400 | 409 | 503; error: string };
+
+/** What re-deriving one OTLP run did to its stored events, for the fan-out after the commit. */
+type RunChange =
+  | { run: string; kind: 'unchanged' }
+  | { run: string; kind: 'extended'; fresh: TraceEvent[]; created: boolean }
+  | { run: string; kind: 'reset'; events: TraceEvent[] }
+  | { run: string; kind: 'deleted' };
+
+/** Spans for a run that holds events of another source (an upload, the SDK). */
+class ForeignRunError extends Error {}
+
+/**
+ * A trace with more spans than this is derived in the background, coalesced. A count, not a time,
+ * so what a client sees does not depend on how busy the machine is (deriving grows faster than
+ * the span count: see docs/performance.md).
+ */
+export const INLINE_SPANS = 64;
+/** Trace sizes remembered; the oldest are forgotten past this (they are then derived inline once). */
+const MAX_SIZES = 10_000;
+
+export interface OtlpSpanIngestOptions {
+  log?: { error(msg: string): void };
+  /** Overrides INLINE_SPANS (0 defers every request for a trace after its first). */
+  inlineSpans?: number;
+}
+
+export class OtlpSpanIngest {
+  /** Trace ids whose spans were stored but not derived yet. */
+  private readonly pending = new Set<string>();
+  /** Spans per trace at its last derivation. */
+  private readonly size = new Map<string, number>();
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private nextPassAt = 0;
+  private idleWaiters: (() => void)[] = [];
+  private closing = false;
+  /** Derivation passes run so far (inline or coalesced), for tests and benchmarks. */
+  passes = 0;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly fanout: RunFanout,
+    private readonly limits: Pick<Limits, 'maxEventBytes'>,
+    private readonly opts: OtlpSpanIngestOptions = {},
+  ) {}
+
+  async ingest(spans: readonly GenAiSpan[]): Promise<SpanIngestResult> {
+    if (spans.length === 0) return { ok: true, runs: [] };
+    const traces = [...new Set(spans.map((s) => s.traceId))];
+    const limit = this.opts.inlineSpans ?? INLINE_SPANS;
+    const cheap = traces.every((t) => !this.pending.has(t) && (this.size.get(t) ?? 0) <= limit);
+    if (cheap || this.closing) return this.refusal(() => this.derive(traces, spans));
+    // Only the spans now, in their own transaction; a run named by conversation id that holds
+    // other events is refused here, as the inline path would.
+    const stored = await this.refusal(async () => {
+      await this.store.transaction(async (tx) => {
+        for (const conv of new Set(spans.map((s) => s.conversationId).filter((c) => c !== undefined)))
+          await this.checkForeign(tx, conv);
+        await tx.putSpans(spans);
+      });
+      return { ok: true, runs: [] };
+    });
+    if (stored.ok) {
+      for (const t of traces) this.pending.add(t);
+      this.schedule();
+    }
+    return stored;
+  }
+
+  /** Resolves once every stored span has been derived into its run. */
+  idle(): Promise<void> {
+    if (this.pending.size === 0 && !this.running && !this.timer) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Derives what is pending at once (no cool-down), for a clean shutdown. */
+  async close(): Promise<void> {
+    this.closing = true;
+    this.nextPassAt = 0;
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    while (this.running || this.pending.size > 0) await (this.running ?? this.pass());
+  }
+
+  private async refusal(work: () => Promise<SpanIngestResult>): Promise<SpanIngestResult> {
+    try {
+      return await work();
+    } catch (err) {
+      if (err instanceof ForeignRunError) return { ok: false, status: 409, error: err.message };
+      if (err instanceof StoreBusyError) return { ok: false, status: 503, error: err.message };
+      if (err instanceof ImportError)
+        return { ok: false, status: 400, error: `${err.message}; nothing was stored` };
+      throw err;
+    }
+  }
+
+  private async checkForeign(tx: StoreTx, run: string): Promise<void> {
+    if ((await tx.hasRunId(run)) && !(await tx.isSpanRun(run)))
+      throw new ForeignRunError(
+        `run ${JSON.stringify(run)} already holds events that did not come from OTLP; spans cannot be merged into it; nothing was stored`,
+      );
+  }
+
+  private schedule(): void {
+    if (this.closing || this.timer || this.running || this.pending.size === 0) return;
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        void this.pass();
+      },
+      Math.max(0, this.nextPassAt - performance.now()),
+    );
+  }
+
+  /** One coalesced derivation of every pending trace; a trace that cannot be derived is retried alone. */
+  private pass(): Promise<void> {
+    const traces = [...this.pending];
+    this.pending.clear();
+    if (traces.length === 0) return Promise.resolve();
+    this.running = (async () => {
+      const started = performance.now();
+      try {
+        await this.derive(traces);
+      } catch (err) {
+        if (err instanceof StoreBusyError) for (const t of traces) this.pending.add(t);
+        else if (traces.length > 1) for (const t of traces) await this.deriveAlone(t);
+        else this.reportFailure(traces[0]!, err);
+      }
+      // Cool down as long as the pass took: derivation gets at most half of the time.
+      this.nextPassAt = performance.now() + (performance.now() - started);
+    })().finally(() => {
+      this.running = null;
+      this.schedule();
+      if (this.pending.size === 0 && !this.timer) for (const w of this.idleWaiters.splice(0)) w();
+    });
+    return this.running;
+  }
+
+  private async deriveAlone(trace: string): Promise<void> {
+    try {
+      await this.derive([trace]);
+    } catch (err) {
+      if (err instanceof StoreBusyError) this.pending.add(trace);
+      else this.reportFailure(trace, err);
+    }
+  }
+
+  private reportFailure(trace: string, err: unknown): void {
+    // The spans stay stored; the next request for this trace derives it again.
+    const log = this.opts.log ?? { error: (m: string) => process.stderr.write(`${m}\n`) };
+    log.error(`OTLP trace ${trace}: its run cannot be derived: ${(err as Error).message}`);
+  }
+
+  /**
+   * In one transaction: keeps `spans` (when given), places every span of the traces in its run,
+   * and re-derives each run they touch, exactly as a one-shot import of everything received so far
+   * would; its stored events are extended when the old ones are a prefix of the new ones, or else
+   * replaced. After the commit, watchers get the new tail as `run:events`, or the whole run as
+   * `run:reset`, never an event twice.
+   */
+  private async derive(traces: readonly string[], spans?: readonly GenAiSpan[]): Promise<SpanIngestResult> {
+    const changes: RunChange[] = [];
+    const counts = new Map<string, number>();
+    await this.store.transaction(async (tx) => {
+      changes.length = 0;
+      if (spans) await tx.putSpans(spans);
+      // A trace's spans may join a conversation named by a span of a later batch: place them all again.
+      const stored = await tx.spansOfTraces(traces);
+      counts.clear();
+      for (const s of stored) counts.set(s.span.traceId, (counts.get(s.span.traceId) ?? 0) + 1);
+      const before = new Set(stored.map((s) => s.run).filter((r) => r !== ''));
+      const placed = runOfSpans(stored.map((s) => s.span));
+      for (const [run, list] of placed) {
+        if (!before.has(run)) await this.checkForeign(tx, run);
+        await tx.assignSpans(list, run);
+      }
+      for (const run of new Set([...before, ...placed.keys()])) changes.push(await this.rederive(tx, run));
+    });
+    this.passes++;
+    for (const t of traces) {
+      this.size.delete(t);
+      this.size.set(t, counts.get(t) ?? 0);
+    }
+    for (const t of this.size.keys()) {
+      if (this.size.size <= MAX_SIZES) break;
+      this.size.delete(t);
+    }
+    // Same tick as the commit, as in IngestService.ingestEvents.
+    for (const c of changes) {
+      if (c.kind === 'extended') {
+        this.fanout.publish(c.run, c.fresh);
+        this.fanout.runChanged(c.run, c.created ? 'created' : 'updated');
+      } else if (c.kind === 'reset') {
+        this.fanout.reset(c.run, c.events);
+        this.fanout.runChanged(c.run, 'updated');
+      } else if (c.kind === 'deleted') this.fanout.runChanged(c.run, 'deleted');
+    }
+    return { ok: true, runs: changes.filter((c) => c.kind !== 'deleted').map((c) => c.run) };
+  }
+
+  /** Maps a run's stored spans to events again and brings its stored events in line (inside the transaction). */
+  private async rederive(tx: StoreTx, run: string): Promise<RunChange> {
+    const spans = await tx.spansOfRun(run);
+    if (spans.length === 0) {
+      // Every span moved to another run (its trace named a conversation in a later batch).
+      await tx.deleteRun(run);
+      return { run, kind: 'deleted' };
+    }
+    const events = spansToEvents(run, spans, { source: 'otlp' });
+    const bodies = events.map((e) => JSON.stringify(e));
+    for (let i = 0; i < bodies.length; i++) {
+      const size = Buffer.byteLength(bodies[i]!);
+      if (size > this.limits.maxEventBytes)
+        throw new ImportError(
+          `run ${JSON.stringify(run)} seq ${i}`,
+          `the ${events[i]!.type} event is ${size} bytes; the limit is ${this.limits.maxEventBytes}`,
+        );
+    }
+    const old = await tx.runBodies(run);
+    if (old.length <= bodies.length && old.every((b, i) => b === bodies[i])) {
+      if (old.length === bodies.length) return { run, kind: 'unchanged' };
+      const fresh = events.slice(old.length);
+      const batch = await tx.insert(fresh, bodies.slice(old.length));
+      return { run, kind: 'extended', fresh, created: batch.created.length > 0 };
+    }
+    await tx.replaceRunEvents(run, events, bodies);
+    return { run, kind: 'reset', events };
+  }
+}

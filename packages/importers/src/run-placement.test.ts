@@ -1,0 +1,89 @@
+// Runs without a root span: model calls chained by their messages within one process, and the
+// warning when a file still falls apart into one-call runs.
+import { analyzeRuns } from '@causelane/analysis';
+import { describe, expect, it } from 'vitest';
+import { importOtlpJsonDetailed } from './otlp-json.ts';
+
+const s = (key: string, v: string) => ({ key, value: { stringValue: v } });
+const T0 = 1_760_000_000_000n;
+let n = 0;
+const user = { role: 'user', parts: [{ type: 'text', content: 'weather?' }] };
+const asked = (id: string) => ({
+  role: 'assistant',
+  parts: [{ type: 'tool_call', id, name: 'weather', arguments: {} }],
+});
+const answered = (id: string) => ({
+  role: 'tool',
+  parts: [{ type: 'tool_call_response', id, response: 'sunny' }],
+});
+
+/** One chat span in a trace of its own. */
+function chat(start: number, input: unknown[] | undefined, output: unknown[]) {
+  n++;
+  return {
+    traceId: n.toString(16).padStart(32, '0'),
+    spanId: n.toString(16).padStart(16, '0'),
+    name: 'chat m',
+    startTimeUnixNano: String((T0 + BigInt(start)) * 1_000_000n),
+    endTimeUnixNano: String((T0 + BigInt(start + 5)) * 1_000_000n),
+    attributes: [
+      s('gen_ai.operation.name', 'chat'),
+      ...(input ? [s('gen_ai.input.messages', JSON.stringify(input))] : []),
+      s('gen_ai.output.messages', JSON.stringify(output)),
+    ],
+  };
+}
+const request = (pid: string, spans: unknown[]) => ({
+  resourceSpans: [
+    {
+      resource: { attributes: [s('service.name', 'agent'), s('process.pid', pid)] },
+      scopeSpans: [{ spans }],
+    },
+  ],
+});
+
+describe('chaining model calls into runs', () => {
+  it('joins a call whose input continues an earlier call of the same process', () => {
+    const res = importOtlpJsonDetailed(
+      request('1', [chat(0, [user], [asked('c1')]), chat(20, [user, asked('c1'), answered('c1')], [])]),
+    );
+    expect([...res.runs.values()].map((e) => e.filter((x) => x.type === 'llm.request').length)).toEqual([2]);
+    expect(res.warnings).toEqual([]);
+  });
+
+  it('keeps two processes apart, even with the same conversation text', () => {
+    const a = request('1', [chat(0, [user], [asked('c1')])]);
+    const b = request('2', [chat(20, [user, asked('c1'), answered('c1')], [])]);
+    const res = importOtlpJsonDetailed([a, b]);
+    expect(res.runs.size).toBe(2);
+  });
+
+  it('does not join a call whose new messages name none of the earlier call ids', () => {
+    const res = importOtlpJsonDetailed(
+      request('1', [chat(0, [user], [asked('c1')]), chat(20, [user, asked('other'), answered('other')], [])]),
+    );
+    expect(res.runs.size).toBe(2);
+  });
+
+  it('warns when most runs hold a single model call', () => {
+    const spans = [0, 100, 200, 300].map((t) => chat(t, undefined, [asked(`c${t}`)]));
+    const res = importOtlpJsonDetailed(request('1', spans));
+    expect(res.runs.size).toBe(4);
+    expect(res.warnings).toEqual([
+      '4 of 4 runs hold a single model call: the spans share no root span and their messages do not chain into conversations; wrap each agent run in one span, or record input messages (see docs/importers.md)',
+    ]);
+  });
+
+  it('a first captured call whose input holds older tool results accuses nothing, and says so', () => {
+    const res = importOtlpJsonDetailed(
+      request('1', [
+        chat(0, [user, asked('old'), answered('old')], [asked('c1')]),
+        chat(20, [user, asked('old'), answered('old'), asked('c1'), answered('c1')], []),
+      ]),
+    );
+    expect(analyzeRuns(res.runs).anomalies).toEqual([]);
+    expect([...res.evidence.values()].flat()).toContain(
+      '1 tool result(s) in the inputs answer calls no recorded model call asked for (earlier history, or a missing span): ignored',
+    );
+  });
+});
