@@ -107,9 +107,9 @@ export class EvidenceView {
       };
       return {
         svg: box(svg),
-        rowLabels: [...svg.querySelectorAll('.hb-row-label')].map(box),
-        colLabels: [...svg.querySelectorAll('.hb-col-label')].map(box),
-        lines: [...svg.querySelectorAll('line')].map(box),
+        rowLabels: Array.from(svg.querySelectorAll('.hb-row-label')).map(box),
+        colLabels: Array.from(svg.querySelectorAll('.hb-col-label')).map(box),
+        lines: Array.from(svg.querySelectorAll('line')).map(box),
         scale: Number(svg.getAttribute('data-scale')),
       };
     });

@@ -10,6 +10,9 @@ import { expect, test } from '@playwright/test';
 import { DebuggerPage } from '../pages/debugger-page.ts';
 import { EvidenceView } from '../pages/evidence-view.ts';
 
+// The colours checked below are the dark theme's.
+test.use({ colorScheme: 'dark' });
+
 const EXAMPLES = resolve(import.meta.dirname, '../../../shared/examples');
 /** The dark theme's proof colour (apps/web/src/ui/theme.ts). */
 const PROOF = '#ff5cc8';

@@ -11,13 +11,15 @@ const FIXTURES = join(import.meta.dirname, 'fixtures');
 const EXAMPLES = join(REPO_ROOT, '..', 'shared', 'examples');
 const MINUTE = 60_000;
 
-/** The tarballs `pnpm pack:all` left in packs/; with `fresh`, only when nothing they were made from
- * changed since (else null). */
-function packedTarballs(fresh: boolean): string[] | null {
+/** The tarballs `pnpm pack:all` left in packs/ by package name; with `fresh`, only when nothing they
+ * were made from changed since (else null). */
+function packedTarballs(fresh: boolean): Map<string, string> | null {
   if (!existsSync(PACKS_MANIFEST)) return null;
   const manifest = JSON.parse(readFileSync(PACKS_MANIFEST, 'utf8'));
-  const files: string[] = manifest.tarballs.map((t: { file: string }) => join(PACKS, t.file));
-  if (!files.every((f) => existsSync(f))) return null;
+  const files = new Map<string, string>(
+    manifest.tarballs.map((t: { name: string; file: string }) => [t.name, join(PACKS, t.file)]),
+  );
+  if (![...files.values()].every((f) => existsSync(f))) return null;
   return !fresh || manifest.fingerprint === inputsFingerprint() ? files : null;
 }
 
@@ -31,11 +33,11 @@ beforeAll(async () => {
     expect(packed.code, `pnpm pack:all failed:\n${packed.stdout}\n${packed.stderr}`).toBe(0);
     tarballs = packedTarballs(false);
   }
-  expect(tarballs?.map((f) => f.replace(/.*\//, '')).sort()).toEqual([
-    'causelane-0.1.0.tgz',
-    'causelane-importers-0.1.0.tgz',
-    'causelane-sdk-0.1.0.tgz',
-    'causelane-trace-schema-0.1.0.tgz',
+  expect([...(tarballs?.keys() ?? [])].sort()).toEqual([
+    '@causelane/importers',
+    '@causelane/sdk',
+    '@causelane/trace-schema',
+    'causelane',
   ]);
   project = makeProject();
   for (const f of readdirSync(FIXTURES)) copyFileSync(join(FIXTURES, f), join(project, f));
@@ -48,7 +50,7 @@ beforeAll(async () => {
   const installed = await run(
     project,
     'npm',
-    ['install', '--no-audit', '--no-fund', ...tarballs!, ...extras],
+    ['install', '--no-audit', '--no-fund', ...tarballs!.values(), ...extras],
     15 * MINUTE,
   );
   expect(installed.code, `npm install failed:\n${installed.stdout}\n${installed.stderr}`).toBe(0);
@@ -78,7 +80,15 @@ describe('the packed tarballs, installed with npm into an empty project', () => 
     const sdk = JSON.parse(readFileSync(join(sdkDir(), 'package.json'), 'utf8'));
     expect(sdk.dependencies).toEqual({ '@causelane/trace-schema': '0.1.0' });
     expect(Object.keys(sdk.exports)).toEqual(
-      expect.arrayContaining(['.', './socketio', './otel', './ai', './openai-agents', './langgraph', './openai']),
+      expect.arrayContaining([
+        '.',
+        './socketio',
+        './otel',
+        './ai',
+        './openai-agents',
+        './langgraph',
+        './openai',
+      ]),
     );
   });
 
@@ -110,16 +120,21 @@ describe('the packed tarballs, installed with npm into an empty project', () => 
       if (mode === 'causal') expect(errors).toEqual([]);
       else expect(errors.map((a) => a.type)).toContain('stale-read');
     },
-    MINUTE,
+    2 * MINUTE,
   );
 
   it(
     'a strict NodeNext project type-checks against the installed .d.ts (tsc --noEmit, skipLibCheck off)',
     async () => {
-      const out = await run(project, 'npx', ['--no', '--', 'tsc', '--noEmit', '-p', 'tsconfig.json']);
+      const out = await run(
+        project,
+        'npx',
+        ['--no', '--', 'tsc', '--noEmit', '-p', 'tsconfig.json'],
+        4 * MINUTE,
+      );
       expect(out.code, `${out.stdout}\n${out.stderr}`).toBe(0);
     },
-    MINUTE,
+    5 * MINUTE,
   );
 
   it('`npx causelane serve` answers /healthz and serves the built web app', async () => {
@@ -153,6 +168,6 @@ describe('the packed tarballs, installed with npm into an empty project', () => 
           expect(out.stdout, file).toContain(anomaly.split('|')[1]);
       }
     },
-    2 * MINUTE,
+    5 * MINUTE,
   );
 });

@@ -95,14 +95,25 @@ async function withNodes<T>(args: string[][], fn: (urls: string[]) => Promise<T>
 }
 
 /** Inserts `n` one-event runs, then times the first run-list page and paging through 5,000 runs. */
-async function listBench(db: string, n: number): Promise<{ insertS: number; firstMs: number; pageMs: number }> {
+async function listBench(
+  db: string,
+  n: number,
+): Promise<{ insertS: number; firstMs: number; pageMs: number }> {
   const store = await openEventStore(db);
   try {
     const t0 = performance.now();
     for (let i = 0; i < n; i += 2000) {
       const events: TraceEvent[] = [];
       for (let j = i; j < Math.min(n, i + 2000); j++)
-        events.push({ v: 1, run: `one-${j}`, seq: 0, t: j, type: 'run.start', agent: 'bench', mode: 'causal' });
+        events.push({
+          v: 1,
+          run: `one-${j}`,
+          seq: 0,
+          t: j,
+          type: 'run.start',
+          agent: 'bench',
+          mode: 'causal',
+        });
       await store.insert(
         events,
         events.map((e) => JSON.stringify(e)),
@@ -168,7 +179,9 @@ try {
     ['postgres', await pgDb('bench_list')],
   ] as const) {
     const r = await listBench(db, LIST_RUNS);
-    console.log(`${name.padEnd(9)} ${`${r.insertS.toFixed(1)} s`.padStart(7)} ${fmt(r.firstMs).padStart(12)} ${fmt(r.pageMs).padStart(12)}`);
+    console.log(
+      `${name.padEnd(9)} ${`${r.insertS.toFixed(1)} s`.padStart(7)} ${fmt(r.firstMs).padStart(12)} ${fmt(r.pageMs).padStart(12)}`,
+    );
   }
 } finally {
   await redis.stop();

@@ -37,7 +37,7 @@ const request = (
 ).opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 
 /** Median of interleaved rounds: each round times every measure once, so drift hits all alike. */
-function medians(measures: Record<string, () => unknown>, rounds = 7): Record<string, number> {
+function medians(measures: Record<string, () => unknown>, rounds = 5): Record<string, number> {
   const times: Record<string, number[]> = {};
   for (const k of Object.keys(measures)) times[k] = [];
   for (let r = 0; r < rounds; r++)

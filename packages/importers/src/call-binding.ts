@@ -43,10 +43,6 @@ export function turnBefore(turns: readonly Turn[], ms: number): number {
   return t;
 }
 
-function normalise(results: ChatSpan['results']): InputResult[] | undefined {
-  return results?.map((r, i) => (typeof r === 'string' ? { id: r, group: 0, index: i } : r));
-}
-
 export function bindTools(turns: Turn[], tools: readonly ToolSpan[], notes: string[]): Map<string, string> {
   const known = new Map<string, number>();
   turns.forEach((t, i) => {
@@ -112,20 +108,21 @@ export function bindResults(
   const undecidable = new Set<string>();
   let positional = false;
   const committed = turns.map((turn, u) => {
-    const results = normalise(turn.chat.results);
+    const results = turn.chat.results;
     if (!results) return [];
-    const withCalls = turns.slice(0, u).filter((t) => t.calls.length > 0);
-    const resolved: (string | undefined)[] = results.map((r) => r.id);
+    const resolved: (string | undefined)[] = results.map((r) => (typeof r === 'string' ? r : r.id));
     const groups = new Map<number, number[]>();
     results.forEach((r, i) => {
-      if (!r.id) groups.set(r.group, [...(groups.get(r.group) ?? []), i]);
+      if (typeof r !== 'string' && !r.id) groups.set(r.group, [...(groups.get(r.group) ?? []), i]);
     });
+    if (groups.size === 0) return resolved as string[];
+    const withCalls = turns.slice(0, u).filter((t) => t.calls.length > 0);
     for (const [g, idx] of groups) {
       const calls = withCalls[g]?.calls ?? [];
       const taken = new Set<string>();
       const unmatched: number[] = [];
       for (const i of idx) {
-        const content = results[i]!.content;
+        const content = (results[i] as InputResult).content;
         const candidates = new Set(
           (content !== undefined ? (byText.get(content) ?? []) : []).filter(
             (c) => !taken.has(c) && calls.some((x) => x.id === c),

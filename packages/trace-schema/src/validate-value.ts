@@ -5,13 +5,16 @@
 /** Deepest nesting accepted in an event or request: the value itself is level 1. */
 export const MAX_NESTING_DEPTH = 100;
 
-type Native = { isWellFormed?: (this: string) => boolean };
-const nativeWellFormed = (String.prototype as Native).isWellFormed;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** String.prototype.isWellFormed (ES2024, native and fast) where the runtime has it. */
+const wellFormed: (s: string) => boolean =
+  typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function'
+    ? (s) => (s as unknown as { isWellFormed(): boolean }).isWellFormed()
+    : (s) => !LONE_SURROGATE.test(s);
 
 /** Index of the first unpaired surrogate in `s`, or -1 when it is well-formed Unicode. */
 export function loneSurrogateIndex(s: string): number {
-  if (nativeWellFormed ? nativeWellFormed.call(s) : !LONE_SURROGATE.test(s)) return -1;
+  if (wellFormed(s)) return -1;
   return LONE_SURROGATE.exec(s)?.index ?? -1;
 }
 
@@ -38,11 +41,8 @@ interface Failure {
 }
 
 function walk(value: unknown, depth: number, maxDepth: number): Failure | null {
-  if (typeof value === 'string') {
-    return loneSurrogateIndex(value) === -1
-      ? null
-      : { path: [], message: surrogateMessage(value, 'the string') };
-  }
+  if (typeof value === 'string')
+    return wellFormed(value) ? null : { path: [], message: surrogateMessage(value, 'the string') };
   if (typeof value !== 'object' || value === null) return null;
   if (depth >= maxDepth)
     return { path: [], message: `nesting is deeper than ${maxDepth} levels; flatten the value` };
@@ -56,9 +56,9 @@ function walk(value: unknown, depth: number, maxDepth: number): Failure | null {
     }
     return null;
   }
+  // Parsed JSON has no inherited keys; any that another caller's object has are checked too.
   for (const key in value) {
-    if (!Object.hasOwn(value, key)) continue;
-    if (loneSurrogateIndex(key) !== -1) return { path: [key], message: surrogateMessage(key, 'the key') };
+    if (!wellFormed(key)) return { path: [key], message: surrogateMessage(key, 'the key') };
     const f = walk((value as Record<string, unknown>)[key], depth + 1, maxDepth);
     if (f) {
       f.path.unshift(key);

@@ -238,7 +238,9 @@ describe('a token-protected collector reached by a DNS name (serve --host 0.0.0.
     for (const query of ['', '&token=wrong']) {
       const res = await raw(c.port, 'GET', `/socket.io/?EIO=4&transport=polling${query}`, { host: host() });
       expect(res.status).toBe(401);
-      expect(JSON.parse(res.body).error).toMatch(/^unauthorized: this collector needs its token in the handshake/);
+      expect(JSON.parse(res.body).error).toMatch(
+        /^unauthorized: this collector needs its token in the handshake/,
+      );
     }
     const bearer = await raw(c.port, 'GET', '/socket.io/?EIO=4&transport=polling', {
       host: host(),
@@ -262,7 +264,8 @@ describe('a token-protected collector reached by a DNS name (serve --host 0.0.0.
       await connected(ui);
       const watched = await ui.timeout(5000).emitWithAck('run:watch', { run: 'remote-run' });
       expect(watched).toMatchObject({ ok: true, events: sampleRun('remote-run') });
-      for (const refusal of await Promise.all(refusals)) expect(refusal).toMatch(/Unexpected server response: 401/);
+      for (const refusal of await Promise.all(refusals))
+        expect(refusal).toMatch(/Unexpected server response: 401/);
     } finally {
       for (const s of [agent, ui, anonymous, wrong]) s.disconnect();
     }

@@ -11,6 +11,7 @@ import {
   SeqConflictError,
   SpanRunConflictError,
   StoreBusyError,
+  StoreDataError,
 } from './store/event-store.ts';
 
 export type { SpanIngestResult } from './otlp/otlp-span-ingest.ts';
@@ -115,6 +116,12 @@ export class IngestService {
         };
       if (err instanceof StoreBusyError)
         return { ok: false, error: err.message, rejected: [], retryAfterMs: err.retryAfterMs };
+      if (err instanceof StoreDataError)
+        return {
+          ok: false,
+          error: err.message,
+          rejected: [{ index: err.index, field: err.field, message: err.message }],
+        };
       if (!(err instanceof SeqConflictError)) throw err;
       return {
         ok: false,

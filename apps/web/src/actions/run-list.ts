@@ -16,19 +16,21 @@ const get = appStore.getState;
 /** Runs per page of the list. */
 export const RUN_PAGE = 50;
 
-let listAsked = 0;
+/** Bumped when the search changes: an answer for an older search is dropped. */
+let queryGen = 0;
+let inFlight: Promise<void> | null = null;
+let again = false;
 
-/** Reloads the list from its first page (as many rows as are shown, up to ten pages). */
-export async function refreshRunList(): Promise<void> {
-  const id = ++listAsked;
+async function fetchFirstPages(): Promise<void> {
+  const gen = queryGen;
   const s = get();
   const limit = Math.min(RUN_PAGE * 10, Math.max(RUN_PAGE, s.runList.length));
   try {
     const page = await listRuns({ limit, q: s.runListQuery });
-    if (id !== listAsked) return;
+    if (gen !== queryGen) return;
     set({ runList: page.runs, runListNext: page.next, collector: 'online', collectorError: null });
   } catch (err) {
-    if (id !== listAsked) return;
+    if (gen !== queryGen) return;
     const message = (err as Error).message;
     const refused = /HTTP 401|unauthorized/i.test(message)
       ? 'it needs a token: open this page with ?token=YOUR_TOKEN'
@@ -40,14 +42,35 @@ export async function refreshRunList(): Promise<void> {
   }
 }
 
+/**
+ * Reloads the list from its first page (as many rows as are shown, up to ten pages). Calls made
+ * while one is in flight coalesce into one more request after it, so a busy collector announcing
+ * changes faster than it answers still gets its list shown.
+ */
+export function refreshRunList(): Promise<void> {
+  if (inFlight) {
+    again = true;
+    return inFlight;
+  }
+  inFlight = (async () => {
+    do {
+      again = false;
+      await fetchFirstPages();
+    } while (again);
+  })().finally(() => {
+    inFlight = null;
+  });
+  return inFlight;
+}
+
 /** Appends the next page. */
 export async function loadMoreRuns(): Promise<void> {
   const s = get();
   if (!s.runListNext) return;
-  const id = ++listAsked;
+  const gen = queryGen;
   try {
     const page = await listRuns({ limit: RUN_PAGE, cursor: s.runListNext, q: s.runListQuery });
-    if (id !== listAsked) return;
+    if (gen !== queryGen) return;
     set((st) => ({ runList: [...st.runList, ...page.runs], runListNext: page.next }));
   } catch (err) {
     set({ notice: { kind: 'error', text: (err as Error).message } });
@@ -56,6 +79,7 @@ export async function loadMoreRuns(): Promise<void> {
 
 /** Searches the list by run id or agent (on the collector). */
 export function setRunListQuery(q: string): Promise<void> {
+  queryGen++;
   set({ runListQuery: q, runList: [] });
   return refreshRunList();
 }

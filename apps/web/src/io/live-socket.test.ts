@@ -65,4 +65,11 @@ describe('LiveSocket.watch', () => {
     expect(resets).toEqual(['ok-run', 'ok-run']);
     expect(live).toEqual([]);
   });
+
+  it('sends a first watch once when the socket connects after it (the collector cancels a repeat)', () => {
+    const { fake, socket } = setup();
+    void socket.watch('early-run');
+    fake.fire('connect');
+    expect(fake.watchRequests.map((r) => r.run)).toEqual(['early-run']);
+  });
 });

@@ -47,7 +47,7 @@ export class LiveSocket {
       handlers.onConnection(true);
       // After a reconnect, re-watch: the history in the ack replaces what was held, closing any gap
       // (and covering a reset broadcast while we were away).
-      for (const run of this.watched.runs) this.watch(run).catch(() => undefined);
+      for (const run of this.watched.opened) this.watch(run).catch(() => undefined);
     });
     this.socket.on('disconnect', () => handlers.onConnection(false));
     this.socket.on('run:events', (msg: RunEventsMessage) => {

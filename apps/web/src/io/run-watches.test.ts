@@ -35,4 +35,13 @@ describe('RunWatches', () => {
     expect(w.accepted('r')).toBe(false);
     expect(w.stop('r')).toBe(false);
   });
+
+  it('re-watches on a (re)connect only the runs the collector accepted, never a first watch in flight', () => {
+    const w = new RunWatches();
+    w.start('pending');
+    w.start('open');
+    w.accepted('open');
+    expect(w.opened).toEqual(['open']);
+    expect(w.runs.sort()).toEqual(['open', 'pending']);
+  });
 });

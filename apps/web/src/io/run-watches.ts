@@ -47,8 +47,17 @@ export class RunWatches {
     return this.watches.has(run);
   }
 
-  /** Runs to re-watch after a reconnect. */
+  /** Every run watched or being watched. */
   get runs(): string[] {
     return [...this.watches.keys()];
+  }
+
+  /**
+   * Runs to re-watch after a (re)connect: those the collector accepted before. A first watch still
+   * unanswered is not sent twice (socket.io sends it once connected), since the collector cancels
+   * a watch when a newer one of the same run arrives.
+   */
+  get opened(): string[] {
+    return [...this.watches].filter(([, w]) => w.opened).map(([run]) => run);
   }
 }

@@ -3,6 +3,7 @@
 // bars narrower than a pixel that touch are merged into one rectangle. Packed rows (long runs at
 // low zoom) are drawn by draw-packed.ts, the selected anomaly's proof arrows by draw-proof.ts.
 import type { Severity } from '@causelane/analysis/anomaly';
+import { drawFlags } from './draw-flags.ts';
 import { drawPackedTrack, drawTurnSummary } from './draw-packed.ts';
 import { placeProof } from './draw-proof.ts';
 import {
@@ -21,8 +22,6 @@ import { turnRules } from './turn-rules.ts';
 import { positionOf, xOf } from './viewport.ts';
 
 export type { BarStyle, BarText, DrawInput, DrawList, MarkerKind, RowLabel };
-
-const SEVERITIES: Severity[] = ['error', 'warning', 'info'];
 
 export function buildDrawList(input: DrawInput): DrawList {
   const { cols, layout, win, mode, width, height, scrollY } = input;
@@ -75,24 +74,7 @@ export function buildDrawList(input: DrawInput): DrawList {
   out.rules = rules.xs;
   out.ruleStride = rules.stride;
 
-  const seen = new Set<number>();
-  for (const a of input.anomalies) {
-    if (a.knownAt > last) continue;
-    for (let k = 0; k < a.evs.length; k++) {
-      const ev = a.evs[k]!;
-      if (ev < 0) continue;
-      const lane = a.lanes[k]!;
-      const row = lane < 0 ? 0 : layout.callRow[lane]!;
-      if (row < r0 || row >= r1) continue;
-      const fx = x(ev);
-      if (fx < -4 || fx > width + 4) continue;
-      const key = row * 100_000 + Math.round(fx) * 4 + SEVERITIES.indexOf(a.severity);
-      out.flagHits.push({ x: fx, y: row * rh - scrollY, id: a.id });
-      if (seen.has(key)) continue;
-      seen.add(key);
-      out.flags[a.severity].push(fx, row * rh - scrollY);
-    }
-  }
+  drawFlags(input, out, x, last, r0, r1);
   if (input.proof) out.proof = placeProof(input, input.proof, x, last);
   return out;
 }

@@ -42,19 +42,22 @@ function cut(text: string, chars: number): string {
   return text.length <= chars ? text : `${text.slice(0, Math.max(1, chars - 1))}…`;
 }
 
-/** One gutter line per row: its event, or `tool.start ×12 · seq 3–14` when several share it. */
+/**
+ * One gutter line per row, what first so a cut keeps it: `tool.end · restock #1 · seq 5`, or
+ * `tool.start ×12 · seq 3–14` when several share the row.
+ */
 export function rowLabelText(hb: HbDiagram, row: number): string {
   const here = hb.nodes.filter((n) => n.row === row).sort((a, b) => a.seq - b.seq);
   if (here.length === 0) return '';
   if (here.length === 1) {
     const n = here[0]!;
     const who = n.col === 0 ? '' : ` · ${hb.columns[n.col]?.label ?? ''}`;
-    return `seq ${n.seq} · ${n.label}${who}`;
+    return `${n.label}${who} · seq ${n.seq}`;
   }
   const kinds = new Map<string, number>();
   for (const n of here) kinds.set(n.label, (kinds.get(n.label) ?? 0) + 1);
   const what = [...kinds].map(([label, k]) => (k > 1 ? `${label} ×${k}` : label)).join(', ');
-  return `seq ${here[0]!.seq}–${here[here.length - 1]!.seq} · ${what}`;
+  return `${what} · seq ${here[0]!.seq}–${here[here.length - 1]!.seq}`;
 }
 
 export function layoutHb(hb: HbDiagram, box: { width: number; height: number }): HbLayout {

@@ -5,7 +5,7 @@ import type { TimelineColumns } from './timeline-columns.ts';
 import { positionOf, type TimeWindow, type XMode, xOf } from './viewport.ts';
 
 /** Rules closer than this (pixels, on average) are thinned out. */
-export const MIN_RULE_GAP = 8;
+export const MIN_RULE_GAP = 20;
 
 /** Smallest of 1, 2, 5, 10, 20, 50 … that is at least `n`. */
 export function niceStride(n: number): number {

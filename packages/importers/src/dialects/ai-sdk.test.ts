@@ -13,7 +13,12 @@ beforeAll(async () => {
 });
 afterAll(() => llm.close());
 
-async function record(version: AiSdkVersion, api: Api, stream: boolean, agent: 'correct' | 'impatient') {
+async function record(
+  version: AiSdkVersion,
+  api: Api,
+  stream: boolean,
+  agent: 'correct' | 'impatient' | 'arrival-order',
+) {
   await runAiSdkAgent({ version, api, stream, agent, baseURL: llm.url });
   expect(llm.requests.at(-1)?.stream ?? false).toBe(stream);
   return spanCapture().takeOtlp();
@@ -46,5 +51,10 @@ describe.each(cases)('AI SDK %s, %s API, streaming %s', (version, api, stream) =
     expect(v.evidence).toContain(
       "no tool spans: tool start and end times unknown; calls and commits come from the model calls' messages",
     );
+  });
+
+  it('a loop that writes results in arrival order (slow one last) is a commit-order warning on turn 1', async () => {
+    const v = verdictOf(await record(version, api, stream, 'arrival-order'));
+    expect(v.serious).toEqual(['commit-order|warning|1|']);
   });
 });

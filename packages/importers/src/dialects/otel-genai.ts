@@ -82,22 +82,26 @@ function modelCall(span: RawSpan, print = true): ModelCallFacts {
     const prints: string[] = [];
     for (const m of input) {
       const role = (m as { role?: unknown } | null)?.role;
-      const ps = parts(m);
+      const ps = (m as { parts?: unknown } | null)?.parts;
       const ids: string[] = [];
       let text = '';
-      for (const p of ps) {
-        if (p.type === 'tool_call' && str(p.id)) ids.push(p.id as string);
-        else if (p.type === 'tool_call_response') {
-          if (str(p.id)) ids.push(p.id as string);
-          g.result(str(p.id), typeof p.response === 'string' ? p.response : undefined);
-        } else if (typeof p.content === 'string') text += p.content;
-      }
+      if (Array.isArray(ps))
+        for (const p of ps as Part[]) {
+          if (typeof p !== 'object' || p === null) continue;
+          if (p.type === 'tool_call_response') {
+            const id = str(p.id);
+            if (id) ids.push(id);
+            g.result(id, typeof p.response === 'string' ? p.response : undefined);
+          } else if (print) {
+            if (p.type === 'tool_call' && str(p.id)) ids.push(p.id as string);
+            else if (typeof p.content === 'string') text += p.content;
+          }
+        }
       if (role === 'assistant') g.assistant();
       if (print) prints.push(messagePrint(role, ids, text));
     }
     facts.results = g.results;
-    if (!print) delete facts.inputPrint;
-    facts.inputPrint = prints;
+    if (print) facts.inputPrint = prints;
   }
   return facts;
 }

@@ -48,8 +48,11 @@ export interface ModelCallFacts {
   calls: ToolCallSpec[] | undefined;
   /** True when the calls carry no ids (ids here are `<spanId>#<index>` stand-ins). */
   anonymousCalls?: boolean;
-  /** Tool results in the input, in context order; undefined when the input was not recorded. */
-  results: InputResult[] | undefined;
+  /**
+   * Tool results in the input, in context order: the call id itself when recorded (the common
+   * case, kept small), else its position and text; undefined when the input was not recorded.
+   */
+  results: (InputResult | string)[] | undefined;
   /** One short fingerprint per input message, to tell which call continues which conversation. */
   inputPrint?: string[];
 }
@@ -141,7 +144,7 @@ export function messagePrint(role: unknown, ids: readonly string[], text: unknow
  * message (after any number of assistant messages in a row) form one group, numbered in input order.
  */
 export class ResultGrouper {
-  readonly results: InputResult[] = [];
+  readonly results: (InputResult | string)[] = [];
   private group = -1;
   private index = 0;
   private afterAssistant = false;
@@ -154,8 +157,13 @@ export class ResultGrouper {
       this.index = 0;
       this.afterAssistant = false;
     }
-    const r: InputResult = { group: this.group, index: this.index++ };
-    if (id) r.id = id;
+    const index = this.index++;
+    if (id) {
+      this.results.push(id);
+      return;
+    }
+    // The text is only needed to bind a result that has no id.
+    const r: InputResult = { group: this.group, index };
     if (typeof content === 'string') r.content = content;
     this.results.push(r);
   }

@@ -32,10 +32,7 @@ export interface SocketIoSinkOptions {
   maxInFlightBatches?: number;
   /** Retry delays after an ack timeout or a "retry later" answer: doubling from baseMs up to maxMs, with jitter. */
   retryBackoff?: Partial<Backoff>;
-  /**
-   * How long close() waits for unacked batches before giving up on them (default 10 s; Infinity
-   * waits for ever). Past it, close() and the pending writes reject, naming what was not stored.
-   */
+  /** How long close() waits for unacks (default 10 s; Infinity: for ever); then it and the writes reject. */
   closeTimeoutMs?: number;
 }
 
@@ -157,16 +154,8 @@ export class SocketIoSink implements TraceSink {
 
   private enqueue(events: readonly TraceEvent[]): Promise<SinkAck> {
     return new Promise<SinkAck>((resolve, reject) => {
-      const p: PendingBatch = {
-        id: this.nextId++,
-        events,
-        attempt: 0,
-        retries: 0,
-        inFlight: false,
-        retryTimer: null,
-        resolve,
-        reject,
-      };
+      const fresh = { attempt: 0, retries: 0, inFlight: false, retryTimer: null };
+      const p: PendingBatch = { id: this.nextId++, events, ...fresh, resolve, reject };
       this.pending.set(p.id, p);
       this.buffered += events.length;
       this.ready.push(p);

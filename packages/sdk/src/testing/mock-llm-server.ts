@@ -49,7 +49,19 @@ const usageResponses = {
   output_tokens_details: { reasoning_tokens: 0 },
 };
 
-function chat(body: Body, n: number, calls: readonly PlannedCall[], text: string, res: ServerResponse): void {
+export interface MockLlmOptions {
+  /** Chat Completions finish_reason of a turn that asks for calls (default `tool_calls`). */
+  callsFinishReason?: string;
+}
+
+function chat(
+  body: Body,
+  n: number,
+  calls: readonly PlannedCall[],
+  text: string,
+  res: ServerResponse,
+  opts: MockLlmOptions,
+): void {
   const id = `chatcmpl-${n}`;
   const created = Math.floor(Date.now() / 1000);
   const model = String(body.model ?? 'gpt-4o-mini');
@@ -63,7 +75,8 @@ function chat(body: Body, n: number, calls: readonly PlannedCall[], text: string
     const message = done
       ? { role: 'assistant', content: text, refusal: null }
       : { role: 'assistant', content: null, refusal: null, tool_calls: toolCalls };
-    const choice = { index: 0, message, logprobs: null, finish_reason: done ? 'stop' : 'tool_calls' };
+    const finish_reason = done ? 'stop' : (opts.callsFinishReason ?? 'tool_calls');
+    const choice = { index: 0, message, logprobs: null, finish_reason };
     json(res, { id, object: 'chat.completion', created, model, choices: [choice], usage: usageChat });
     return;
   }
@@ -80,7 +93,7 @@ function chat(body: Body, n: number, calls: readonly PlannedCall[], text: string
     toolCalls.forEach((tc, index) => {
       events.push(chunk({ tool_calls: [{ index, ...tc }] }));
     });
-  events.push(chunk({}, done ? 'stop' : 'tool_calls'));
+  events.push(chunk({}, done ? 'stop' : (opts.callsFinishReason ?? 'tool_calls')));
   if ((body.stream_options as Body | undefined)?.include_usage)
     events.push({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: usageChat });
   sse(
@@ -199,6 +212,7 @@ async function readBody(req: IncomingMessage): Promise<Body> {
 export async function startMockLlm(
   plan: readonly (readonly PlannedCall[])[],
   finalText = 'Done.',
+  opts: MockLlmOptions = {},
 ): Promise<MockLlm> {
   const requests: Body[] = [];
   const server = createServer((req, res) => {
@@ -207,7 +221,7 @@ export async function startMockLlm(
         requests.push(body);
         const n = requests.length;
         const calls = callsFor(plan, body);
-        if (req.url?.endsWith('/chat/completions')) chat(body, n, calls, finalText, res);
+        if (req.url?.endsWith('/chat/completions')) chat(body, n, calls, finalText, res, opts);
         else if (req.url?.endsWith('/responses')) responses(body, n, calls, finalText, res);
         else {
           res.writeHead(404, { 'content-type': 'application/json' });

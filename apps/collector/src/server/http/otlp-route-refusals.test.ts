@@ -59,6 +59,29 @@ describe('POST /v1/traces', () => {
     expect(await storedEvents(c.url, 'conv-impatient')).toEqual(expected);
   });
 
+  it('says why agent spans alone make no run yet, and answers {} once the model calls arrive', async () => {
+    c = await startTestCollector();
+    const full = recordAgentOtlp(impatient) as OtlpRequest;
+    const rs = full.resourceSpans[0]!;
+    const spans = rs.scopeSpans[0]!.spans;
+    const asRequest = (list: Record<string, unknown>[]): OtlpRequest => ({
+      resourceSpans: [{ ...rs, scopeSpans: [{ ...rs.scopeSpans[0]!, spans: list }] }],
+    });
+    const agent = spans.filter((s) => String(s.name).startsWith('invoke_agent'));
+    const res = await post(c.url, asRequest(agent));
+    expect(await res.json()).toEqual({
+      partialSuccess: {
+        rejectedSpans: '0',
+        errorMessage:
+          '1 agent span kept, but no run yet: no model-call or tool span of its trace has arrived (agent spans only name the agent)',
+      },
+    });
+    expect(await storedEvents(c.url, 'conv-impatient')).toBeNull();
+    const rest = await post(c.url, asRequest(spans.filter((s) => !agent.includes(s))));
+    expect(await rest.json()).toEqual({});
+    expect(await storedEvents(c.url, 'conv-impatient')).toEqual(importOtlpJson(full).get('conv-impatient'));
+  });
+
   it('answers 400 to malformed bodies (JSON or protobuf), 415 to other types, and stores nothing', async () => {
     c = await startTestCollector();
     const cases: [string, string, RegExp][] = [

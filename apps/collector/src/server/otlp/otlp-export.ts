@@ -71,6 +71,12 @@ export async function exportOtlpTraces(ingest: IngestService, request: unknown):
     parts.push(
       `${plural(foreign, 'span')} carry no agent semantics and ${foreign === 1 ? 'was' : 'were'} not stored (${quoted([...foreignNames], foreign)}): Causelane reads model-call and tool spans (OTel GenAI gen_ai.operation.name chat / execute_tool, OpenInference, OpenLLMetry, AI SDK ai.*, Mastra); see docs/importers.md for what each instrumentation needs`,
     );
+  // Agent spans alone (an invoke_agent root that ended first) make no run until a model call or a
+  // tool span of their trace arrives: said, so an empty run list has a reason in the exporter's log.
+  if (stored.runs.length === 0 && !stored.deferred && spans.length > 0)
+    parts.push(
+      `${plural(spans.length, 'agent span')} kept, but no run yet: no model-call or tool span of ${spans.length === 1 ? 'its' : 'their'} trace has arrived (agent spans only name the agent)`,
+    );
   if (parts.length === 0) return { ok: true };
   return { ok: true, partialSuccess: { rejectedSpans: badSpans + foreign, errorMessage: parts.join('. ') } };
 }

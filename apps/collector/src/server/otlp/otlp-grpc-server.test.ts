@@ -3,7 +3,7 @@
 // metadata, partialSuccess in the exporter's log, and a clear error when the port is taken.
 import { createServer } from 'node:net';
 import { impatientAgentScript, playAgentScript } from '@causelane/importers/testing';
-import { Metadata } from '@grpc/grpc-js';
+import { credentials, Metadata, makeGenericClientConstructor, status } from '@grpc/grpc-js';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -16,6 +16,7 @@ import {
   seriousAnomalies,
 } from '../../testing/otlp-exporters.ts';
 import { startTestCollector, type TestCollector } from '../../testing/test-collector.ts';
+import { OTLP_GRPC_EXPORT_PATH } from './otlp-grpc-server.ts';
 
 let c: TestCollector | undefined;
 let diagLog: ReturnType<typeof captureDiagWarnings> | undefined;
@@ -89,6 +90,43 @@ describe('OTLP/gRPC TraceService/Export', () => {
     expect(logged).toContain('Received Partial Success response');
     expect(logged).toContain('1 span carry no agent semantics');
     expect(logged).toContain('GET /health');
+    expect(await listedRuns(c)).toEqual([]);
+  });
+
+  it('refuses a gzip message that inflates past the body limit (RESOURCE_EXHAUSTED), storing nothing', async () => {
+    c = await startTestCollector({ otlpGrpcPort: 0, limits: { maxBodyBytes: 1024 * 1024 } });
+    const bytes = (b: Buffer) => b;
+    const method = { path: OTLP_GRPC_EXPORT_PATH, requestStream: false, responseStream: false };
+    const TraceService = makeGenericClientConstructor(
+      {
+        Export: {
+          ...method,
+          requestSerialize: bytes,
+          requestDeserialize: bytes,
+          responseSerialize: bytes,
+          responseDeserialize: bytes,
+        },
+      },
+      'TraceService',
+    );
+    const client = new TraceService(`127.0.0.1:${c.otlpGrpcPort}`, credentials.createInsecure(), {
+      'grpc.default_compression_algorithm': 2, // gzip
+    }) as unknown as {
+      Export(req: Buffer, md: Metadata, cb: (err: { code: number; details: string } | null) => void): void;
+      close(): void;
+    };
+    try {
+      // 64 MiB of zeros is a few dozen KiB of gzip on the wire.
+      const err = await new Promise<{ code: number; details: string } | null>((resolve) =>
+        client.Export(Buffer.alloc(64 * 1024 * 1024), new Metadata(), resolve),
+      );
+      expect(err).toMatchObject({
+        code: status.RESOURCE_EXHAUSTED,
+        details: expect.stringContaining('1048576'),
+      });
+    } finally {
+      client.close();
+    }
     expect(await listedRuns(c)).toEqual([]);
   });
 

@@ -2,14 +2,19 @@
 // its spans without re-deriving the whole trace each time, derivations are shared between requests,
 // and the stored run, the live view (run:events + run:reset) and a restart all end equal to a
 // one-shot import of every span.
-import { importOtlpJson } from '@causelane/importers';
-import { type AgentScript, recordAgentOtlp } from '@causelane/importers/testing';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { importOtlpJson, otlpGenAiSpans, spansToEvents, type ToolSpan } from '@causelane/importers';
+import { type AgentScript, impatientAgentScript, recordAgentOtlp } from '@causelane/importers/testing';
 import type { TraceEvent } from '@causelane/trace-schema';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type OtlpRequest, postOtlp as post, storedEvents } from '../../testing/otlp-requests.ts';
 import { startTestCollector, type TestCollector } from '../../testing/test-collector.ts';
 import { startCollector } from '../collector.ts';
-import { INLINE_SPANS } from './otlp-span-ingest.ts';
+import type { RunFanout } from '../socket/run-fanout.ts';
+import { openEventStore } from '../store/open-event-store.ts';
+import { INLINE_SPANS, OtlpSpanIngest } from './otlp-span-ingest.ts';
 
 /** A long correct loop: each turn asks for two parallel calls whose results the next turn holds. */
 function longRun(turnCount: number): OtlpRequest {
@@ -106,4 +111,52 @@ describe('appending OTLP spans to a big trace', () => {
       await again.close();
     }
   }, 120_000);
+});
+
+describe('OtlpSpanIngest on its own store', () => {
+  it('derives the other traces of a shared pass when one cannot be derived, and logs that one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'causelane-span-ingest-'));
+    const store = await openEventStore(join(dir, 'causelane.db'), {
+      log: { info: () => {}, error: () => {} },
+    });
+    try {
+      const fanout = { publish: () => {}, reset: () => {}, runChanged: () => {} } as unknown as RunFanout;
+      const errors: string[] = [];
+      const ingest = new OtlpSpanIngest(
+        store,
+        fanout,
+        { maxEventBytes: 4096 },
+        {
+          inlineSpans: 0,
+          log: { error: (m) => errors.push(m) },
+        },
+      );
+      const good = otlpGenAiSpans([recordAgentOtlp(impatientAgentScript('conv-good'))]);
+      const bad = otlpGenAiSpans([recordAgentOtlp(impatientAgentScript('conv-bad'))]);
+      // The first request of a trace is derived at once (its size is not known yet).
+      expect(await ingest.ingest(good.slice(0, 1))).toMatchObject({ ok: true });
+      expect(await ingest.ingest(bad.slice(0, 1))).toMatchObject({ ok: true });
+      (bad.find((s) => s.kind === 'tool') as ToolSpan).result = 'x'.repeat(10_000);
+      const [a, b] = await Promise.all([ingest.ingest(good.slice(1)), ingest.ingest(bad.slice(1))]);
+      expect(a).toEqual({ ok: true, runs: [], deferred: true });
+      expect(b).toEqual({ ok: true, runs: [], deferred: true });
+      await ingest.idle();
+      expect(await store.runEvents('conv-good')).toEqual(
+        spansToEvents('conv-good', good, { source: 'otlp' }),
+      );
+      // conv-bad keeps what its first request derived.
+      expect(await store.runEvents('conv-bad')).toEqual(
+        spansToEvents('conv-bad', bad.slice(0, 1), { source: 'otlp' }),
+      );
+      expect(errors).toEqual([
+        expect.stringMatching(
+          /^OTLP trace [0-9a-f]{32}: its run cannot be derived: run "conv-bad" seq \d+: the tool\.end event is \d+ bytes; the limit is 4096$/,
+        ),
+      ]);
+      await ingest.close();
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

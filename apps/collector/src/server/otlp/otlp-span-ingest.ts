@@ -11,7 +11,8 @@ import type { RunFanout } from '../socket/run-fanout.ts';
 import { type EventStore, StoreBusyError, type StoreTx } from '../store/event-store.ts';
 
 export type SpanIngestResult =
-  | { ok: true; runs: string[] }
+  /** `runs`: the runs derived now; `deferred`: stored, to be derived in a coalesced pass. */
+  | { ok: true; runs: string[]; deferred?: true }
   /** 503: the database refused for now; the exporter should retry (OTLP/HTTP's retryable status). */
   | { ok: false; status: 400 | 409 | 503; error: string };
 
@@ -74,7 +75,7 @@ export class OtlpSpanIngest {
           await this.checkForeign(tx, conv);
         await tx.putSpans(spans);
       });
-      return { ok: true, runs: [] };
+      return { ok: true, runs: [], deferred: true } as const;
     });
     if (stored.ok) {
       for (const t of traces) this.pending.add(t);

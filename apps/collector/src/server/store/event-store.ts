@@ -74,8 +74,9 @@ export interface EventStore {
   /**
    * Stores a batch of valid events atomically: all new ones or none, acknowledged only once
    * committed. Exact repeats of a stored (run, seq) count as duplicates; a repeat with other
-   * content throws SeqConflictError, events for an OTLP-made run throw SpanRunConflictError, and a
-   * transient refusal throws StoreBusyError; each rolls the whole batch back.
+   * content throws SeqConflictError, events for an OTLP-made run throw SpanRunConflictError, a value
+   * the database cannot hold throws StoreDataError, and a transient refusal throws StoreBusyError;
+   * each rolls the whole batch back.
    * `bodies[i]` is `JSON.stringify(events[i])`.
    */
   insert(events: readonly TraceEvent[], bodies: readonly string[]): Promise<StoredBatch>;

@@ -16,7 +16,7 @@ import { migratePostgres } from './postgres-migrations.ts';
 import { analyzeInline, deleteRunIn, postgresTx, type TxContext, writeBatch } from './postgres-tx.ts';
 import { RunAnalyzer } from './run-analyzer.ts';
 import { decodeCursor, encodeCursor, listItemsOf, pageLimit, parseBodies, type RunRow } from './run-rows.ts';
-import { classifyPgError, SpanRunConflictError } from './store-errors.ts';
+import { checkStorable, classifyPgError, SpanRunConflictError } from './store-errors.ts';
 
 export interface PostgresStoreOptions extends StoreOptions {
   /** Connections in the pool. Default 10. */
@@ -97,7 +97,7 @@ export class PostgresEventStore implements EventStore {
     const { rows } = await pool.query<{ id: string; events: number; analyzed: number }>(
       'SELECT id, events, analyzed FROM runs WHERE analyzed <> events LIMIT 10000',
     );
-    for (const r of rows) void store.analyzer.touched(r.id, r.events, r.analyzed, false);
+    for (const r of rows) store.analyzer.touched(r.id, r.events, r.analyzed, false);
     return store;
   }
 
@@ -138,7 +138,8 @@ export class PostgresEventStore implements EventStore {
     return result;
   }
 
-  insert(events: readonly TraceEvent[], bodies: readonly string[]): Promise<StoredBatch> {
+  async insert(events: readonly TraceEvent[], bodies: readonly string[]): Promise<StoredBatch> {
+    checkStorable(events);
     return this.inTransaction(async (client, ctx) => {
       const runs = [...new Set(events.map((e) => e.run))];
       const { rows } = await client.query<{ run: string }>(

@@ -59,9 +59,12 @@ describe.skipIf(!available)('two collectors on one PostgreSQL and one Redis', ()
 
   const startNodes = async () => {
     // Started one after the other and at once: migrations are serialised by an advisory lock.
-    const pair = await Promise.all(
-      ['a', 'b'].map(() => spawnCollector(['--port', '0', '--db', db, '--redis', redis.url])),
-    );
+    // Node A is given the URL with --db, node B through CAUSELANE_DB.
+    const pair = await Promise.all([
+      spawnCollector(['--port', '0', '--db', db, '--redis', redis.url]),
+      spawnCollector(['--port', '0', '--redis', redis.url], { env: { CAUSELANE_DB: db } }),
+    ]);
+    expect(pair[1]!.output()).toContain(`database ${db}`);
     nodes.push(...pair);
     return pair as [CollectorProcess, CollectorProcess];
   };

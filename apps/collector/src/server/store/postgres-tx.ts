@@ -7,7 +7,7 @@ import type { PoolClient } from 'pg';
 import type { StoredBatch, StoredSpan, StoreLog, StoreTx } from './event-store.ts';
 import { countAnomalies, type Touch } from './run-analyzer.ts';
 import { addToDelta, parseBodies, type RunDelta } from './run-rows.ts';
-import { SeqConflictError } from './store-errors.ts';
+import { checkStorable, SeqConflictError } from './store-errors.ts';
 
 /** What a transaction collects for the summaries: the runs it wrote, and runs whose every event it holds. */
 export interface TxContext {
@@ -26,6 +26,7 @@ export async function writeBatch(
   now: number,
   ctx: TxContext,
 ): Promise<StoredBatch> {
+  checkStorable(events);
   const out: StoredBatch = { stored: 0, duplicates: 0, fresh: new Map(), created: [] };
   // A key repeated inside the batch is compared with its first copy, as a later batch would be.
   const first = new Map<string, number>();

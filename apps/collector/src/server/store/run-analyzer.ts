@@ -68,6 +68,8 @@ interface RunState {
 const DUTY = 20;
 /** A run that keeps growing is analyzed again at the latest after this long (or DUTY x its cost). */
 const MAX_STALE_MS = 2000;
+/** The longest rest between two background analyses. */
+const MAX_REST_MS = 30_000;
 
 export class RunAnalyzer {
   private readonly runs = new Map<string, RunState>();
@@ -77,6 +79,7 @@ export class RunAnalyzer {
   private readonly quietMs: number;
   private readonly now: () => number;
   private closed = false;
+  private flushing = false;
 
   constructor(
     private readonly host: AnalyzerHost,
@@ -122,7 +125,10 @@ export class RunAnalyzer {
     }
     s.events = events;
     s.analyzed = Math.max(s.analyzed, analyzed);
-    if (s.analyzed === s.events) return this.forget(run);
+    if (s.analyzed === s.events) {
+      this.forget(run);
+      return;
+    }
     const now = this.now();
     const due = this.due({ run, events, analyzed, ended });
     const costWait = s.lastAt + DUTY * s.lastMs - now;
@@ -140,6 +146,7 @@ export class RunAnalyzer {
 
   /** Resolves when every analysis scheduled so far (timers included) has run. */
   async idle(): Promise<void> {
+    this.flushing = true;
     for (const [run, s] of this.runs) {
       if (!s.timer) continue;
       clearTimeout(s.timer);
@@ -147,7 +154,11 @@ export class RunAnalyzer {
       this.queue.add(run);
     }
     this.kick();
-    while (this.draining) await this.draining;
+    try {
+      while (this.draining) await this.draining;
+    } finally {
+      this.flushing = false;
+    }
   }
 
   close(): void {
@@ -174,9 +185,12 @@ export class RunAnalyzer {
       while (this.queue.size > 0 && !this.closed) {
         const run = this.queue.values().next().value as string;
         this.queue.delete(run);
+        const started = performance.now();
         await this.analyze(run);
-        // Let sockets and requests in between two runs.
-        await new Promise((r) => setImmediate(r));
+        // All background analysis together gets at most 1/DUTY of the time: after an analysis that
+        // took d ms the queue rests (DUTY - 1) x d (not when a caller waits in idle()).
+        const rest = this.flushing ? 0 : Math.min(MAX_REST_MS, (performance.now() - started) * (DUTY - 1));
+        await new Promise((r) => (rest > 0 ? setTimeout(r, rest).unref() : setImmediate(r)));
       }
     })().finally(() => {
       this.draining = null;

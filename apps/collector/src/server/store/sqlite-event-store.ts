@@ -35,7 +35,11 @@ export class SqliteEventStore implements EventStore {
   private readonly analyzer: RunAnalyzer;
   private readonly log: StoreLog;
   private readonly now: () => number;
-  /** The async transaction in progress: other work on this connection waits for it. */
+  /**
+   * The async transaction in progress: other work on this connection waits for it, with
+   * `while (this.txTail) await this.txTail;` right before its synchronous statements (no await in
+   * between), so nothing reads its uncommitted rows or nests a transaction inside it.
+   */
   private txTail: Promise<void> | null = null;
 
   constructor(file: string, opts: SqliteStoreOptions = {}) {
@@ -53,14 +57,14 @@ export class SqliteEventStore implements EventStore {
     this.analyzer = new RunAnalyzer(
       {
         load: async (run) => {
-          await this.idle();
+          while (this.txTail) await this.txTail;
           const row = this.db.prepare('SELECT events FROM runs WHERE id = ?').get(run) as
             | { events: number }
             | undefined;
           return row ? { count: row.events, events: this.readEvents(run) } : null;
         },
         save: async (run, count, a) => {
-          await this.idle();
+          while (this.txTail) await this.txTail;
           this.guard(() =>
             this.db
               .prepare(
@@ -77,11 +81,11 @@ export class SqliteEventStore implements EventStore {
     const stale = this.db
       .prepare('SELECT id, events, analyzed FROM runs WHERE analyzed <> events LIMIT 10000')
       .all() as { id: string; events: number; analyzed: number }[];
-    for (const r of stale) void this.analyzer.touched(r.id, r.events, r.analyzed, false);
+    for (const r of stale) this.analyzer.touched(r.id, r.events, r.analyzed, false);
   }
 
   async insert(events: readonly TraceEvent[], bodies: readonly string[]): Promise<StoredBatch> {
-    await this.idle();
+    while (this.txTail) await this.txTail;
     const touches: Touch[] = [];
     let inline = new Set<string>();
     const batch = this.guard(() =>
@@ -107,7 +111,9 @@ export class SqliteEventStore implements EventStore {
   }
 
   async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    await this.idle();
+    // The last check and the claim below run in one tick: two callers that waited behind one
+    // transaction would otherwise both BEGIN.
+    while (this.txTail) await this.txTail;
     let release!: () => void;
     this.txTail = new Promise((r) => (release = r));
     const touches: Touch[] = [];
@@ -136,11 +142,6 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
-  /** Waits for the async transaction in progress, so no read sees its uncommitted rows. */
-  private async idle(): Promise<void> {
-    while (this.txTail) await this.txTail;
-  }
-
   private guard<T>(fn: () => T): T {
     try {
       return fn();
@@ -150,11 +151,11 @@ export class SqliteEventStore implements EventStore {
   }
 
   async *runBodies(run: string): AsyncGenerator<string[]> {
-    await this.idle();
+    while (this.txTail) await this.txTail;
     // Each page is read when asked for: a slow reader never holds the connection between pages.
     for (const page of this.w.bodyPages(run)) {
       yield page;
-      await this.idle();
+      while (this.txTail) await this.txTail;
     }
   }
 
@@ -171,17 +172,17 @@ export class SqliteEventStore implements EventStore {
   }
 
   async hasRunId(run: string): Promise<boolean> {
-    await this.idle();
+    while (this.txTail) await this.txTail;
     return this.w.hasRunId(run);
   }
 
   async deleteRun(run: string): Promise<boolean> {
-    await this.idle();
+    while (this.txTail) await this.txTail;
     return this.guard(() => this.db.transaction(() => this.w.deleteOne(run)).immediate());
   }
 
   async listRuns(req?: RunPageRequest): Promise<RunPage> {
-    await this.idle();
+    while (this.txTail) await this.txTail;
     const limit = pageLimit(req);
     const after = req?.cursor ? decodeCursor(req.cursor) : null;
     const cols = 'r.*, CAST(r.id AS BLOB) AS id_bytes';
@@ -210,7 +211,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async getRun(run: string): Promise<RunListItem | null> {
-    await this.idle();
+    while (this.txTail) await this.txTail;
     const row = this.db.prepare('SELECT *, CAST(id AS BLOB) AS id_bytes FROM runs WHERE id = ?').get(run) as
       | (RunRow & { id_bytes: unknown })
       | undefined;
@@ -218,7 +219,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async deleteRunsIdleSince(cutoffMs: number, limit: number): Promise<string[]> {
-    await this.idle();
+    while (this.txTail) await this.txTail;
     return this.guard(() =>
       this.db
         .transaction(() => {
@@ -239,7 +240,7 @@ export class SqliteEventStore implements EventStore {
 
   async close(): Promise<void> {
     this.analyzer.close();
-    await this.idle();
+    while (this.txTail) await this.txTail;
     if (this.db.open) this.db.close();
   }
 }

@@ -8,7 +8,7 @@ import type { StoredBatch, StoreLog, StoreTx } from './event-store.ts';
 import { OtlpSpanStore } from './otlp-span-store.ts';
 import { countAnomalies, type Touch } from './run-analyzer.ts';
 import { addToDelta, parseBodies, type RunDelta } from './run-rows.ts';
-import { SeqConflictError } from './store-errors.ts';
+import { checkStorable, SeqConflictError } from './store-errors.ts';
 
 /** Events read back per query when streaming a run out, so no query holds the connection for long. */
 const PAGE = 5000;
@@ -50,6 +50,7 @@ export class SqliteWrites {
 
   /** Inserts inside the open transaction and folds the batch into the run summaries. */
   write(events: readonly TraceEvent[], bodies: readonly string[], touches: Touch[]): StoredBatch {
+    checkStorable(events);
     const out: StoredBatch = { stored: 0, duplicates: 0, fresh: new Map(), created: [] };
     const deltas = new Map<string, RunDelta>();
     for (let i = 0; i < events.length; i++) {

@@ -41,10 +41,32 @@ export class StoreBusyError extends Error {
   }
 }
 
-/** The database cannot hold a value (for example a NUL character in PostgreSQL text). */
+/** The database cannot hold a value (for example a NUL character in PostgreSQL text); not retryable. */
 export class StoreDataError extends Error {
-  constructor(reason: string) {
+  constructor(
+    reason: string,
+    /** The event at fault, when known. */
+    readonly index = 0,
+    readonly field = '(event)',
+  ) {
     super(`the database refused the data: ${reason}; nothing was stored`);
+  }
+}
+
+/**
+ * Refuses, the same way on every store, what PostgreSQL text cannot hold: a NUL character in a field
+ * that becomes a column (the event bodies are JSON, where NUL is escaped).
+ */
+export function checkStorable(
+  events: readonly { run: string; agent?: unknown; mode?: unknown; status?: unknown }[],
+): void {
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    for (const field of ['run', 'agent', 'mode', 'status'] as const) {
+      const v = e[field];
+      if (typeof v === 'string' && v.includes('\u0000'))
+        throw new StoreDataError(`event ${i}: field ${field} holds a NUL character`, i, field);
+    }
   }
 }
 

@@ -15,8 +15,11 @@ export interface AiSdkRun {
   version: AiSdkVersion;
   api: Api;
   stream: boolean;
-  /** Correct: the SDK's own loop (stopWhen). Impatient: a hand loop that drops the slow call. */
-  agent: 'correct' | 'impatient';
+  /**
+   * Correct: the SDK's own loop (stopWhen). Impatient: a hand loop that drops the slow call.
+   * Arrival order: a hand loop that waits for all calls but appends results as they arrive.
+   */
+  agent: 'correct' | 'impatient' | 'arrival-order';
   baseURL: string;
 }
 
@@ -79,6 +82,7 @@ export async function runAiSdkAgent(run: AiSdkRun): Promise<unknown[]> {
     // ai 7 accumulates every step's messages in responseMessages; ai 6 in response.messages.
     return [{ role: 'user', content: PROMPT }, ...(result.responseMessages ?? result.response.messages)];
   }
+  if (run.agent === 'arrival-order') return arrivalOrder(sdk, run, model, telemetry, key);
   // The impatient loop: it sends the next request as soon as the fast calls are back, and leaves
   // the slow call out of the history (ModelMessage[]) so the SDK's own validation lets it through.
   const messages: unknown[] = [{ role: 'user', content: PROMPT }];
@@ -110,5 +114,38 @@ export async function runAiSdkAgent(run: AiSdkRun): Promise<unknown[]> {
   );
   await once(sdk, run, { model, tools: tools(sdk, false), messages, [key]: telemetry });
   await slow;
+  return messages;
+}
+
+/** Waits for every call, but writes the results into the history in the order they finished. */
+async function arrivalOrder(sdk: Sdk, run: AiSdkRun, model: unknown, telemetry: unknown, key: string) {
+  const messages: unknown[] = [{ role: 'user', content: PROMPT }];
+  const first = await once(sdk, run, { model, tools: tools(sdk, false), messages, [key]: telemetry });
+  const calls = first.toolCalls as { toolCallId: string; toolName: string; input: Record<string, string> }[];
+  const arrived: { call: (typeof calls)[number]; value: string }[] = [];
+  await Promise.all(
+    calls.map(async (call) => arrived.push({ call, value: await runMockTool(call.toolName, call.input) })),
+  );
+  messages.push(
+    {
+      role: 'assistant',
+      content: calls.map((c) => ({
+        type: 'tool-call',
+        toolCallId: c.toolCallId,
+        toolName: c.toolName,
+        input: c.input,
+      })),
+    },
+    {
+      role: 'tool',
+      content: arrived.map(({ call, value }) => ({
+        type: 'tool-result',
+        toolCallId: call.toolCallId,
+        toolName: call.toolName,
+        output: { type: 'text', value },
+      })),
+    },
+  );
+  await once(sdk, run, { model, tools: tools(sdk, false), messages, [key]: telemetry });
   return messages;
 }

@@ -27,12 +27,20 @@ export interface CauselaneMiddleware {
   wrapGenerate<R extends { content: readonly unknown[] }>(options: {
     doGenerate: () => PromiseLike<R>;
     params: { prompt: readonly PromptMessage[] };
+    model: ModelInfo;
   }): Promise<R>;
   wrapStream<R extends { stream: ReadableStream<unknown> }>(options: {
     doStream: () => PromiseLike<R>;
     params: { prompt: readonly PromptMessage[] };
+    model: ModelInfo;
   }): Promise<R>;
 }
+
+interface ModelInfo {
+  readonly provider: string;
+  readonly modelId: string;
+}
+const nameOf = (m: ModelInfo) => `${m.provider}:${m.modelId}`;
 
 export interface AiAdapter {
   /** Pass to `wrapLanguageModel({ model, middleware })`. */
@@ -80,31 +88,42 @@ async function finalValue(out: unknown): Promise<unknown> {
 }
 
 interface Hooks {
-  starting(prompt: readonly PromptMessage[]): number;
-  answered(turn: number, calls: ModelCall[]): void;
+  starting(prompt: readonly PromptMessage[], model: string): number;
+  /** `finish`: the step's unified finish reason (the SDK runs tools only on `stop` / `tool-calls`). */
+  answered(turn: number, calls: ModelCall[], finish: string): void;
 }
+
+/** A provider's finish reason, as v3/v4 (`{ unified, raw }`) or v2 (a string) spell it. */
+function finishOf(reason: unknown): string {
+  if (typeof reason === 'string') return reason;
+  const unified = (reason as { unified?: unknown } | null)?.unified;
+  return typeof unified === 'string' ? unified : 'unknown';
+}
+const RUNS_TOOLS = new Set(['stop', 'tool-calls']);
 
 function middlewareOf(h: Hooks): CauselaneMiddleware {
   return {
     specificationVersion: 'v3',
-    async wrapGenerate({ doGenerate, params }) {
-      const turn = h.starting(params.prompt);
+    async wrapGenerate({ doGenerate, params, model }) {
+      const turn = h.starting(params.prompt, nameOf(model));
       const result = await doGenerate();
       h.answered(
         turn,
         (result.content as ModelPart[]).map(modelCall).filter((c): c is ModelCall => c !== undefined),
+        finishOf((result as { finishReason?: unknown }).finishReason),
       );
       return result;
     },
-    async wrapStream({ doStream, params }) {
-      const turn = h.starting(params.prompt);
+    async wrapStream({ doStream, params, model }) {
+      const turn = h.starting(params.prompt, nameOf(model));
       const result = await doStream();
       const calls: ModelCall[] = [];
       let answered = false;
-      const finish = () => {
+      // A stream that ends without `finish` failed: the SDK runs none of its calls.
+      const finish = (reason = 'error') => {
         if (answered) return;
         answered = true;
-        h.answered(turn, calls);
+        h.answered(turn, calls, reason);
       };
       const stream = result.stream.pipeThrough(
         new TransformStream<unknown, unknown>({
@@ -113,10 +132,10 @@ function middlewareOf(h: Hooks): CauselaneMiddleware {
             const call = modelCall(part);
             if (call) calls.push(call);
             // The SDK runs tools once it sees `finish`: the batch must be open before that.
-            if (part.type === 'finish') finish();
+            if (part.type === 'finish') finish(finishOf((part as { finishReason?: unknown }).finishReason));
             controller.enqueue(chunk);
           },
-          flush: finish,
+          flush: () => finish(),
         }),
       );
       return { ...result, stream };
@@ -142,15 +161,17 @@ function wrapEach<T extends Record<string, object>>(
 export function causelaneAi(options: SessionOptions): AiAdapter {
   const session = new CausalSession(options);
   const registry = new Map<string, object>();
-  const refusal = async (call: ModelCall): Promise<string | undefined> => {
+  const refusal = async (call: ModelCall, finish: string): Promise<string | undefined> => {
+    if (!RUNS_TOOLS.has(finish))
+      return `not run: the AI SDK runs no tools of a step that finished with "${finish}"`;
     const tool = registry.get(call.name) as { execute?: unknown; inputSchema?: unknown } | undefined;
     if (!tool) return `no tool named ${call.name} was given to causelaneAi().tools()`;
     if (typeof tool.execute !== 'function') return `tool ${call.name} has no execute function`;
     return inputProblem(tool.inputSchema, call.args);
   };
   const middleware = middlewareOf({
-    starting: () => session.modelCallStarting(),
-    answered: (turn, calls) => session.modelAnswered(turn, calls, refusal),
+    starting: (_prompt, model) => session.modelCallStarting(model),
+    answered: (turn, calls, finish) => session.modelAnswered(turn, calls, (c) => refusal(c, finish)),
   });
   const wrap =
     (name: string, execute: Execute): Execute =>
@@ -183,7 +204,7 @@ export function causelaneAi(options: SessionOptions): AiAdapter {
 export function traceAi(options: ObservedSessionOptions): AiAdapter {
   const session = new ObservedSession(options);
   const middleware = middlewareOf({
-    starting: (prompt) => session.modelCallStarting(resultIds(prompt)),
+    starting: (prompt, model) => session.modelCallStarting(resultIds(prompt), model),
     answered: (_turn, calls) => session.modelAnswered(calls),
   });
   const wrap =

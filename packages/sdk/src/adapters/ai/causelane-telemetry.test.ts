@@ -23,7 +23,7 @@ const sink = new MemorySink();
 const telemetry = CauselaneTelemetry({ sink, tools: { deposit: LEDGER_DECLARATIONS.deposit! } });
 beforeAll(async () => {
   mock = await startMockLlm(LEDGER_PLAN, 'The balance is 110.');
-  ai.registerTelemetry(telemetry as never);
+  ai.registerTelemetry(telemetry);
 });
 afterAll(async () => {
   globalThis.AI_SDK_TELEMETRY_INTEGRATIONS = [];

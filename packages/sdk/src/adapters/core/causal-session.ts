@@ -58,13 +58,14 @@ export class CausalSession {
     return this.executor.orphans;
   }
 
-  private start(): void {
+  /** `model`: what the framework calls the model, the agent's name when none was given. */
+  private start(model?: string): void {
     if (this.started) return;
     this.started = true;
     this.tracer.emit({
       type: 'run.start',
       mode: this.executor.mode,
-      ...(this.opts.agent ? { agent: this.opts.agent } : {}),
+      ...((this.opts.agent ?? model) ? { agent: this.opts.agent ?? model } : {}),
       ...(this.opts.meta ? { meta: this.opts.meta } : {}),
     });
   }
@@ -73,9 +74,9 @@ export class CausalSession {
    * The framework is about to call the model. Throws while the previous turn's batch is open (the
    * barrier). A retry before the model answered stays in the same turn.
    */
-  modelCallStarting(): number {
+  modelCallStarting(model?: string): number {
     if (this.ended) throw new Error('this Causelane session has ended; start a new one for a new run');
-    this.start();
+    this.start(model);
     if (this.pending) return this.pending.turn;
     const turn = this.turn + 1;
     const ticket = this.executor.beforeRequest(turn);

@@ -12,6 +12,7 @@ import { NotingContext, type OtelTraceApi, type ToolDeclarations } from './tool-
 export interface ObservedSessionOptions {
   tracer: Tracer;
   tools?: ToolDeclarations;
+  /** `trace` from `@opentelemetry/api`: `traceAi` also sets tool state on the active tool span. */
   otel?: OtelTraceApi;
   agent?: string;
   meta?: Record<string, unknown>;
@@ -52,13 +53,14 @@ export class ObservedSession {
     return this.opts.tools;
   }
 
-  private start(): void {
+  /** `model`: what the framework calls the model, the agent's name when none was given. */
+  private start(model?: string): void {
     if (this.started) return;
     this.started = true;
     this.tracer.emit({
       type: 'run.start',
       mode: this.opts.mode ?? 'unknown',
-      ...(this.opts.agent ? { agent: this.opts.agent } : {}),
+      ...((this.opts.agent ?? model) ? { agent: this.opts.agent ?? model } : {}),
       ...(this.opts.meta ? { meta: this.opts.meta } : {}),
     });
   }
@@ -67,8 +69,8 @@ export class ObservedSession {
    * A model call begins; `resultIds` are the provider ids of the tool results in its input, in
    * input order. Each one not yet committed is committed now, then the request is traced.
    */
-  modelCallStarting(resultIds: readonly string[]): number {
-    this.start();
+  modelCallStarting(resultIds: readonly string[], model?: string): number {
+    this.start(model);
     for (const id of resultIds) {
       const c = this.calls.get(id);
       if (!c || c.committed) continue;

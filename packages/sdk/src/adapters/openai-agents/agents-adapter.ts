@@ -52,6 +52,20 @@ function callsOf(output: readonly unknown[]): ModelCall[] {
   return calls;
 }
 
+/**
+ * `target` with some methods replaced. A Proxy, not a copy: everything else (fields, `close()`,
+ * methods that touch `#private` state) still runs on the real object.
+ */
+function overriding<T extends object>(target: T, methods: object): T {
+  return new Proxy(target, {
+    get(t, prop) {
+      if (Object.hasOwn(methods, prop)) return (methods as Record<PropertyKey, unknown>)[prop];
+      const value = Reflect.get(t, prop, t);
+      return typeof value === 'function' ? value.bind(t) : value;
+    },
+  });
+}
+
 export function causelaneAgents(options: SessionOptions): AgentsAdapter {
   const session = new CausalSession(options);
   const known = new Set<string>();
@@ -82,9 +96,7 @@ export function causelaneAgents(options: SessionOptions): AgentsAdapter {
         if (!answered) session.modelAnswered(turn, [], refusal);
       },
     };
-    if (model.getRetryAdvice) wrapped.getRetryAdvice = model.getRetryAdvice.bind(model);
-    // Keep the model's own fields and prototype (the runner reads some), override the two calls.
-    return Object.assign(Object.create(model), wrapped) as M;
+    return overriding(model, wrapped);
   };
   const wrapInvoke =
     (name: string, invoke: Invoke): Invoke =>
@@ -116,7 +128,7 @@ export function causelaneAgents(options: SessionOptions): AgentsAdapter {
     model: wrapModel,
     modelProvider: <P extends AgentsModelProvider>(provider: P): P => {
       const p: AgentsModelProvider = { getModel: async (name) => wrapModel(await provider.getModel(name)) };
-      return Object.assign(Object.create(provider), p) as P;
+      return overriding(provider, p);
     },
     tools: (tools) =>
       tools.map((t) => {

@@ -28,7 +28,7 @@ const processor = new CauselaneTraceProcessor({ sink: spans, tools: LEDGER_DECLA
 beforeAll(async () => {
   mock = await startMockLlm(LEDGER_PLAN, 'The balance is 110.');
   // Replaces the SDK's default exporter (api.openai.com): nothing leaves the machine.
-  setTraceProcessors([processor as never]);
+  setTraceProcessors([processor]);
   // The SDK turns tracing off when NODE_ENV is test.
   setTracingDisabled(false);
 });
@@ -142,5 +142,15 @@ describe('CauselaneTraceProcessor without sensitive data (no outputs on the span
     ]);
     expect(events.filter((e) => e.type === 'tool.commit')).toHaveLength(3);
     expect(verdict(events)).toEqual([]);
+  });
+});
+
+describe('causelaneAgents wrappers', () => {
+  it('leave the rest of the model and provider working, #private state included', async () => {
+    const cl = causelaneAgents({ tracer: new Tracer({ sinks: [new MemorySink()] }) });
+    const provider = cl.modelProvider(new OpenAIProvider({ baseURL: mock.url, apiKey: 'test-key' }));
+    const model = await provider.getModel('gpt-4o-mini');
+    expect(typeof model.getStreamedResponse).toBe('function');
+    await expect(provider.close()).resolves.toBeUndefined();
   });
 });

@@ -1,6 +1,7 @@
-// For an openai client loop the user keeps: wrap the completion call (traced as the turn's model
-// call, streamed or not) and hand the assistant message's tool_calls to `runToolCalls`, which runs
-// them through the executor and returns the tool messages, one per tool_call_id, in call order.
+// For an openai client loop the user keeps: wrap the model call (traced as the turn's model call,
+// streamed or not; Chat Completions `complete`, Responses `respond`) and hand its tool calls to
+// `runToolCalls` / `runFunctionCalls`, which run them through the executor and return the tool
+// messages (function_call_output items), one per call id, in call order.
 import type {
   ChatCompletion,
   ChatCompletionAssistantMessageParam,
@@ -9,6 +10,14 @@ import type {
   ChatCompletionTool,
   ChatCompletionToolMessageParam,
 } from 'openai/resources/chat/completions';
+import type {
+  FunctionTool,
+  Response,
+  ResponseFunctionToolCall,
+  ResponseInputItem,
+  ResponseOutputItem,
+  ResponseStreamEvent,
+} from 'openai/resources/responses/responses';
 import type { OrphanedResult } from '../../executor.ts';
 import { CausalSession, type SessionOptions } from '../core/causal-session.ts';
 import { bindToolRun, type ToolDeclaration } from '../core/tool-state.ts';
@@ -21,6 +30,9 @@ export interface OpenAIToolRunnerOptions extends Omit<SessionOptions, 'tools'> {
 }
 
 type Completion = ChatCompletion | AsyncIterable<ChatCompletionChunk>;
+
+const functionCalls = (output: readonly ResponseOutputItem[]) =>
+  output.filter((o): o is ResponseFunctionToolCall => o.type === 'function_call');
 
 export class OpenAIToolRunner {
   private readonly session: CausalSession;
@@ -84,15 +96,73 @@ export class OpenAIToolRunner {
     message: { tool_calls?: readonly ChatCompletionMessageToolCall[] } | ChatCompletionAssistantMessageParam,
   ): Promise<ChatCompletionToolMessageParam[]> {
     const calls = (message.tool_calls ?? []).filter((tc) => tc.type === 'function');
+    const contents = await this.runCalls(calls.map((tc) => ({ id: tc.id, ...tc.function })));
+    return calls.map((tc, i) => ({ role: 'tool', tool_call_id: tc.id, content: contents[i]! }));
+  }
+
+  /**
+   * Responses API: calls the model through `create` (`client.responses.create`, streaming or not)
+   * as the next turn and returns the completed response. Use `responseTools` as its `tools`.
+   */
+  async respond(
+    create: () => Promise<Response | AsyncIterable<ResponseStreamEvent>>,
+    onEvent?: (event: ResponseStreamEvent) => void,
+  ): Promise<Response> {
+    const turn = this.session.modelCallStarting();
+    const out = await create();
+    let response: Response | undefined;
+    if (Symbol.asyncIterator in out) {
+      for await (const event of out) {
+        onEvent?.(event);
+        if (event.type === 'response.completed') response = event.response;
+      }
+      if (!response) throw new Error(`turn ${turn}: the stream ended without response.completed`);
+    } else response = out;
+    const calls = functionCalls(response.output).map((c) => ({
+      id: c.call_id,
+      name: c.name,
+      args: parseArgs(turn, { id: c.call_id, name: c.name, arguments: c.arguments }),
+    }));
+    this.session.modelAnswered(turn, calls, (c) =>
+      this.byName.has(c.name) ? undefined : `no tool named ${c.name} was given to OpenAIToolRunner`,
+    );
+    return response;
+  }
+
+  /** The `function_call_output` items for a response's function calls, in call order, once committed. */
+  async runFunctionCalls(
+    output: readonly ResponseOutputItem[],
+  ): Promise<ResponseInputItem.FunctionCallOutput[]> {
+    const calls = functionCalls(output);
+    const contents = await this.runCalls(
+      calls.map((c) => ({ id: c.call_id, name: c.name, arguments: c.arguments })),
+    );
+    return calls.map((c, i) => ({ type: 'function_call_output', call_id: c.call_id, output: contents[i]! }));
+  }
+
+  /** The `tools` field of a Responses request. */
+  get responseTools(): FunctionTool[] {
+    return [...this.byName.values()].map(({ function: f }) => ({
+      type: 'function',
+      name: f.name,
+      parameters: f.parameters ?? { type: 'object', properties: {} },
+      strict: f.strict ?? false,
+      ...(f.description ? { description: f.description } : {}),
+    }));
+  }
+
+  private async runCalls(
+    calls: readonly { id: string; name: string; arguments: string }[],
+  ): Promise<string[]> {
     const outcomes = await Promise.all(
-      calls.map((tc) => {
-        const tool = this.byName.get(tc.function.name);
-        const args = parseArgs(0, { id: tc.id, ...tc.function });
+      calls.map((c) => {
+        const tool = this.byName.get(c.name);
+        const args = parseArgs(0, c);
         return this.session.runCall(
-          tc.id,
+          c.id,
           bindToolRun(
             (ctx) => {
-              if (!tool) throw new Error(`no tool named ${tc.function.name}`);
+              if (!tool) throw new Error(`no tool named ${c.name}`);
               return tool.run(args, ctx);
             },
             undefined,
@@ -102,13 +172,11 @@ export class OpenAIToolRunner {
         );
       }),
     );
-    return calls.map((tc, i) => {
-      const o = outcomes[i]!;
-      const content = o.ok
+    return outcomes.map((o) =>
+      o.ok
         ? toolContent({ ok: true, result: o.value })
-        : toolContent({ ok: false, error: o.error, synthetic: o.synthetic });
-      return { role: 'tool', tool_call_id: tc.id, content };
-    });
+        : toolContent({ ok: false, error: o.error, synthetic: o.synthetic }),
+    );
   }
 
   end(status?: 'ok' | 'error' | 'cancelled'): Promise<void> {
