@@ -3,7 +3,7 @@
 // through importTrace's text detection. Protobuf never passes through a (lossy) string.
 import { ImportError } from './import-error.ts';
 import { importTrace, type TraceImport, type TraceImportOptions } from './import-trace.ts';
-import { importOtlpJson } from './otlp-json.ts';
+import { importOtlpJson, importOtlpJsonDetailed } from './otlp-json.ts';
 import { decodeOtlpProtobuf, isOtlpProtobuf } from './otlp-protobuf.ts';
 
 /** Binary OTLP protobuf to format-v1 runs; ImportError on bytes that do not decode or hold no GenAI spans. */
@@ -15,7 +15,8 @@ export function importOtlpProtobuf(bytes: Uint8Array) {
 export function importTraceBytes(bytes: Uint8Array, opts: TraceImportOptions): TraceImport {
   if (isOtlpProtobuf(bytes)) {
     try {
-      return { ok: true, format: 'otlp', runs: importOtlpProtobuf(bytes) };
+      const res = importOtlpJsonDetailed([decodeOtlpProtobuf(bytes)]);
+      return { ok: true, format: 'otlp', runs: res.runs, evidence: res.evidence, warnings: res.warnings };
     } catch (err) {
       if (err instanceof ImportError) return { ok: false, errors: [`${opts.source}: ${err.message}`] };
       throw err;

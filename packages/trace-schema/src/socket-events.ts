@@ -37,11 +37,22 @@ export type IngestAck =
 export const WatchRunSchema = Type.Object({ run: Type.String({ minLength: 1, maxLength: 200 }) });
 export type WatchRun = Static<typeof WatchRunSchema>;
 
-export type WatchAck = { ok: true; run: string; events: TraceEvent[] } | { ok: false; error: string };
+export type WatchAck =
+  | {
+      ok: true;
+      run: string;
+      /** The first page of the run's history. */
+      events: TraceEvent[];
+      /** More history follows as `run:events`, up to one with `synced: true`. */
+      more?: true;
+    }
+  | { ok: false; error: string };
 
 export interface RunEventsMessage {
   run: string;
   events: TraceEvent[];
+  /** The history of a watch whose ack said `more` is complete: what follows is live. */
+  synced?: true;
 }
 
 export interface RunChangedMessage {

@@ -1,5 +1,6 @@
 // `causelane analyze FILE|-`: reports every anomaly in a trace of any supported format (JSONL v1,
-// OTLP JSON, message histories). Exit 0 clean, 1 when an anomaly reaches --fail-on, 2 on bad input.
+// OTLP JSON, message histories), with what an import could not see (evidence notes, file warnings).
+// Exit 0 clean, 1 when an anomaly reaches --fail-on, 2 on bad input; notes never change it.
 import {
   type AnalysisReport,
   type Anomaly,
@@ -12,7 +13,8 @@ import {
 import { type Command, Option } from 'commander';
 import pc from 'picocolors';
 import { readTraceInput } from './read-input.ts';
-import { toGithubAnnotations } from './reporters/github-annotations.ts';
+import { toGithubAnnotations, toGithubNotes } from './reporters/github-annotations.ts';
+import { type ImportNotes, importNotesOf, NO_NOTES } from './reporters/import-notes.ts';
 import { toJunitXml } from './reporters/junit-report.ts';
 
 export type FailOn = 'error' | 'warning';
@@ -40,7 +42,10 @@ export function registerAnalyze(program: Command): void {
         .choices(['text', 'json', 'github', 'junit'])
         .default('text'),
     )
-    .option('--json', 'same as --format json: one JSON object { runs, anomalies }')
+    .option(
+      '--json',
+      'same as --format json: one JSON object { runs, anomalies, warnings }, each run with its evidence notes',
+    )
     .addOption(
       new Option('--fail-on <severity>', 'exit 1 when an anomaly of this severity or worse exists')
         .choices(['error', 'warning'])
@@ -51,7 +56,14 @@ export function registerAnalyze(program: Command): void {
       const report = analyzeRuns(input.runs);
       const format: ReportFormat = opts.json ? 'json' : opts.format;
       process.stdout.write(
-        render(report, format, opts.failOn, file === '-' ? undefined : file, input.lineOf),
+        render(
+          report,
+          format,
+          opts.failOn,
+          file === '-' ? undefined : file,
+          input.lineOf,
+          importNotesOf(input),
+        ),
       );
       process.exitCode = exitCodeFor(report, opts.failOn);
     });
@@ -63,10 +75,11 @@ function render(
   failOn: Severity,
   file: string | undefined,
   lineOf: (run: string, seq: number) => number | undefined,
+  notes: ImportNotes,
 ): string {
   switch (format) {
     case 'json':
-      return `${JSON.stringify(report)}\n`;
+      return `${JSON.stringify(withNotes(report, notes))}\n`;
     case 'github': {
       const summary = report.runs.map(
         (r) =>
@@ -74,14 +87,24 @@ function render(
       );
       return (
         toGithubAnnotations(report.anomalies, { ...(file ? { file } : {}), lineOf }) +
+        toGithubNotes(notes, file) +
         summary.map((l) => `${l}\n`).join('')
       );
     }
     case 'junit':
-      return toJunitXml(report, failOn);
+      return toJunitXml(report, failOn, 'causelane', notes);
     default:
-      return formatHuman(report, pc.isColorSupported);
+      return formatHuman(report, pc.isColorSupported, notes);
   }
+}
+
+/** The JSON report: each run gains `evidence` (always an array), the file `warnings`. */
+export function withNotes(report: AnalysisReport, notes: ImportNotes) {
+  return {
+    runs: report.runs.map((r) => ({ ...r, evidence: notes.evidence.get(r.run) ?? [] })),
+    anomalies: report.anomalies,
+    warnings: notes.warnings,
+  };
 }
 
 const sevColor = (color: boolean) => ({
@@ -106,15 +129,18 @@ function anomalyLine(a: Anomaly, color: boolean): string {
   return `  ${sev} ${a.type} ${where}: ${a.message} ${seqs}`;
 }
 
-export function formatHuman(report: AnalysisReport, color: boolean): string {
+export function formatHuman(report: AnalysisReport, color: boolean, notes: ImportNotes = NO_NOTES): string {
   const out: string[] = [];
+  const label = (s: string) => (color ? pc.dim(s) : s);
   for (const r of report.runs) {
     out.push(runLine(r, color));
+    for (const note of notes.evidence.get(r.run) ?? []) out.push(`  ${label('evidence')} ${note}`);
     const mine = report.anomalies.filter((a) => a.run === r.run);
     for (const a of mine) out.push(anomalyLine(a, color));
     const fixes = [...new Set(mine.filter((a) => a.severity !== 'info').map((a) => a.type))];
     for (const t of fixes) out.push(`  ${color ? pc.dim('fix') : 'fix'} ${t}: ${EXPLANATIONS[t].fix}`);
   }
   if (report.runs.length === 0) out.push('no events');
+  for (const w of notes.warnings) out.push(`${color ? pc.yellow('warning') : 'warning'}: ${w}`);
   return `${out.join('\n')}\n`;
 }

@@ -12,6 +12,7 @@ import {
   isOtlpProtobuf,
   planTraceRead,
   type TraceFormat,
+  type TraceImport,
 } from '@causelane/importers';
 import {
   arrayColumns,
@@ -32,6 +33,9 @@ interface InputBase {
   source: string;
   /** The line of the event with this seq, for JSONL input; undefined for JSON documents. */
   lineOf(run: string, seq: number): number | undefined;
+  /** Imports (OTLP): per run, what the spans could not show; about the file as a whole. */
+  evidence?: Map<string, string[]>;
+  warnings?: string[];
 }
 /** Every event with every field (for export). */
 export interface FullTraceInput extends InputBase {
@@ -64,16 +68,20 @@ function cannotRead(source: string, err: unknown): CliError {
   return new CliError(`${source}: cannot read: ${why}`);
 }
 
-function fromImport(source: string, text: string, run: string): FullTraceInput {
-  const res = importTrace(text, { source, run });
+function imported(source: string, res: TraceImport): FullTraceInput {
   if (!res.ok) throw new CliError(res.errors.join('\n'));
-  return { runs: res.runs, format: res.format, source, lineOf: () => undefined };
+  const input: FullTraceInput = { runs: res.runs, format: res.format, source, lineOf: () => undefined };
+  if (res.evidence) input.evidence = res.evidence;
+  if (res.warnings) input.warnings = res.warnings;
+  return input;
+}
+
+function fromImport(source: string, text: string, run: string): FullTraceInput {
+  return imported(source, importTrace(text, { source, run }));
 }
 
 function fromBytes(source: string, bytes: Uint8Array, run: string): FullTraceInput {
-  const res = importTraceBytes(bytes, { source, run });
-  if (!res.ok) throw new CliError(res.errors.join('\n'));
-  return { runs: res.runs, format: res.format, source, lineOf: () => undefined };
+  return imported(source, importTraceBytes(bytes, { source, run }));
 }
 
 /** The first bytes of a file, to tell binary OTLP protobuf from text before reading it as text. */

@@ -1,6 +1,8 @@
 // Test support for the OTLP transports: agent scripts played through a real OTel SDK provider into
 // a real exporter, the SDK's diag log (where exporters report partialSuccess), and the run list and
 // anomalies as a browser reads them. Kept out of the `./testing` entry, like otlp-requests.ts.
+
+import { createServer, type IncomingHttpHeaders, request } from 'node:http';
 import { anomalyKey } from '@causelane/analysis';
 import type { AgentScript } from '@causelane/importers/testing';
 import type { RunListItem } from '@causelane/trace-schema';
@@ -69,4 +71,32 @@ export async function anomalyKeys(c: TestCollector, run: string, token?: string)
 /** The anomalies of a run above `info`, as `run|kind|severity|turn|call` keys. */
 export async function seriousAnomalies(c: TestCollector, run: string, token?: string): Promise<string[]> {
   return (await anomalyKeys(c, run, token)).filter((k) => !k.includes('|info|'));
+}
+
+/** A loopback HTTP proxy in front of `target` that keeps each request's headers: what an exporter really sent. */
+export async function recordingProxy(
+  target: string,
+): Promise<{ url: string; requests: IncomingHttpHeaders[]; close(): Promise<void> }> {
+  const requests: IncomingHttpHeaders[] = [];
+  const to = new URL(target);
+  const server = createServer((req, res) => {
+    requests.push(req.headers);
+    const out = request(
+      { host: to.hostname, port: to.port, path: req.url, method: req.method, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    out.on('error', () => res.destroy());
+    req.pipe(out);
+  });
+  const port = await new Promise<number>((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)),
+  );
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

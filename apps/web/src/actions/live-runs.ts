@@ -10,7 +10,7 @@ import { appStore } from '../model/app-store.ts';
 import { fullWindow, type TimeWindow } from '../model/viewport.ts';
 import { putRuns } from './put-runs.ts';
 import { pauseReplay, stopReplay } from './replay.ts';
-import { refreshRunList } from './run-list.ts';
+import { refreshExamples, refreshRunList, refreshScenarios } from './run-list.ts';
 import { refreshSearch } from './search.ts';
 import { setWindow } from './view.ts';
 
@@ -83,6 +83,11 @@ function noteLive(run: string): void {
     set((s) => ({ liveSeenAt: { ...s.liveSeenAt, [run]: now } }));
 }
 
+/** Whether the live socket exists (it then reconnects, and refreshes the lists, by itself). */
+export function socketStarted(): boolean {
+  return socket !== null;
+}
+
 /** The socket to the collector's '/ui' namespace, connected on first use. */
 export function connectLive(): LiveSocket {
   socket ??= new LiveSocket({
@@ -98,8 +103,12 @@ export function connectLive(): LiveSocket {
     onRunsChanged,
     onConnection: (connected) => {
       set({ collector: connected ? 'online' : 'offline' });
-      // Changes made while (re)connecting were broadcast to no one: fetch the list afresh.
-      if (connected) void refreshRunList();
+      // Changes made while (re)connecting were broadcast to no one: fetch the lists afresh.
+      if (connected) {
+        void refreshRunList();
+        if (get().scenarios.length === 0) void refreshScenarios();
+        if (get().examples.length === 0) void refreshExamples();
+      }
     },
   });
   return socket;

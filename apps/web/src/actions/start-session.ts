@@ -7,7 +7,7 @@ import { appStore } from '../model/app-store.ts';
 import { eventIndexOfSeq } from '../model/timeline-columns.ts';
 import type { UrlState } from '../model/url-state.ts';
 import { closeCompare, openCompareLink } from './compare-scenario.ts';
-import { connectLive, openCollectorRun } from './live-runs.ts';
+import { connectLive, openCollectorRun, socketStarted } from './live-runs.ts';
 import { openUrl } from './open-trace.ts';
 import { pauseReplay, setPlayhead, stopReplay } from './replay.ts';
 import { refreshExamples, refreshRunList, refreshScenarios } from './run-list.ts';
@@ -73,17 +73,27 @@ async function applyUrl(url: UrlState): Promise<void> {
   } else if (get().playhead !== null) stopReplay();
 }
 
+let retryTimer: ReturnType<typeof setTimeout> | null = null;
+
+/**
+ * Finds the collector: once it answers, the live socket connects and the scenarios and examples
+ * load; while it does not, it is asked again every few seconds (the offline badge shows meanwhile).
+ */
+async function watchCollector(): Promise<void> {
+  retryTimer = null;
+  await refreshRunList();
+  if (get().collector === 'online') {
+    connectLive();
+    if (get().scenarios.length === 0) void refreshScenarios();
+    if (get().examples.length === 0) void refreshExamples();
+  } else if (!socketStarted()) retryTimer ??= setTimeout(() => void watchCollector(), 3000);
+}
+
 /** Reads the token and the URL, opens what it names, and keeps the URL in step with the view. */
 export async function startSession(): Promise<void> {
   initAuthToken();
   initTheme();
-  void refreshRunList().then(() => {
-    if (get().collector === 'online') {
-      connectLive();
-      void refreshScenarios();
-      void refreshExamples();
-    }
-  });
+  void watchCollector();
   keepUrlInSync();
   await withoutPush(() => applyUrl(readPageUrl()));
   onHistoryMove((url) => void withoutPush(() => applyUrl(url)));

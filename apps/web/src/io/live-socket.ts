@@ -35,8 +35,16 @@ export interface LiveHandlers {
   onConnection: (connected: boolean) => void;
 }
 
+/** A watch whose history still streams in after its ack: everything is held until `synced`. */
+interface Syncing {
+  events: unknown[];
+  done(): void;
+  fail(why: string): void;
+}
+
 export class LiveSocket {
   private readonly watched = new RunWatches();
+  private readonly syncing = new Map<string, Syncing>();
 
   constructor(
     private readonly handlers: LiveHandlers,
@@ -49,14 +57,29 @@ export class LiveSocket {
       // (and covering a reset broadcast while we were away).
       for (const run of this.watched.opened) this.watch(run).catch(() => undefined);
     });
-    this.socket.on('disconnect', () => handlers.onConnection(false));
+    this.socket.on('disconnect', () => {
+      for (const s of [...this.syncing.values()])
+        s.fail('the connection closed while its history was loading');
+      this.syncing.clear();
+      handlers.onConnection(false);
+    });
     this.socket.on('run:events', (msg: RunEventsMessage) => {
-      if (typeof msg?.run === 'string' && Array.isArray(msg.events) && this.watched.has(msg.run)) {
-        handlers.onRunEvents(msg.run, msg.events);
-      }
+      if (typeof msg?.run !== 'string' || !Array.isArray(msg.events) || !this.watched.has(msg.run)) return;
+      const s = this.syncing.get(msg.run);
+      if (!s) return handlers.onRunEvents(msg.run, msg.events);
+      // A long history arrives in pages: it goes to the worker once, whole, not page by page.
+      for (const e of msg.events) s.events.push(e);
+      if (msg.synced !== true) return;
+      this.syncing.delete(msg.run);
+      if (this.watched.accepted(msg.run)) handlers.onRunReset(msg.run, s.events);
+      s.done();
     });
     this.socket.on('run:reset', (msg: RunEventsMessage) => {
       if (typeof msg?.run === 'string' && Array.isArray(msg.events) && this.watched.has(msg.run)) {
+        // A reset replaces a history still loading too.
+        const s = this.syncing.get(msg.run);
+        this.syncing.delete(msg.run);
+        if (s && this.watched.accepted(msg.run)) s.done();
         handlers.onRunReset(msg.run, msg.events);
       }
     });
@@ -67,7 +90,9 @@ export class LiveSocket {
 
   /**
    * Watches a run. Its history goes to `onRunReset` from inside the ack callback, so it is handed
-   * over before any `run:events` or `run:reset` that the collector sent after it.
+   * over before any `run:events` or `run:reset` that the collector sent after it. A long history
+   * comes in pages after the ack (`more`); it is held and handed over whole at `synced`, when the
+   * returned promise resolves.
    */
   watch(run: string): Promise<void> {
     // Watched from now on, so live events sent right after the ack are not dropped.
@@ -82,6 +107,11 @@ export class LiveSocket {
         .emit('run:watch', { run }, (err: Error | null, ack: WatchAck) => {
           if (err) return reject(fail('the collector did not answer'));
           if (!ack?.ok) return reject(fail(ack?.error ?? 'bad answer'));
+          if (ack.more === true) {
+            const events = Array.isArray(ack.events) ? [...ack.events] : [];
+            this.syncing.set(run, { events, done: resolve, fail: (why) => reject(fail(why)) });
+            return;
+          }
           if (this.watched.accepted(run))
             this.handlers.onRunReset(run, Array.isArray(ack.events) ? ack.events : []);
           resolve();
@@ -90,6 +120,8 @@ export class LiveSocket {
   }
 
   unwatch(run: string): void {
+    this.syncing.get(run)?.done();
+    this.syncing.delete(run);
     if (!this.watched.stop(run)) return;
     this.socket.emit('run:unwatch', { run });
   }

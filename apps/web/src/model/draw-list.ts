@@ -2,9 +2,8 @@
 // painter draws in a few passes by colour. Only visible rows and the visible window are visited;
 // bars narrower than a pixel that touch are merged into one rectangle. Packed rows (long runs at
 // low zoom) are drawn by draw-packed.ts, the selected anomaly's proof arrows by draw-proof.ts.
-import type { Severity } from '@causelane/analysis/anomaly';
 import { drawFlags } from './draw-flags.ts';
-import { drawPackedTrack, drawTurnSummary } from './draw-packed.ts';
+import { drawPackedTrack, drawTurnSummary, firstTurnAt } from './draw-packed.ts';
 import { placeProof } from './draw-proof.ts';
 import {
   type BarStyle,
@@ -93,23 +92,16 @@ function drawAgentLane(
   vis: VisFn,
 ): void {
   const { cols, width } = input;
-  // Turns ascend by request: start at the first one that can reach the window.
-  let lo = 0;
-  let hi = cols.turnCount;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const rq = cols.turnRequest[mid]!;
-    if (rq >= 0 && x(rq) < -2) lo = mid + 1;
-    else hi = mid;
-  }
-  for (let ti = Math.max(0, lo - 1); ti < cols.turnCount; ti++) {
+  for (let ti = Math.max(0, firstTurnAt(cols, x, 0, -2) - 1); ti < cols.turnCount; ti++) {
     const rq = cols.turnRequest[ti]!;
     if (rq < 0 || rq > last) continue;
-    if (x(rq) > width + 2) break;
-    const rs = cols.turnResponse[ti]!;
     const x0 = x(rq);
+    if (x0 > width + 2) break;
+    const rs = cols.turnResponse[ti]!;
     const x1 = rs >= 0 && rs <= last ? x(rs) : endX;
     if (vis(x0, x1)) pushBar(out.bars.agent, x0, x1, y, h);
+    // Turns that start inside this pixel add nothing to it: continue from the last of them.
+    if (x1 - x0 < 1) ti = Math.max(ti, firstTurnAt(cols, x, ti + 1, Math.floor(Math.max(x0, x1)) + 1) - 2);
   }
 }
 

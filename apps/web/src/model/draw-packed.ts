@@ -20,15 +20,7 @@ export function drawTurnSummary(
   endX: number,
 ): void {
   const { cols, width } = input;
-  let lo = 0;
-  let hi = cols.turnCount;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const rq = cols.turnRequest[mid]!;
-    if (rq >= 0 && x(rq) < -2) lo = mid + 1;
-    else hi = mid;
-  }
-  for (let ti = Math.max(0, lo - 1); ti < cols.turnCount; ti++) {
+  for (let ti = Math.max(0, firstTurnAt(cols, x, 0, -2) - 1); ti < cols.turnCount; ti++) {
     const rq = cols.turnRequest[ti]!;
     if (rq < 0 || rq > last) continue;
     const x0 = x(rq);
@@ -36,13 +28,30 @@ export function drawTurnSummary(
     let next = -1;
     for (let u = ti + 1; u < cols.turnCount && next < 0; u++) next = cols.turnRequest[u]!;
     const x1 = next >= 0 && next <= last ? x(next) : endX;
-    if (x1 < -2) continue;
-    pushBar(ti % 2 ? out.bars.turnAlt : out.bars.turn, x0, x1, y, h);
+    if (x1 >= -2) pushBar(ti % 2 ? out.bars.turnAlt : out.bars.turn, x0, x1, y, h);
     const cx0 = Math.max(0, x0);
     const cw = Math.min(width, x1) - cx0;
     if (cw > 44)
       out.texts.push({ x: cx0, y, w: cw, lane: -1, name: `turn ${cols.turnNumber[ti]}`, state: '' });
+    // Turns that start inside this pixel add nothing to it: continue from the last of them.
+    if (x1 - x0 < 1) ti = Math.max(ti, firstTurnAt(cols, x, ti + 1, Math.floor(x1) + 1) - 2);
   }
+}
+
+/**
+ * First turn index in [from, turnCount) whose request is drawn at or right of `px` (requests
+ * ascend with the turn; a turn without a request counts as left of everything).
+ */
+export function firstTurnAt(cols: DrawInput['cols'], x: XFn, from: number, px: number): number {
+  let lo = from;
+  let hi = cols.turnCount;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const rq = cols.turnRequest[mid]!;
+    if (rq < 0 || x(rq) < px) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** One packed lane: its visible calls, merging every run of calls that fits inside one pixel. */

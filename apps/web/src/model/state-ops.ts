@@ -18,13 +18,45 @@ export interface StateOps {
 /** What the state columns of a timeline need from the run. */
 export interface StateSource {
   model: RunModel;
-  /** Call lane of each call id. */
-  laneOf: ReadonlyMap<string, number>;
-  /** Event index of a seq, or -1. */
-  indexOf: (seq: number) => number;
+  /** Call lane of each event (-1: none) and each call lane's first tool.end event (-1: none). */
+  lane: Int32Array;
+  callEnd: Int32Array;
+  /** The call model of each lane. */
+  callOf: (lane: number) => { reads: readonly KeyVersion[]; writes: readonly KeyVersion[] };
 }
 
-export function buildStateOps({ model, laneOf, indexOf }: StateSource): StateOps {
+/** Growable typed columns of the operations, appended in event order (so no sort is needed). */
+class OpColumns {
+  n = 0;
+  ev = new Int32Array(256);
+  lane = new Int32Array(256);
+  key = new Int32Array(256);
+  version = new Float64Array(256);
+  write = new Uint8Array(256);
+  push(ev: number, lane: number, key: number, version: number, write: number): void {
+    if (this.n === this.ev.length) {
+      const grow = <T extends Int32Array | Float64Array | Uint8Array>(a: T): T => {
+        const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.ev = grow(this.ev);
+      this.lane = grow(this.lane);
+      this.key = grow(this.key);
+      this.version = grow(this.version);
+      this.write = grow(this.write);
+    }
+    const i = this.n++;
+    this.ev[i] = ev;
+    this.lane[i] = lane;
+    this.key[i] = key;
+    this.version[i] = version;
+    this.write[i] = write;
+  }
+}
+
+/** One pass over the events: a call's reads and writes at its first tool.end, and state.* events. */
+export function buildStateOps({ model, lane, callEnd, callOf }: StateSource): StateOps {
   const keys = new Map<string, number>();
   const keyId = (k: string) => {
     let id = keys.get(k);
@@ -34,31 +66,29 @@ export function buildStateOps({ model, laneOf, indexOf }: StateSource): StateOps
     }
     return id;
   };
-  const ops: { ev: number; lane: number; key: number; version: number; write: number }[] = [];
-  for (const c of model.calls) {
-    if (c.endSeq === undefined || c.reads.length + c.writes.length === 0) continue;
-    const ev = indexOf(c.endSeq);
-    const lane = laneOf.get(c.id) ?? -1;
-    if (ev < 0 || lane < 0) continue;
-    for (const r of c.reads) ops.push({ ev, lane, key: keyId(r.key), version: r.version, write: 0 });
-    for (const w of c.writes) ops.push({ ev, lane, key: keyId(w.key), version: w.version, write: 1 });
-  }
+  const ops = new OpColumns();
   const src: EventColumns = model.source;
   for (let i = 0; i < src.length; i++) {
     const type = src.type(i);
-    if (type !== 'state.read' && type !== 'state.write') continue;
-    const e = src.event(i) as { key: string; version: number; call?: string };
-    const lane = e.call === undefined ? -1 : (laneOf.get(e.call) ?? -1);
-    ops.push({ ev: i, lane, key: keyId(e.key), version: e.version, write: type === 'state.write' ? 1 : 0 });
+    if (type === 'tool.end') {
+      const l = lane[i]!;
+      if (l < 0 || callEnd[l] !== i) continue;
+      const c = callOf(l);
+      for (const r of c.reads) ops.push(i, l, keyId(r.key), r.version, 0);
+      for (const w of c.writes) ops.push(i, l, keyId(w.key), w.version, 1);
+    } else if (type === 'state.read' || type === 'state.write') {
+      const e = src.event(i) as { key: string; version: number };
+      ops.push(i, lane[i]!, keyId(e.key), e.version, type === 'state.write' ? 1 : 0);
+    }
   }
-  ops.sort((a, b) => a.ev - b.ev || a.lane - b.lane || a.write - b.write);
+  const n = ops.n;
   return {
     stateKeys: [...keys.keys()],
-    stateEvent: Int32Array.from(ops, (o) => o.ev),
-    stateLane: Int32Array.from(ops, (o) => o.lane),
-    stateKey: Int32Array.from(ops, (o) => o.key),
-    stateVersion: Float64Array.from(ops, (o) => o.version),
-    stateWrite: Uint8Array.from(ops, (o) => o.write),
+    stateEvent: ops.ev.slice(0, n),
+    stateLane: ops.lane.slice(0, n),
+    stateKey: ops.key.slice(0, n),
+    stateVersion: ops.version.slice(0, n),
+    stateWrite: ops.write.slice(0, n),
   };
 }
 

@@ -170,8 +170,14 @@ export function buildTimelineColumns(model: RunModel, anomalies: readonly Anomal
     turnCallCount: Int32Array.from(turns, (tm) => tm.calls.length),
     requests: Int32Array.from(model.requests, (r) => idx(r.seq)),
     anomalies: [],
-    ...buildStateOps({ model, laneOf, indexOf: (s) => eventIndexOfSeq({ seq }, s) }),
+    stateKeys: [],
+    stateEvent: new Int32Array(0),
+    stateLane: new Int32Array(0),
+    stateKey: new Int32Array(0),
+    stateVersion: new Float64Array(0),
+    stateWrite: new Uint8Array(0),
   };
+  Object.assign(cols, buildStateOps({ model, lane, callEnd: cols.callEnd, callOf: (l) => ordered[l]! }));
   let first = 0;
   for (let i = 0; i < turns.length; i++) {
     cols.turnFirstCall[i] = first;

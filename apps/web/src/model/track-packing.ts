@@ -44,9 +44,18 @@ export function packTracks(cols: TimelineColumns, mode: XMode, maxLanes = 8): Pa
       groupName.push(name);
     }
   }
-  const start = (c: number) => positionOf(cols, mode, cols.callStart[c]!);
-  const end = (c: number) => (cols.callEnd[c]! >= 0 ? positionOf(cols, mode, cols.callEnd[c]!) : Infinity);
-  started.sort((a, b) => start(a) - start(b) || a - b);
+  // Positions up front (typed), so the sort compares plain numbers.
+  const startPos = new Float64Array(cols.callCount);
+  const endPos = new Float64Array(cols.callCount);
+  for (const c of started) {
+    startPos[c] = positionOf(cols, mode, cols.callStart[c]!);
+    endPos[c] = cols.callEnd[c]! >= 0 ? positionOf(cols, mode, cols.callEnd[c]!) : Infinity;
+  }
+  const start = (c: number) => startPos[c]!;
+  const end = (c: number) => endPos[c]!;
+  const order = Int32Array.from(started).sort((a, b) => startPos[a]! - startPos[b]! || a - b);
+  started.length = 0;
+  for (const c of order) started.push(c);
 
   // Per group: each lane's end so far and its calls.
   const laneEnds: number[][] = groupName.map(() => []);

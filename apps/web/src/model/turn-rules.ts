@@ -40,7 +40,8 @@ export function turnRules(
   const rq = cols.requests;
   const first = lowerBound(rq.length, (k) => x(rq[k]!) < -1);
   const end = lowerBound(rq.length, (k) => x(rq[k]!) <= width + 1);
-  const stride = niceStride(((end - first) * minGap) / Math.max(1, width));
+  // From the run's average density at this zoom, not the count in this window: panning keeps it.
+  const stride = niceStride((turnsPerSpan(cols, mode) * (win.end - win.start) * minGap) / Math.max(1, width));
   const xs: number[] = [];
   let prev = Number.NaN;
   const push = (ev: number) => {
@@ -59,12 +60,24 @@ export function turnRules(
     const r = cols.turnRequest[ti]!;
     return r < 0 || x(r) < -1;
   });
-  for (let ti = tFirst; ti < cols.turnCount; ti++) {
+  for (let ti = tFirst; ti < cols.turnCount; ) {
     const r = cols.turnRequest[ti]!;
     if (r >= 0 && x(r) > width + 1) break;
-    if (cols.turnNumber[ti]! % stride === 0) push(r);
+    const num = cols.turnNumber[ti]!;
+    if (num % stride === 0) push(r);
+    // Turn numbers usually run 1, 2, 3 …: jump straight to the next multiple when they do.
+    const step = stride - (num % stride);
+    ti = ti + step < cols.turnCount && cols.turnNumber[ti + step] === num + step ? ti + step : ti + 1;
   }
   return { xs, stride };
+}
+
+/** Requests per unit of position, over the span from the first request to the last. */
+function turnsPerSpan(cols: TimelineColumns, mode: XMode): number {
+  const rq = cols.requests;
+  if (rq.length < 2) return 0;
+  const span = positionOf(cols, mode, rq[rq.length - 1]!) - positionOf(cols, mode, rq[0]!);
+  return span > 0 ? (rq.length - 1) / span : 0;
 }
 
 /** First k in [0, n) for which `before(k)` is false (`before` must be true, then false). */

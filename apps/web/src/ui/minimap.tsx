@@ -5,6 +5,7 @@ import { useEffect, useRef } from 'react';
 import { focusAnomalyOf } from '../actions/selection.ts';
 import { setWindow } from '../actions/view.ts';
 import { filterAnomalies } from '../model/anomaly-filter.ts';
+import { MIN_PACKED_TURNS, packedLayoutOf } from '../model/lane-layout.ts';
 import {
   type MinimapDensity,
   minimapDensity,
@@ -97,6 +98,17 @@ export function Minimap({ run }: { run: string }) {
     const schedule = () => {
       frame ||= requestAnimationFrame(paint);
     };
+    // Packing a long run's calls takes a moment: do it while idle, before the first zoom-out needs it.
+    let warm = 0;
+    const warmPacked = () => {
+      cancelIdleCallback(warm);
+      warm = requestIdleCallback(() => {
+        const s = readApp();
+        const cols = s.runs[run];
+        if (cols && cols.turnCount > MIN_PACKED_TURNS) packedLayoutOf(cols, s.mode);
+      });
+    };
+    warmPacked();
     const moveTo = (ev: PointerEvent) => {
       const c = current();
       if (!c || ev.offsetX < GUTTER) return;
@@ -147,10 +159,12 @@ export function Minimap({ run }: { run: string }) {
         s.selectedAnomaly !== p.selectedAnomaly
       )
         schedule();
+      if (s.runs[run] !== p.runs[run] || s.mode !== p.mode) warmPacked();
     });
     schedule();
     return () => {
       unsub();
+      cancelIdleCallback(warm);
       ro.disconnect();
       cancelAnimationFrame(frame);
       canvas.removeEventListener('pointerdown', onDown);

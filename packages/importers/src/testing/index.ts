@@ -2,3 +2,10 @@
 // SDK as OTLP JSON). It imports devDependencies: tests, benchmarks and e2e use it, production never.
 export * from './record-genai-agent.ts';
 export * from './record-otlp-protobuf.ts';
+export {
+  MOCK_CALLS,
+  type MockLlm,
+  runMockTool,
+  SLOW_CALL,
+  startMockLlm,
+} from './recorders/mock-llm-server.ts';

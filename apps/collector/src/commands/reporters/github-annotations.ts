@@ -1,6 +1,8 @@
 // `causelane analyze --format github`: GitHub Actions workflow commands, one annotation per
-// anomaly, pointing at the line of the first event that proves it where the line is known.
+// anomaly, pointing at the line of the first event that proves it where the line is known; a notice
+// per run for what its spans could not show, and a warning per note about the whole file.
 import { type Anomaly, EXPLANATIONS } from '@causelane/analysis';
+import type { ImportNotes } from './import-notes.ts';
 
 const LEVEL = { error: 'error', warning: 'warning', info: 'notice' } as const;
 
@@ -31,5 +33,18 @@ export function toGithubAnnotations(anomalies: readonly Anomaly[], opts: Annotat
     const where = `run ${a.run}, turn ${a.turn}${a.call ? `, call ${a.call}` : ''}, seq ${a.seqs.join(',')}`;
     out += `::${LEVEL[a.severity]} ${props.join(',')}::${escapeData(`${a.message} [${where}]`)}\n`;
   }
+  return out;
+}
+
+/** Evidence notes as `::notice` (one per run), file warnings as `::warning` on the file. */
+export function toGithubNotes(notes: ImportNotes, file?: string): string {
+  let out = '';
+  const fileProp = file ? `file=${escapeProperty(file)},` : '';
+  for (const [run, list] of notes.evidence) {
+    const title = escapeProperty(`Causelane: what run ${run}'s trace cannot show`);
+    out += `::notice ${fileProp}title=${title}::${escapeData(list.map((n) => `evidence: ${n}`).join('\n'))}\n`;
+  }
+  for (const w of notes.warnings)
+    out += `::warning ${fileProp}title=${escapeProperty('Causelane import')}::${escapeData(w)}\n`;
   return out;
 }

@@ -1,7 +1,9 @@
 // `causelane analyze --format junit`: JUnit XML for CI test reports. One testsuite per run; each
 // anomaly is a testcase that fails when its severity is at or above the gate; a clean run is
-// one passing testcase, so the report always shows what was checked.
+// one passing testcase, so the report always shows what was checked. Evidence notes and file
+// warnings go to each suite's system-out: they are not failures.
 import { type AnalysisReport, EXPLANATIONS, SEVERITY_RANK, type Severity } from '@causelane/analysis';
+import { type ImportNotes, NO_NOTES } from './import-notes.ts';
 
 /** XML 1.0 text: escape markup and drop characters XML cannot carry at all. */
 function xml(s: string): string {
@@ -17,6 +19,7 @@ export function toJunitXml(
   report: AnalysisReport,
   failOn: Severity = 'error',
   suiteName = 'causelane',
+  notes: ImportNotes = NO_NOTES,
 ): string {
   const failing = (s: Severity) => SEVERITY_RANK[s] <= SEVERITY_RANK[failOn];
   const suites: string[] = [];
@@ -42,8 +45,13 @@ export function toJunitXml(
     if (mine.length === 0) cases.push(`    <testcase classname="${xml(run.run)}" name="no anomalies"/>`);
     const runFailures = mine.filter((a) => failing(a.severity)).length;
     tests += cases.length;
+    const said = [
+      ...(notes.evidence.get(run.run) ?? []).map((n) => `evidence: ${n}`),
+      ...notes.warnings.map((w) => `warning: ${w}`),
+    ];
+    const out = said.length > 0 ? `\n    <system-out>${xml(said.join('\n'))}</system-out>` : '';
     suites.push(
-      `  <testsuite name="${xml(`run ${run.run}`)}" tests="${cases.length}" failures="${runFailures}" errors="0" skipped="0">\n${cases.join('\n')}\n  </testsuite>`,
+      `  <testsuite name="${xml(`run ${run.run}`)}" tests="${cases.length}" failures="${runFailures}" errors="0" skipped="0">\n${cases.join('\n')}${out}\n  </testsuite>`,
     );
   }
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${xml(suiteName)}" tests="${tests}" failures="${failures}" errors="0">\n${suites.join('\n')}\n</testsuites>\n`;

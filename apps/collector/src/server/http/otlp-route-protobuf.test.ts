@@ -9,6 +9,7 @@ import {
   recordAgentOtlpProtobuf,
 } from '@causelane/importers/testing';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   anomalyKeys,
@@ -17,6 +18,7 @@ import {
   exportThrough,
   IMPATIENT_ANOMALIES,
   listedRuns,
+  recordingProxy,
   seriousAnomalies,
 } from '../../testing/otlp-exporters.ts';
 import { postOtlp as post } from '../../testing/otlp-requests.ts';
@@ -35,8 +37,9 @@ describe('POST /v1/traces with application/x-protobuf', () => {
     'takes the real OTLP/HTTP protobuf exporter (compression %s): the run is listed with its anomalies',
     async (compression) => {
       c = await startTestCollector({ token: 'pb-tok' });
+      const seen = await recordingProxy(c.url);
       const exporter = new OTLPTraceExporter({
-        url: `${c.url}/v1/traces`,
+        url: `${seen.url}/v1/traces`,
         headers: { authorization: 'Bearer pb-tok' },
         compression: compression === 'gzip' ? ('gzip' as never) : ('none' as never),
       });
@@ -45,7 +48,14 @@ describe('POST /v1/traces with application/x-protobuf', () => {
         playAgentScript(p, impatientAgentScript('conv-impatient'));
         playAgentScript(p, CORRECT_AGENT);
       });
+      await seen.close();
       expect(diagLog.warnings).toEqual([]);
+      // What the exporter really sent.
+      expect(seen.requests.length).toBeGreaterThan(1);
+      for (const r of seen.requests) {
+        expect(r['content-type']).toBe('application/x-protobuf');
+        expect(r['content-encoding']).toBe(compression === 'gzip' ? 'gzip' : undefined);
+      }
       const runs = await listedRuns(c, 'pb-tok');
       expect(runs.map((r) => r.id).sort()).toEqual(['conv-correct', 'conv-impatient']);
       expect(runs.find((r) => r.id === 'conv-impatient')!.anomalies).toMatchObject({ error: 2 });
@@ -122,6 +132,35 @@ describe('POST /v1/traces with application/x-protobuf', () => {
     const latin1 = await post(c.url, Buffer.from([0x7b, 0xff, 0x7d]) as unknown as string);
     expect(latin1.status).toBe(400);
     expect(await listedRuns(c)).toEqual([]);
+  });
+
+  it('answers 200 or a named 400 to corrupted protobuf, never a 500, and stores only valid runs', async () => {
+    c = await startTestCollector();
+    const good = recordAgentOtlpProtobuf(CORRECT_AGENT);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.nat({ max: good.length - 1 }), fc.integer({ min: 0, max: 255 })), {
+          minLength: 1,
+          maxLength: 8,
+        }),
+        fc.nat({ max: good.length }),
+        async (flips, cut) => {
+          const body = Buffer.from(good.subarray(0, Math.max(1, cut)));
+          for (const [i, b] of flips) if (i < body.length) body[i] = b;
+          const res = await fetch(`${c.url}/v1/traces`, {
+            method: 'POST',
+            body,
+            headers: { 'content-type': 'application/x-protobuf' },
+          });
+          if (res.status === 400)
+            expect(((await res.json()) as { error: string }).error).toMatch(/nothing was stored$/);
+          else expect(res.status).toBe(200);
+        },
+      ),
+      { numRuns: 60 },
+    );
+    const runs = await fetch(`${c.url}/api/runs`);
+    expect(runs.status).toBe(200);
   });
 
   it('answers a plain protobuf POST with a protobuf ExportTraceServiceResponse', async () => {

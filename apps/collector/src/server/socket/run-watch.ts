@@ -69,6 +69,30 @@ function parsePage(page: readonly string[], held: Watcher['held']): TraceEvent[]
   return out;
 }
 
+/** The run's stored bodies in slices of at most SLICE, each knowing whether it is the last one. */
+async function* historySlices(
+  store: EventStore,
+  run: string,
+): AsyncGenerator<{ bodies: string[]; last: boolean }> {
+  const pages = store.runBodies(run)[Symbol.asyncIterator]();
+  try {
+    let page = await pages.next();
+    while (!page.done) {
+      const bodies = page.value;
+      // Read ahead, so the last slice of the last page is known as such (the ack says `more`).
+      const next = await pages.next();
+      for (let at = 0; at < bodies.length; at += SLICE)
+        yield {
+          bodies: bodies.slice(at, at + SLICE),
+          last: next.done === true && at + SLICE >= bodies.length,
+        };
+      page = next;
+    }
+  } finally {
+    await pages.return?.();
+  }
+}
+
 export async function streamHistory(
   store: EventStore,
   fanout: RunFanout,
@@ -77,26 +101,23 @@ export async function streamHistory(
 ): Promise<void> {
   const { run } = w;
   const live = () => fanout.current(w, w.generation);
+  // The ack said more was coming: the client holds everything until the `synced` marker.
+  let more = false;
   try {
-    restart: for (;;) {
+    for (;;) {
       const generation = w.generation;
       const stale = () => !fanout.current(w, generation);
-      for await (const page of store.runBodies(run)) {
+      for await (const slice of historySlices(store, run)) {
         // A reset before the ack restarts the read; an unwatch or a newer watch ends it.
-        if (stale()) {
-          if (live() && !w.acked) continue restart;
-          break restart;
-        }
-        // Slices of a store page, so no step holds the loop for long (parse and encode are per slice).
-        for (let at = 0; at < page.length; at += SLICE) {
-          if (stale()) break;
-          const events = parsePage(page.slice(at, at + SLICE), w.held);
-          if (!w.acked) {
-            w.acked = true;
-            reply({ ok: true, run, events });
-          } else if (events.length > 0) w.socket.emit('run:events', { run, events });
-          await drained(w.socket);
-        }
+        if (stale()) break;
+        // Slices, so no step holds the loop for long (parse and encode are per slice).
+        const events = parsePage(slice.bodies, w.held);
+        if (!w.acked) {
+          w.acked = true;
+          more = !slice.last;
+          reply(more ? { ok: true, run, events, more: true } : { ok: true, run, events });
+        } else if (events.length > 0) w.socket.emit('run:events', { run, events });
+        await drained(w.socket);
       }
       if (stale()) {
         if (live() && !w.acked) continue;
@@ -107,6 +128,7 @@ export async function streamHistory(
         reply({ ok: true, run, events: [] });
       }
       fanout.finishWatch(w);
+      if (more) w.socket.emit('run:events', { run, events: [], synced: true });
       return;
     }
     if (!w.acked) reply({ ok: false, error: `the watch of run ${JSON.stringify(run)} was cancelled` });

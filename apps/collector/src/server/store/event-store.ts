@@ -80,7 +80,10 @@ export interface EventStore {
    * `bodies[i]` is `JSON.stringify(events[i])`.
    */
   insert(events: readonly TraceEvent[], bodies: readonly string[]): Promise<StoredBatch>;
-  /** Runs `fn` in one write transaction; it commits when `fn` resolves, and rolls back when it throws. */
+  /**
+   * Runs `fn` in one write transaction; it commits when `fn` resolves, and rolls back when it throws.
+   * Inside `fn`, use only `tx` (on SQLite another store call would wait for this transaction).
+   */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** Stored JSON bodies of a run in seq order, a page at a time. */
   runBodies(run: string): AsyncGenerator<string[]>;

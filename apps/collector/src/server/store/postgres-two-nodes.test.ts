@@ -61,8 +61,11 @@ describe.skipIf(!available)('two collectors on one PostgreSQL and one Redis', ()
     // Started one after the other and at once: migrations are serialised by an advisory lock.
     // Node A is given the URL with --db, node B through CAUSELANE_DB.
     const pair = await Promise.all([
-      spawnCollector(['--port', '0', '--db', db, '--redis', redis.url]),
-      spawnCollector(['--port', '0', '--redis', redis.url], { env: { CAUSELANE_DB: db } }),
+      spawnCollector(['--port', '0', '--db', db, '--redis', redis.url], { startTimeoutMs: 60_000 }),
+      spawnCollector(['--port', '0', '--redis', redis.url], {
+        env: { CAUSELANE_DB: db },
+        startTimeoutMs: 60_000,
+      }),
     ]);
     expect(pair[1]!.output()).toContain(`database ${db}`);
     nodes.push(...pair);
@@ -135,7 +138,7 @@ describe.skipIf(!available)('two collectors on one PostgreSQL and one Redis', ()
     expect(listed.runs.find((r) => r.id === 'across')?.events).toBe(events.length);
     const onB = readTraceText(await (await fetch(`${b.url}/api/runs/across/events`)).text());
     expect(onB.runs.get('across')).toEqual(events);
-  }, 90_000);
+  }, 150_000);
 
   it('keeps every acked event exactly once when the node an agent streams to is killed -9 mid-run', async () => {
     const [a, b] =
@@ -177,5 +180,5 @@ describe.skipIf(!available)('two collectors on one PostgreSQL and one Redis', ()
       runs: { id: string; events: number }[];
     };
     expect(listed.runs.find((r) => r.id === 'failover')?.events).toBe(events.length);
-  }, 90_000);
+  }, 150_000);
 });

@@ -80,6 +80,8 @@ export class RunAnalyzer {
   private readonly now: () => number;
   private closed = false;
   private flushing = false;
+  /** Ends the queue's current rest early (idle() and close() do). */
+  private wake: (() => void) | null = null;
 
   constructor(
     private readonly host: AnalyzerHost,
@@ -147,6 +149,7 @@ export class RunAnalyzer {
   /** Resolves when every analysis scheduled so far (timers included) has run. */
   async idle(): Promise<void> {
     this.flushing = true;
+    this.wake?.();
     for (const [run, s] of this.runs) {
       if (!s.timer) continue;
       clearTimeout(s.timer);
@@ -163,6 +166,7 @@ export class RunAnalyzer {
 
   close(): void {
     this.closed = true;
+    this.wake?.();
     for (const s of this.runs.values()) if (s.timer) clearTimeout(s.timer);
     this.runs.clear();
     this.queue.clear();
@@ -190,7 +194,16 @@ export class RunAnalyzer {
         // All background analysis together gets at most 1/DUTY of the time: after an analysis that
         // took d ms the queue rests (DUTY - 1) x d (not when a caller waits in idle()).
         const rest = this.flushing ? 0 : Math.min(MAX_REST_MS, (performance.now() - started) * (DUTY - 1));
-        await new Promise((r) => (rest > 0 ? setTimeout(r, rest).unref() : setImmediate(r)));
+        await new Promise<void>((r) => {
+          if (rest <= 0) return setImmediate(r);
+          const timer = setTimeout(() => this.wake?.(), rest);
+          timer.unref();
+          this.wake = () => {
+            clearTimeout(timer);
+            this.wake = null;
+            r();
+          };
+        });
       }
     })().finally(() => {
       this.draining = null;

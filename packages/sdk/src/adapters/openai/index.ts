@@ -1,6 +1,6 @@
-// @causelane/sdk/openai: the openai client's Chat Completions loop under the causal executor.
-// `runOpenAIChat` runs the whole loop from a message history; `OpenAIToolRunner` slots into a loop
-// you keep; the message helpers build the tool messages, one per tool_call_id, in call order.
+// @causelane/sdk/openai: the openai client's loop under the causal executor. `runOpenAIChat` runs
+// a whole Chat Completions loop from a message history; `OpenAIToolRunner` slots into a loop you
+// keep (Chat Completions or Responses); the helpers build tool messages, one per id, in call order.
 
 export {
   OpenAIChatModel,

@@ -4,6 +4,7 @@
 import type { TraceEvent } from '@causelane/trace-schema';
 import OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { ResponseInputItem } from 'openai/resources/responses/responses';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CausalExecutor } from '../../causal-executor.ts';
 import { NaiveExecutor } from '../../naive-executor.ts';
@@ -182,5 +183,52 @@ describe.each([false, true])('OpenAIToolRunner in a hand-written loop, stream: %
     await running;
     await runner.end();
     await tracer.close();
+  });
+});
+
+describe.each([false, true])('OpenAIToolRunner on the Responses API, stream: %s', (stream) => {
+  it('runs the function calls through the executor; outputs in call order, clean', async () => {
+    const { sink, tracer, client } = setup();
+    const ledger = new Ledger();
+    const runner = new OpenAIToolRunner({
+      tracer,
+      tools: ledgerTools(ledger),
+      executor: new CausalExecutor({ callTimeoutMs: LEDGER_TIMING.callTimeoutMs }),
+      settleMs: LEDGER_TIMING.settleMs,
+    });
+    const input: ResponseInputItem[] = [{ role: 'user', content: LEDGER_PROMPT }];
+    let text = '';
+    for (let turn = 0; turn < 4; turn++) {
+      const response = await runner.respond(() =>
+        stream
+          ? client.responses.create({
+              model: 'gpt-4o-mini',
+              input,
+              tools: runner.responseTools,
+              stream: true,
+            })
+          : client.responses.create({ model: 'gpt-4o-mini', input, tools: runner.responseTools }),
+      );
+      const calls = response.output.filter((o) => o.type === 'function_call');
+      if (calls.length === 0) {
+        // A streamed response.completed carries no output_text convenience field: read the message.
+        text = response.output
+          .flatMap((o) => (o.type === 'message' ? o.content : []))
+          .map((c) => (c.type === 'output_text' ? c.text : ''))
+          .join('');
+        break;
+      }
+      input.push(...calls, ...(await runner.runFunctionCalls(response.output)));
+    }
+    await runner.end();
+    await tracer.close();
+    expect(text).toBe('The balance is 110.');
+    expect(
+      input
+        .filter((i) => 'type' in i && i.type === 'function_call_output')
+        .map((i) => (i as { call_id: string }).call_id),
+    ).toEqual(['call_balance', 'call_deposit', 'call_audit']);
+    expect(ledger.ran).toEqual(['deposit', 'audit', 'balance']);
+    expect(verdict(sink.events as TraceEvent[])).toEqual(['orphaned-result|info|call_audit']);
   });
 });
