@@ -1,110 +1,14 @@
 // The trace model: each run's turns and calls with their lifecycles, built in one pass over the
 // run's events in seq order and indexed for direct lookup. Pure data, no I/O: runs in workers.
-import {
-  arrayColumns,
-  type EventColumns,
-  indexOfSeq,
-  type KeyVersion,
-  type TraceEvent,
-} from '@causelane/trace-schema';
+import { arrayColumns, type EventColumns, type KeyVersion, type TraceEvent } from '@causelane/trace-schema';
 // A binary heap keeps turn closing O(log n) per request, so analysis stays O(n log n).
 import TinyQueue from 'tinyqueue';
+import type { CallModel, RunModel, TurnModel, UnmatchedEvent } from './run-model.ts';
 
-export interface CallModel {
-  id: string;
-  name: string;
-  args: unknown;
-  turn: number;
-  /** Position in the turn's `llm.response.calls`. */
-  index: number;
-  /** seq of the `llm.response` that listed the call. */
-  listedSeq: number;
-  startSeq?: number;
-  /** First `tool.end`; its reads and writes are the call's. */
-  endSeq?: number;
-  ok?: boolean;
-  result?: unknown;
-  error?: string;
-  reads: KeyVersion[];
-  writes: KeyVersion[];
-  /** First `tool.commit` (later ones are unmatched results). */
-  commitSeq?: number;
-  synthetic?: boolean;
-  timeoutSeq?: number;
-  orphanSeq?: number;
-  orphanReason?: string;
-}
-
-export interface TurnModel {
-  turn: number;
-  /** First `llm.request` of the turn. */
-  requestSeq?: number;
-  /** First `llm.response` of the turn. */
-  responseSeq?: number;
-  /** First `llm.request` of a later turn after the response: the turn is closed from there on. */
-  closeSeq?: number;
-  /** Turn number of the request that closed it. */
-  closedByTurn?: number;
-  calls: CallModel[];
-}
-
-export type UnmatchedReason = 'unknown-call' | 'wrong-turn' | 'repeat-commit';
-
-export interface UnmatchedEvent {
-  seq: number;
-  type: 'tool.start' | 'tool.end' | 'tool.commit';
-  turn: number;
-  call: string;
-  reason: UnmatchedReason;
-  /** The turn the call really belongs to, for wrong-turn. */
-  actualTurn?: number;
-  /** The first commit, for repeat-commit. */
-  firstCommitSeq?: number;
-}
-
-export interface RunModel {
-  run: string;
-  agent?: string;
-  mode?: string;
-  status?: string;
-  /** The run's events in seq order. */
-  source: EventColumns;
-  turns: TurnModel[];
-  turnByNumber: ReadonlyMap<number, TurnModel>;
-  calls: CallModel[];
-  callById: ReadonlyMap<string, CallModel>;
-  /** `llm.request` events in seq order. */
-  requests: { seq: number; turn: number }[];
-  unmatched: UnmatchedEvent[];
-  startT?: number;
-  endT?: number;
-}
-
-/** The event with this seq, or undefined. */
-export function eventBySeq(model: RunModel, seq: number): TraceEvent | undefined {
-  const i = indexOfSeq(model.source, seq);
-  return i < 0 ? undefined : model.source.event(i);
-}
+export * from './run-model.ts';
 
 /** Shared by every call without reads or writes (never mutated). */
 const NO_KEYS: KeyVersion[] = [];
-
-/** A call is resolved at the first of its commit, orphan and timeout. */
-export function resolvedSeq(c: CallModel): number | undefined {
-  let r: number | undefined;
-  for (const s of [c.commitSeq, c.orphanSeq, c.timeoutSeq])
-    if (s !== undefined && (r === undefined || s < r)) r = s;
-  return r;
-}
-
-/** A call is closed by its turn's close or by its own timeout, whichever comes first. */
-export function callClosedSeq(c: CallModel, t: TurnModel): number | undefined {
-  const a = t.closeSeq;
-  const b = c.timeoutSeq;
-  if (a === undefined) return b;
-  if (b === undefined) return a;
-  return Math.min(a, b);
-}
 
 /** Builds the model of one run; `events` must be one run's events sorted by seq, without repeats. */
 export function buildRunModel(run: string, events: readonly TraceEvent[] | EventColumns): RunModel {
@@ -114,8 +18,30 @@ export function buildRunModel(run: string, events: readonly TraceEvent[] | Event
   const calls: CallModel[] = [];
   const requests: { seq: number; turn: number }[] = [];
   const unmatched: UnmatchedEvent[] = [];
-  const openTurns = new TinyQueue<TurnModel>([], (a, b) => a.turn - b.turn);
+  const openTurns = new TinyQueue<TurnModel>([], byTurn);
   const model: RunModel = { run, source, turns: [], turnByNumber, calls, callById, requests, unmatched };
+  // With interned call indices (CompactRun) a call is found by array index, not by its id string.
+  const fast =
+    source.callCount !== undefined &&
+    source.callIndex !== undefined &&
+    source.listedCount !== undefined &&
+    source.listedCallIndex !== undefined &&
+    source.listedName !== undefined &&
+    source.callId !== undefined;
+  const byIndex: (CallModel | undefined)[] = fast ? new Array(source.callCount).fill(undefined) : [];
+  let steps = new Int32Array(64);
+  let stepCount = 0;
+  let commitSteps = 0;
+  const step = (i: number) => {
+    if (stepCount === steps.length) {
+      const grown = new Int32Array(steps.length * 2);
+      grown.set(steps);
+      steps = grown;
+    }
+    steps[stepCount++] = i;
+  };
+  let startT = Number.POSITIVE_INFINITY;
+  let endT = Number.NEGATIVE_INFINITY;
 
   const turnOf = (n: number): TurnModel => {
     let t = turnByNumber.get(n);
@@ -139,8 +65,8 @@ export function buildRunModel(run: string, events: readonly TraceEvent[] | Event
     const type = source.type(i);
     const seq = source.seq(i);
     const t = source.t(i);
-    if (model.startT === undefined || t < model.startT) model.startT = t;
-    if (model.endT === undefined || t > model.endT) model.endT = t;
+    if (t < startT) startT = t;
+    if (t > endT) endT = t;
     switch (type) {
       case 'run.start': {
         const ev = source.event(i) as Extract<TraceEvent, { type: 'run.start' }>;
@@ -158,6 +84,11 @@ export function buildRunModel(run: string, events: readonly TraceEvent[] | Event
         const tm = turnOf(turn);
         tm.requestSeq ??= seq;
         requests.push({ seq, turn });
+        // A request matters to stale-read only when a commit step came since the last one.
+        if (commitSteps > 0) {
+          step(i);
+          commitSteps = 0;
+        }
         while (openTurns.length > 0 && openTurns.peek()!.turn < turn) {
           const closed = openTurns.pop()!;
           closed.closeSeq = seq;
@@ -166,37 +97,31 @@ export function buildRunModel(run: string, events: readonly TraceEvent[] | Event
         break;
       }
       case 'llm.response': {
-        const ev = source.event(i) as Extract<TraceEvent, { type: 'llm.response' }>;
-        const tm = turnOf(ev.turn);
+        const turn = source.turn(i);
+        const tm = turnOf(turn);
         if (tm.responseSeq !== undefined) break;
         tm.responseSeq = seq;
-        ev.calls.forEach((spec, index) => {
-          if (callById.has(spec.id)) return;
-          // Every field up front: one hidden class and in-object slots for all calls (leaner, faster).
-          const c: CallModel = {
-            id: spec.id,
-            name: spec.name,
-            args: spec.args,
-            turn: ev.turn,
-            index,
-            listedSeq: seq,
-            startSeq: undefined,
-            endSeq: undefined,
-            ok: undefined,
-            result: undefined,
-            error: undefined,
-            reads: NO_KEYS,
-            writes: NO_KEYS,
-            commitSeq: undefined,
-            synthetic: undefined,
-            timeoutSeq: undefined,
-            orphanSeq: undefined,
-            orphanReason: undefined,
-          };
-          callById.set(spec.id, c);
+        const add = (c: CallModel) => {
+          callById.set(c.id, c);
           calls.push(c);
           tm.calls.push(c);
-        });
+        };
+        if (fast) {
+          // From the listing columns: no event object, and the call found by its index.
+          const n = source.listedCount!(i);
+          for (let index = 0; index < n; index++) {
+            const k = source.listedCallIndex!(i, index);
+            if (byIndex[k] !== undefined) continue;
+            const c = newCall(source.callId!(k), source.listedName!(i, index), undefined, turn, index, seq);
+            byIndex[k] = c;
+            add(c);
+          }
+        } else {
+          const ev = source.event(i) as Extract<TraceEvent, { type: 'llm.response' }>;
+          ev.calls.forEach((spec, index) => {
+            if (!callById.has(spec.id)) add(newCall(spec.id, spec.name, spec.args, turn, index, seq));
+          });
+        }
         openTurns.push(tm);
         break;
       }
@@ -205,16 +130,15 @@ export function buildRunModel(run: string, events: readonly TraceEvent[] | Event
       case 'tool.commit':
       case 'tool.timeout':
       case 'tool.orphan': {
-        const id = source.call(i)!;
         const turn = source.turn(i);
-        const c = callById.get(id);
+        const c = fast ? byIndex[source.callIndex!(i)] : callById.get(source.call(i)!);
         if (!c || c.turn !== turn) {
           if (type === 'tool.start' || type === 'tool.end' || type === 'tool.commit') {
             unmatched.push({
               seq,
               type,
               turn,
-              call: id,
+              call: source.call(i)!,
               reason: c ? 'wrong-turn' : 'unknown-call',
               ...(c ? { actualTurn: c.turn } : {}),
             });
@@ -231,6 +155,7 @@ export function buildRunModel(run: string, events: readonly TraceEvent[] | Event
             c.error = ev.error;
             c.reads = ev.reads ?? NO_KEYS;
             c.writes = ev.writes ?? NO_KEYS;
+            if (c.writes.length > 0) step(i);
           }
         } else if (type === 'tool.commit') {
           if (c.commitSeq !== undefined) {
@@ -238,13 +163,18 @@ export function buildRunModel(run: string, events: readonly TraceEvent[] | Event
               seq,
               type,
               turn,
-              call: id,
+              call: c.id,
               reason: 'repeat-commit',
               firstCommitSeq: c.commitSeq,
             });
           } else {
             c.commitSeq = seq;
             c.synthetic = source.synthetic(i);
+            // Reads come with the first tool.end: if it came already and read nothing, skip.
+            if (!c.synthetic && (c.endSeq === undefined || c.reads.length > 0)) {
+              step(i);
+              commitSteps++;
+            }
           }
         } else if (type === 'tool.timeout') c.timeoutSeq ??= seq;
         else if (c.orphanSeq === undefined) {
@@ -253,10 +183,51 @@ export function buildRunModel(run: string, events: readonly TraceEvent[] | Event
         }
         break;
       }
+      case 'state.write':
+        step(i);
+        break;
       default:
         break;
     }
   }
-  model.turns = [...turnByNumber.values()].sort((a, b) => a.turn - b.turn);
+  if (source.length > 0) {
+    model.startT = startT;
+    model.endT = endT;
+  }
+  model.staleSteps = steps.subarray(0, stepCount);
+  model.turns = [...turnByNumber.values()].sort(byTurn);
   return model;
+}
+
+const byTurn = (a: TurnModel, b: TurnModel) => a.turn - b.turn;
+
+/** Every field up front: one hidden class and in-object slots for all calls (leaner, faster). */
+function newCall(
+  id: string,
+  name: string,
+  args: unknown,
+  turn: number,
+  index: number,
+  listedSeq: number,
+): CallModel {
+  return {
+    id,
+    name,
+    args,
+    turn,
+    index,
+    listedSeq,
+    startSeq: undefined,
+    endSeq: undefined,
+    ok: undefined,
+    result: undefined,
+    error: undefined,
+    reads: NO_KEYS,
+    writes: NO_KEYS,
+    commitSeq: undefined,
+    synthetic: undefined,
+    timeoutSeq: undefined,
+    orphanSeq: undefined,
+    orphanReason: undefined,
+  };
 }

@@ -165,7 +165,11 @@ export function staleRead(m: RunModel): { anomalies: Anomaly[]; staleKeys: Set<s
     noteWrite(w, mark);
   };
   const src = m.source;
-  for (let i = 0; i < src.length; i++) {
+  // The model noted the only events this rule needs (staleSteps); without them, every event.
+  const steps = m.staleSteps;
+  const n = steps ? steps.length : src.length;
+  for (let k = 0; k < n; k++) {
+    const i = steps ? steps[k]! : k;
     const type = src.type(i);
     const seq = src.seq(i);
     if (type === 'tool.end') {

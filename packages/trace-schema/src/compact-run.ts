@@ -2,30 +2,22 @@
 // a sparse slot for the few that carry more, and no per-event object kept alive. It drops what
 // analysis never reads (args, result, error, meta, extra fields), so use it for analysis only.
 
+import {
+  type CallInterner,
+  decodeEvent,
+  type Encoded,
+  encodeEvent,
+  F_SYNTHETIC,
+  type Payload,
+} from './compact-payload.ts';
 import type { EventColumns } from './event-columns.ts';
-import { EVENT_TYPES, type EventType, type KeyVersion, type TraceEvent } from './events.ts';
+import { EVENT_TYPES, type EventType, type TraceEvent } from './events.ts';
 
 /** Type name to column code, prototype-less (a plain property load on the hot path). */
 const TYPE_CODE: Record<string, number> = Object.assign(
   Object.create(null),
   Object.fromEntries(EVENT_TYPES.map((t, i) => [t, i])),
 );
-const F_OK = 1;
-const F_SYNTHETIC = 2;
-
-/** The fields beyond the columns that some event types carry (only those analysis reads). */
-interface Payload {
-  agent?: string;
-  mode?: 'naive' | 'causal' | 'unknown';
-  status?: 'ok' | 'error' | 'cancelled';
-  calls?: { id: string; name: string }[];
-  reads?: KeyVersion[];
-  writes?: KeyVersion[];
-  reason?: 'timeout' | 'late' | 'cancelled';
-  key?: string;
-  version?: number;
-}
-
 export interface RepeatConflict {
   line: number;
   firstLine: number;
@@ -49,7 +41,7 @@ export interface CompactColumns {
   readonly ids: readonly string[];
 }
 
-export class CompactRun implements EventColumns {
+export class CompactRun implements EventColumns, CallInterner {
   length = 0;
   private seqs = new Float64Array(1024);
   private ts = new Float64Array(1024);
@@ -64,6 +56,15 @@ export class CompactRun implements EventColumns {
   private readonly ids: string[] = [];
   private readonly idIndex = new Map<string, number>();
   private sorted = true;
+  /** Every call any llm.response listed, in order: interned id and name (see listCalls). */
+  private listedIds = new Int32Array(256);
+  private readonly listedNames: string[] = [];
+  /** The latest response's calls in the listing columns (internTool's fast path). */
+  private recentStart = 0;
+  private recentEnd = 0;
+  /** A few distinct tool names, so each listing shares one string instead of keeping its own. */
+  private readonly names: string[] = [];
+  private readonly enc: Encoded = { turn: 0, call: -1, flags: 0, payload: undefined };
 
   constructor(
     readonly run: string,
@@ -72,7 +73,7 @@ export class CompactRun implements EventColumns {
     this.hashes = new Float64Array(options.hashes === false ? 0 : 1024);
   }
 
-  private intern(id: string): number {
+  intern(id: string): number {
     let i = this.idIndex.get(id);
     if (i === undefined) {
       i = this.ids.length;
@@ -80,6 +81,44 @@ export class CompactRun implements EventColumns {
       this.idIndex.set(id, i);
     }
     return i;
+  }
+
+  /**
+   * Tool events name, almost always, a call of the latest response: compare with those few ids
+   * (short strings) before falling back to the map, so most events cost no hash lookup.
+   */
+  internTool(id: string): number {
+    const r = this.listedIds;
+    for (let k = this.recentStart; k < this.recentEnd; k++) {
+      const i = r[k]!;
+      if (this.ids[i] === id) return i;
+    }
+    return this.intern(id);
+  }
+
+  listCalls(calls: readonly { id: string; name: string }[]): number {
+    const start = this.listedNames.length;
+    this.listedIds = grow(this.listedIds, start + calls.length);
+    for (let k = 0; k < calls.length; k++) {
+      const c = calls[k]!;
+      this.listedIds[start + k] = this.intern(c.id);
+      this.listedNames.push(this.shareName(c.name));
+    }
+    this.recentStart = start;
+    this.recentEnd = start + calls.length;
+    return start;
+  }
+
+  private shareName(name: string): string {
+    const names = this.names;
+    for (let k = 0; k < names.length; k++) if (names[k] === name) return names[k]!;
+    if (names.length < 16) names.push(name);
+    return name;
+  }
+
+  /** How many distinct call ids the run names (callIndex values are below it). */
+  get callCount(): number {
+    return this.ids.length;
   }
 
   /**
@@ -105,43 +144,13 @@ export class CompactRun implements EventColumns {
     this.types[n] = TYPE_CODE[e.type]!;
     if (this.hashes.length > 0) this.hashes[n] = hash;
     this.lines[n] = line;
-    let flags = 0;
-    let turn = 0;
-    let call = -1;
-    let payload: Payload | undefined;
-    switch (e.type) {
-      case 'run.start':
-        if (e.agent !== undefined || e.mode !== undefined) payload = { agent: e.agent, mode: e.mode };
-        break;
-      case 'run.end':
-        if (e.status !== undefined) payload = { status: e.status };
-        break;
-      case 'llm.request':
-        turn = e.turn;
-        break;
-      case 'llm.response':
-        turn = e.turn;
-        payload = { calls: e.calls.map((c) => ({ id: c.id, name: c.name })) };
-        break;
-      case 'state.read':
-      case 'state.write':
-        turn = e.turn ?? 0;
-        call = e.call === undefined ? -1 : this.intern(e.call);
-        payload = { key: e.key, version: e.version };
-        break;
-      default:
-        turn = e.turn;
-        call = this.intern(e.call);
-        if (e.type === 'tool.end') {
-          if (e.ok) flags |= F_OK;
-          if (e.reads?.length || e.writes?.length) payload = { reads: e.reads, writes: e.writes };
-        } else if (e.type === 'tool.commit' && e.synthetic) flags |= F_SYNTHETIC;
-        else if (e.type === 'tool.orphan' && e.reason !== undefined) payload = { reason: e.reason };
-    }
-    this.flags[n] = flags;
-    this.turns[n] = turn;
-    this.calls[n] = call;
-    this.payloads.push(payload);
+    const enc = this.enc;
+    encodeEvent(e, this, enc);
+    this.flags[n] = enc.flags;
+    this.turns[n] = enc.turn;
+    this.calls[n] = enc.call;
+    this.payloads.push(enc.payload);
+    enc.payload = undefined;
     this.length = n + 1;
   }
 
@@ -225,6 +234,31 @@ export class CompactRun implements EventColumns {
     return c >= 0 ? this.ids[c] : undefined;
   }
 
+  /** Interned call index of the i-th event (an index into `columns().ids`), or -1. */
+  callIndex(i: number): number {
+    return this.calls[i]!;
+  }
+
+  /** How many calls the i-th event (an llm.response) lists. */
+  listedCount(i: number): number {
+    return this.payloads[i]?.count ?? 0;
+  }
+
+  /** Interned index of the k-th call the i-th event (an llm.response) lists. */
+  listedCallIndex(i: number, k: number): number {
+    return this.listedIds[this.payloads[i]!.list! + k]!;
+  }
+
+  /** Name of the k-th call the i-th event (an llm.response) lists. */
+  listedName(i: number, k: number): string {
+    return this.listedNames[this.payloads[i]!.list! + k]!;
+  }
+
+  /** The call id of an interned index. */
+  callId(index: number): string {
+    return this.ids[index]!;
+  }
+
   synthetic(i: number): boolean {
     return (this.flags[i]! & F_SYNTHETIC) !== 0;
   }
@@ -252,65 +286,26 @@ export class CompactRun implements EventColumns {
   }
 
   event(i: number): TraceEvent {
-    // Literal object shapes per type (no spreads) keep this hot path monomorphic and allocation-light.
-    const type = EVENT_TYPES[this.types[i]!]!;
-    const run = this.run;
-    const seq = this.seqs[i]!;
-    const t = this.ts[i]!;
-    const turn = this.turns[i]!;
     const c = this.calls[i]!;
-    const p = this.payloads[i];
-    switch (type) {
-      case 'run.start':
-        return { v: 1, run, seq, t, type, agent: p?.agent, mode: p?.mode };
-      case 'run.end':
-        return { v: 1, run, seq, t, type, status: p?.status };
-      case 'llm.request':
-        return { v: 1, run, seq, t, type, turn };
-      case 'llm.response':
-        return { v: 1, run, seq, t, type, turn, calls: p!.calls! };
-      case 'state.read':
-      case 'state.write':
-        return {
-          v: 1,
-          run,
-          seq,
-          t,
-          type,
-          key: p!.key!,
-          version: p!.version!,
-          turn: turn || undefined,
-          call: c >= 0 ? this.ids[c] : undefined,
-        };
-      case 'tool.end':
-        return {
-          v: 1,
-          run,
-          seq,
-          t,
-          type,
-          turn,
-          call: this.ids[c]!,
-          ok: (this.flags[i]! & F_OK) !== 0,
-          reads: p?.reads,
-          writes: p?.writes,
-        };
-      case 'tool.commit':
-        return {
-          v: 1,
-          run,
-          seq,
-          t,
-          type,
-          turn,
-          call: this.ids[c]!,
-          synthetic: (this.flags[i]! & F_SYNTHETIC) !== 0,
-        };
-      case 'tool.orphan':
-        return { v: 1, run, seq, t, type, turn, call: this.ids[c]!, reason: p?.reason };
-      default:
-        return { v: 1, run, seq, t, type, turn, call: this.ids[c]! };
+    const type = EVENT_TYPES[this.types[i]!]!;
+    let listed: { id: string; name: string }[] | undefined;
+    if (type === 'llm.response') {
+      const n = this.listedCount(i);
+      listed = new Array(n);
+      for (let k = 0; k < n; k++)
+        listed[k] = { id: this.ids[this.listedCallIndex(i, k)]!, name: this.listedName(i, k) };
     }
+    return decodeEvent(
+      type,
+      this.run,
+      this.seqs[i]!,
+      this.ts[i]!,
+      this.turns[i]!,
+      c >= 0 ? this.ids[c] : undefined,
+      this.flags[i]!,
+      this.payloads[i],
+      listed,
+    );
   }
 }
 

@@ -19,6 +19,18 @@ export interface EventColumns {
   synthetic(i: number): boolean;
   /** The i-th event; compact columns rebuild it on each call (fields analysis needs only). */
   event(i: number): TraceEvent;
+  /**
+   * Optional fast path (CompactRun has it): call ids interned per run as 0..callCount-1, so a reader
+   * can index arrays instead of looking strings up. callIndex(i) is -1 when the event names no call;
+   * an llm.response at i lists listedCount(i) calls, the k-th with index listedCallIndex(i, k) and
+   * name listedName(i, k); callId(index) is the id of an index.
+   */
+  readonly callCount?: number;
+  callIndex?(i: number): number;
+  callId?(index: number): string;
+  listedCount?(i: number): number;
+  listedCallIndex?(i: number, k: number): number;
+  listedName?(i: number, k: number): string;
 }
 
 /** Wraps one run's events, already sorted by seq and free of repeats. */

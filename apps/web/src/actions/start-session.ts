@@ -73,20 +73,17 @@ async function applyUrl(url: UrlState): Promise<void> {
   } else if (get().playhead !== null) stopReplay();
 }
 
-let retryTimer: ReturnType<typeof setTimeout> | null = null;
-
 /**
  * Finds the collector: once it answers, the live socket connects and the scenarios and examples
  * load; while it does not, it is asked again every few seconds (the offline badge shows meanwhile).
  */
 async function watchCollector(): Promise<void> {
-  retryTimer = null;
   await refreshRunList();
   if (get().collector === 'online') {
     connectLive();
     if (get().scenarios.length === 0) void refreshScenarios();
     if (get().examples.length === 0) void refreshExamples();
-  } else if (!socketStarted()) retryTimer ??= setTimeout(() => void watchCollector(), 3000);
+  } else if (!socketStarted()) setTimeout(() => void watchCollector(), 3000);
 }
 
 /** Reads the token and the URL, opens what it names, and keeps the URL in step with the view. */

@@ -66,6 +66,37 @@ describe('LiveSocket.watch', () => {
     expect(live).toEqual([]);
   });
 
+  it('holds a long history that comes in pages after the ack and hands it over whole at synced', async () => {
+    const fake = new FakeSocket();
+    const got: { kind: string; run: string; n: number }[] = [];
+    const socket = new LiveSocket(
+      {
+        onRunEvents: (run, events) => got.push({ kind: 'events', run, n: events.length }),
+        onRunReset: (run, events) => got.push({ kind: 'reset', run, n: events.length }),
+        onRunsChanged: () => {},
+        onConnection: () => {},
+      },
+      fake as unknown as UiSocket,
+    );
+    let settled = false;
+    const watching = socket.watch('long').then(() => (settled = true));
+    fake.watchRequests
+      .at(-1)!
+      .answer(null, { ok: true, run: 'long', events: [{}, {}], more: true } as WatchAck);
+    fake.fire('run:events', { run: 'long', events: [{}, {}, {}] });
+    fake.fire('run:events', { run: 'long', events: [{}] });
+    await Promise.resolve();
+    expect(got).toEqual([]);
+    expect(settled).toBe(false);
+    fake.fire('run:events', { run: 'long', events: [], synced: true });
+    await watching;
+    fake.fire('run:events', { run: 'long', events: [{}] });
+    expect(got).toEqual([
+      { kind: 'reset', run: 'long', n: 6 },
+      { kind: 'events', run: 'long', n: 1 },
+    ]);
+  });
+
   it('sends a first watch once when the socket connects after it (the collector cancels a repeat)', () => {
     const { fake, socket } = setup();
     void socket.watch('early-run');

@@ -79,7 +79,10 @@ export class LiveSocket {
         // A reset replaces a history still loading too.
         const s = this.syncing.get(msg.run);
         this.syncing.delete(msg.run);
-        if (s && this.watched.accepted(msg.run)) s.done();
+        if (s) {
+          this.watched.accepted(msg.run);
+          s.done();
+        }
         handlers.onRunReset(msg.run, msg.events);
       }
     });

@@ -17,9 +17,15 @@ import { happensBeforeDiagram } from '../model/happens-before.ts';
 import { LineStore } from '../model/line-store.ts';
 import { LiveRunEvents } from '../model/live-run-events.ts';
 import { replaySnapshot } from '../model/replay-snapshot.ts';
+import { evidenceOfEvents, evidenceOfLine } from '../model/run-evidence.ts';
 import { drainExport, type ExportFormat, type ExportSource, exportStream } from '../model/run-export.ts';
 import { buildCallTexts, searchCalls } from '../model/search-index.ts';
-import { buildTimelineColumns, type TimelineColumns, transferablesOf } from '../model/timeline-columns.ts';
+import {
+  buildTimelineColumns,
+  EVENT_CODES,
+  type TimelineColumns,
+  transferablesOf,
+} from '../model/timeline-columns.ts';
 import type {
   ExportedFile,
   LoadResult,
@@ -149,6 +155,8 @@ async function load(id: number, source: LoadSource): Promise<void> {
   };
   for (const [run, compact] of read.runs) {
     const open = { ...analyzeRun(run, compact), file: { compact, lines } };
+    const startAt = open.cols.type.indexOf(EVENT_CODES['run.start']);
+    if (startAt >= 0) open.cols.evidence = evidenceOfLine(lines.text(compact.line(startAt)));
     runs.set(run, open);
     result.runs.push(open.cols);
   }
@@ -165,7 +173,9 @@ function live(id: number, run: string, incoming: unknown[], reset: boolean): voi
     post({ id, kind: 'result', value: null });
     return;
   }
-  open = { ...analyzeRun(run, known.sorted()), live: known };
+  const events = known.sorted();
+  open = { ...analyzeRun(run, events), live: known };
+  open.cols.evidence = evidenceOfEvents(events);
   runs.set(run, open);
   post({ id, kind: 'result', value: open.cols }, transferablesOf(open.cols));
 }
@@ -217,22 +227,29 @@ async function exportOf(id: number, run: string, format: ExportFormat): Promise<
 }
 
 /** Each open run's searchable call texts, built on its first search (a live update replaces the run). */
-const searchTexts = new WeakMap<OpenRun, string[]>();
+const searchTexts = new WeakMap<OpenRun, Promise<string[]>>();
 
-function searchRun(run: string, query: string): Int32Array {
+/** Lets queued requests run between chunks of a long index build. */
+const yieldToQueue = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+async function searchRun(run: string, query: string): Promise<Int32Array> {
   const open = need(run);
   let texts = searchTexts.get(open);
   if (!texts) {
     const file = open.file;
     const events = open.live?.sorted();
-    texts = buildCallTexts(open.kept, (i) => {
-      if (events) return events[i];
-      const line = file ? file.lines.text(file.compact.line(i)) : null;
-      return line ? JSON.parse(line) : undefined;
-    });
+    texts = buildCallTexts(
+      open.kept,
+      (i) => {
+        if (events) return events[i];
+        const line = file ? file.lines.text(file.compact.line(i)) : null;
+        return line ? JSON.parse(line) : undefined;
+      },
+      yieldToQueue,
+    );
     searchTexts.set(open, texts);
   }
-  return searchCalls(open.kept, texts, query);
+  return searchCalls(open.kept, await texts, query);
 }
 
 function need(run: string): OpenRun {
@@ -271,7 +288,7 @@ async function handle(req: WorkerRequest): Promise<void> {
       cancelled.add(req.target);
       return post({ id: req.id, kind: 'result', value: null });
     case 'search': {
-      const lanes = searchRun(req.run, req.query);
+      const lanes = await searchRun(req.run, req.query);
       return post({ id: req.id, kind: 'result', value: lanes }, [lanes.buffer]);
     }
   }

@@ -81,7 +81,8 @@ export function pushBar(batch: number[], x0: number, x1: number, y: number, h: n
   if (w < 1 && n >= 4 && batch[n - 3] === y) {
     const px = batch[n - 4]!;
     const pw = batch[n - 2]!;
-    if (x0 <= px + pw + 1 && pw < 2) {
+    // A run of touching sub-pixel bars grows one rectangle, however long the run gets.
+    if (x0 <= px + pw + 1 && x0 >= px) {
       batch[n - 2] = Math.max(pw, x1 - px);
       return;
     }

@@ -119,7 +119,8 @@ export function packedLayoutOf(cols: TimelineColumns, mode: XMode): LaneLayout {
     byMode = {};
     packedCache.set(cols, byMode);
   }
-  return (byMode[mode] ??= buildPackedLayout(cols, packTracks(cols, mode)));
+  byMode[mode] ??= buildPackedLayout(cols, packTracks(cols, mode));
+  return byMode[mode];
 }
 
 /** A window with this few turns always shows one row per call, however narrow. */

@@ -1,12 +1,23 @@
 import { readTraceText } from '@causelane/trace-schema';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { exampleText, loadExample } from '../testing/load-example.ts';
 import { buildCallTexts, searchCalls } from './search-index.ts';
 
 describe('call search', () => {
   const { cols } = loadExample('stale-read');
   const events = [...readTraceText(exampleText('stale-read')).runs.values()][0]!;
-  const texts = buildCallTexts(cols, (i) => events[i]);
+  let texts: string[] = [];
+  beforeAll(async () => {
+    let pauses = 0;
+    texts = await buildCallTexts(
+      cols,
+      (i) => events[i],
+      async () => {
+        pauses++;
+      },
+    );
+    expect(pauses).toBe(0); // a 12-event run is indexed in one go
+  });
   const names = (q: string) => [...searchCalls(cols, texts, q)].map((c) => cols.callId[c]);
 
   it('finds calls by tool name, call id, args and result, case-insensitively', () => {

@@ -14,14 +14,25 @@ function text(v: unknown): string {
   return typeof v === 'string' ? v : (JSON.stringify(v) ?? '');
 }
 
-/** One searchable text per call lane. */
-export function buildCallTexts(cols: TimelineColumns, eventAt: EventAt): string[] {
+/** Events between two calls of `pause` while the texts are built. */
+const CHUNK = 20_000;
+
+/**
+ * One searchable text per call lane. `pause` is awaited every CHUNK events, so the worker can answer
+ * other requests (call details for a hover card, a live update) while a large run is indexed.
+ */
+export async function buildCallTexts(
+  cols: TimelineColumns,
+  eventAt: EventAt,
+  pause: () => Promise<void> = () => Promise.resolve(),
+): Promise<string[]> {
   const laneOf = new Map<string, number>();
   for (let c = 0; c < cols.callCount; c++) laneOf.set(`${cols.callTurn[c]}${SEP}${cols.callId[c]}`, c);
   const args: string[] = new Array(cols.callCount).fill('');
   const outcome: string[] = new Array(cols.callCount).fill('');
   const response = EVENT_CODES['llm.response'];
   for (let i = 0; i < cols.eventCount; i++) {
+    if (i > 0 && i % CHUNK === 0) await pause();
     const type = cols.type[i]!;
     if (type === response) {
       const ev = eventAt(i) as { turn?: number; calls?: { id?: string; args?: unknown }[] } | undefined;

@@ -71,6 +71,8 @@ export interface TimelineColumns extends StateOps {
   /** Event index of every `llm.request`, ascending. */
   requests: Int32Array;
   anomalies: PlacedAnomaly[];
+  /** What the trace could not show (run.start meta.evidence, from importers); set by the worker. */
+  evidence?: string[];
 }
 
 /** Index of the event with this seq, or -1 (events are sorted by seq). */

@@ -10,6 +10,7 @@ import { countBySeverity } from '../model/anomaly-filter.ts';
 import { runPhase } from '../model/run-status.ts';
 import { AnomalyPanel } from './anomaly-panel.tsx';
 import { EmptyState } from './empty-state.tsx';
+import { EvidenceNotes } from './evidence-notes.tsx';
 import { ExportMenu } from './export-menu.tsx';
 import { HappensBeforeView } from './happens-before-view.tsx';
 import { Inspector } from './inspector.tsx';
@@ -224,6 +225,7 @@ function RunView({ run }: { run: string }) {
         <Legend />
       </div>
       <aside className="side">
+        <EvidenceNotes run={run} />
         <AnomalyPanel run={run} />
         <SideInspector run={run} />
       </aside>

@@ -99,3 +99,80 @@ describe('CauselaneSpanProcessor', () => {
     expect(errors).toEqual([expect.stringMatching(/attributes\[gen_ai.output.messages\]: not valid JSON/)]);
   });
 });
+
+describe('CauselaneSpanProcessor decides what a span is when it ends', () => {
+  const t0 = 1_760_000_000_000;
+  const toolAttrs = (id: string) => ({
+    'gen_ai.operation.name': 'execute_tool',
+    'gen_ai.tool.name': 'search',
+    'gen_ai.tool.call.id': id,
+  });
+  const chatAttrs = (calls: string[]) => ({
+    'gen_ai.operation.name': 'chat',
+    'gen_ai.output.messages': JSON.stringify([
+      {
+        role: 'assistant',
+        parts: calls.map((id) => ({ type: 'tool_call', id, name: 'search', arguments: {} })),
+        finish_reason: calls.length > 0 ? 'tool_call' : 'stop',
+      },
+    ]),
+  });
+
+  it('a tool span named and typed only just before it ends still keeps its place', async () => {
+    const errors: string[] = [];
+    const sink = new MemorySink();
+    const provider = new BasicTracerProvider({
+      spanProcessors: [new CauselaneSpanProcessor({ sink, onError: (e) => errors.push(e.message) })],
+    });
+    const tracer = provider.getTracer('t');
+    const root = tracer.startSpan('workflow', { startTime: t0 });
+    const ctx = trace.setSpan(context.active(), root);
+    const chat1 = tracer.startSpan('chat m', { startTime: t0, attributes: chatAttrs(['a', 'b']) }, ctx);
+    chat1.end(t0 + 5);
+    // Both tools start as plain spans; their GenAI attributes come at the very end.
+    const slow = tracer.startSpan('work', { startTime: t0 + 6 }, ctx);
+    const fast = tracer.startSpan('work', { startTime: t0 + 7 }, ctx);
+    fast.setAttributes(toolAttrs('b'));
+    fast.end(t0 + 8);
+    await new Promise((r) => setTimeout(r, 0));
+    // The slow span may still become a tool that started first: nothing after it is sent yet.
+    expect(sink.events.map((e) => e.type)).toEqual(['run.start', 'llm.request', 'llm.response']);
+    slow.setAttributes(toolAttrs('a'));
+    slow.end(t0 + 20);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(sink.events.map((e) => `${e.type}${'call' in e ? ` ${e.call}` : ''}`)).toEqual([
+      'run.start',
+      'llm.request',
+      'llm.response',
+      'tool.start a',
+      'tool.start b',
+      'tool.end b',
+      'tool.end a',
+    ]);
+    root.end(t0 + 30);
+    await provider.forceFlush();
+    expect(sink.events.map((e) => e.seq)).toEqual(sink.events.map((_, i) => i));
+    expect(errors).toEqual([]);
+  });
+
+  it('streams while a wrapping root span is open, and run.start carries no premature evidence', async () => {
+    const sink = new MemorySink();
+    const provider = new BasicTracerProvider({ spanProcessors: [new CauselaneSpanProcessor({ sink })] });
+    const tracer = provider.getTracer('t');
+    const root = tracer.startSpan('http request', { startTime: t0 });
+    const ctx = trace.setSpan(context.active(), root);
+    tracer.startSpan('chat m', { startTime: t0 + 1, attributes: chatAttrs(['a']) }, ctx).end(t0 + 5);
+    await new Promise((r) => setTimeout(r, 0));
+    // Before any tool span: an import of just this much would say "no tool spans". Live, it cannot know.
+    expect(sink.events.map((e) => e.type)).toEqual(['run.start', 'llm.request', 'llm.response']);
+    expect(sink.events[0]).toMatchObject({ type: 'run.start', meta: { source: 'otel-bridge' } });
+    expect((sink.events[0] as { meta: object }).meta).not.toHaveProperty('evidence');
+    tracer
+      .startSpan('execute_tool search', { startTime: t0 + 6, attributes: toolAttrs('a') }, ctx)
+      .end(t0 + 9);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(sink.events.map((e) => e.type).slice(3)).toEqual(['tool.start', 'tool.end']);
+    root.end(t0 + 10);
+    await provider.shutdown();
+  });
+});

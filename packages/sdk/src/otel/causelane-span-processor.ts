@@ -1,35 +1,32 @@
 // The OpenTelemetry bridge: a SpanProcessor for @opentelemetry/sdk-trace-base 2.x that turns the
 // GenAI spans of an already-instrumented agent (OpenLLMetry, OpenInference, hand-written spans
 // following the GenAI conventions) into format-v1 events and streams them to a TraceSink live.
-// The mapping is the OTLP importer's; this file only decides when events are final.
-import { type GenAiSpan, genAiKindOf, genAiSpanFrom, IncrementalSpanImporter } from '@causelane/importers';
+// The mapping is the OTLP importer's. What a span is, is decided when it ends (attributes set after
+// start count), and events wait until no open span can still come before them (live-runs.ts).
+import { type GenAiSpan, genAiSpanFrom } from '@causelane/importers';
 import type { TraceEvent } from '@causelane/trace-schema';
 import { type Context, SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { TraceSink } from '../sinks/trace-sink.ts';
+import { LiveRuns } from './live-runs.ts';
+import { OpenSpans } from './open-spans.ts';
 
 export interface CauselaneSpanProcessorOptions {
   sink: TraceSink;
-  /** A failed sink write; the default writes one line to stderr and keeps going. */
+  /** A failed sink write, or a span that cannot be read; the default writes one line to stderr. */
   onError?: (err: Error) => void;
 }
 
 const hrToMs = (t: readonly [number, number]) => t[0] * 1000 + t[1] / 1e6;
 
-/** Whether a span that just started will map to events (judged from its start attributes and name). */
-function looksGenAi(span: Span): boolean {
-  return (
-    genAiKindOf(span.attributes) !== undefined ||
-    /^(chat|execute_tool|text_completion|generate_content)\b/.test(span.name)
-  );
-}
-
 function toGenAiSpan(span: ReadableSpan): GenAiSpan | null {
   const ctx = span.spanContext();
   const service = span.resource.attributes['service.name'];
+  const parent = span.parentSpanContext?.spanId;
   return genAiSpanFrom({
     traceId: ctx.traceId,
     spanId: ctx.spanId,
+    ...(parent ? { parentSpanId: parent } : {}),
     name: span.name,
     startMs: hrToMs(span.startTime),
     endMs: hrToMs(span.endTime),
@@ -43,40 +40,34 @@ function toGenAiSpan(span: ReadableSpan): GenAiSpan | null {
 }
 
 export class CauselaneSpanProcessor implements SpanProcessor {
-  private readonly importer = new IncrementalSpanImporter('otel-bridge');
-  /** Start times of GenAI spans still running: nothing at or after the oldest is final yet. */
-  private readonly open = new Map<string, number>();
+  /** Every span still running, whatever it looks like now: its kind may be set before it ends. */
+  private readonly open = new OpenSpans();
+  private readonly runs: LiveRuns;
   private writing: Promise<void> = Promise.resolve();
   private readonly onError: (err: Error) => void;
 
   constructor(private readonly options: CauselaneSpanProcessorOptions) {
     this.onError =
       options.onError ?? ((err) => process.stderr.write(`causelane otel bridge: ${err.message}\n`));
+    this.runs = new LiveRuns('otel-bridge', (_run, message) => this.onError(new Error(message)));
   }
 
   onStart(span: Span, _parentContext: Context): void {
-    if (looksGenAi(span)) this.open.set(span.spanContext().spanId, hrToMs(span.startTime));
+    this.open.start(span);
   }
 
   onEnd(span: ReadableSpan): void {
-    this.open.delete(span.spanContext().spanId);
-    let mapped: GenAiSpan | null;
+    let mapped: GenAiSpan | null = null;
     try {
       mapped = toGenAiSpan(span);
     } catch (err) {
       // A span with unreadable message attributes must not break the agent; report and skip it.
       this.onError(err as Error);
-      return;
     }
-    if (!mapped) return;
-    this.importer.add(mapped);
-    this.send(this.importer.drain(this.watermark()));
-  }
-
-  private watermark(): number {
-    let w = Infinity;
-    for (const t of this.open.values()) if (t < w) w = t;
-    return w;
+    this.open.end(span.spanContext().spanId, mapped !== null && mapped.kind !== 'agent');
+    if (mapped) this.runs.add(mapped);
+    // Any span's end can release events another span held back.
+    this.send(this.runs.drain(this.open));
   }
 
   /** Writes are chained: the sink is never called concurrently and batches keep their order. */
@@ -89,7 +80,7 @@ export class CauselaneSpanProcessor implements SpanProcessor {
 
   /** Sends everything held back (spans still open are treated as absent), then flushes the sink. */
   async forceFlush(): Promise<void> {
-    this.send(this.importer.drain(Infinity));
+    this.send(this.runs.drain(this.open, true));
     await this.writing;
     await this.options.sink.flush();
   }

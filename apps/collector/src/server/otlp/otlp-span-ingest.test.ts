@@ -114,6 +114,44 @@ describe('appending OTLP spans to a big trace', () => {
 });
 
 describe('OtlpSpanIngest on its own store', () => {
+  it('derives, at the next start, spans a killed process stored but never derived', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'causelane-span-recover-'));
+    const db = join(dir, 'causelane.db');
+    const quiet = { log: { info: () => {}, error: () => {} } };
+    const fanout = { publish: () => {}, reset: () => {}, runChanged: () => {} } as unknown as RunFanout;
+    const spans = otlpGenAiSpans([recordAgentOtlp(impatientAgentScript('conv-kill'))]);
+    try {
+      const first = await openEventStore(db, quiet);
+      const ingest = new OtlpSpanIngest(
+        first,
+        fanout,
+        { maxEventBytes: 1 << 20 },
+        { inlineSpans: 0, log: quiet.log },
+      );
+      await ingest.idle();
+      await ingest.ingest(spans.slice(0, 1));
+      expect(await ingest.ingest(spans.slice(1))).toEqual({ ok: true, runs: [], deferred: true });
+      // The process dies before its pass: the store goes away under it.
+      await first.close();
+      const before = spansToEvents('conv-kill', spans.slice(0, 1), { source: 'otlp' });
+
+      const second = await openEventStore(db, quiet);
+      try {
+        const after = new OtlpSpanIngest(second, fanout, { maxEventBytes: 1 << 20 }, { log: quiet.log });
+        expect(await second.runEvents('conv-kill')).toEqual(before);
+        await after.idle();
+        expect(await second.runEvents('conv-kill')).toEqual(
+          spansToEvents('conv-kill', spans, { source: 'otlp' }),
+        );
+        await after.close();
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('derives the other traces of a shared pass when one cannot be derived, and logs that one', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'causelane-span-ingest-'));
     const store = await openEventStore(join(dir, 'causelane.db'), {

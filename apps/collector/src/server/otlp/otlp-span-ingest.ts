@@ -4,6 +4,7 @@
 // answer; once a trace holds more than INLINE_SPANS spans, requests only store their spans and one
 // coalesced pass derives every trace that changed, running at most half the time, so the cost of a
 // request stays O(its spans) and one derivation is shared by all requests that arrived meanwhile.
+// Spans stored but not derived when the process died are found at the next start (run '').
 import { type GenAiSpan, ImportError, runOfSpans, spansToEvents } from '@causelane/importers';
 import type { TraceEvent } from '@causelane/trace-schema';
 import type { Limits } from '../limits.ts';
@@ -51,6 +52,8 @@ export class OtlpSpanIngest {
   private nextPassAt = 0;
   private idleWaiters: (() => void)[] = [];
   private closing = false;
+  /** Finding spans a previous process stored but did not derive (it was killed before its pass). */
+  private recovering: Promise<void> | null;
   /** Derivation passes run so far (inline or coalesced), for tests and benchmarks. */
   passes = 0;
 
@@ -59,7 +62,36 @@ export class OtlpSpanIngest {
     private readonly fanout: RunFanout,
     private readonly limits: Pick<Limits, 'maxEventBytes'>,
     private readonly opts: OtlpSpanIngestOptions = {},
-  ) {}
+  ) {
+    this.recovering = this.recover().finally(() => {
+      this.recovering = null;
+      this.settle();
+    });
+  }
+
+  /**
+   * Spans still waiting for their run ('') were stored by a request whose pass never ran (or only
+   * name an agent so far): their traces are derived again, so a killed collector loses nothing.
+   */
+  private async recover(): Promise<void> {
+    await Promise.resolve();
+    try {
+      const unplaced = await this.store.transaction((tx) => tx.spansOfRun(''));
+      for (const s of unplaced) this.pending.add(s.traceId);
+      this.schedule();
+    } catch (err) {
+      this.log().error(`OTLP spans waiting for their runs could not be read: ${(err as Error).message}`);
+    }
+  }
+
+  private log(): { error(msg: string): void } {
+    return this.opts.log ?? { error: (m: string) => process.stderr.write(`${m}\n`) };
+  }
+
+  private settle(): void {
+    if (this.pending.size === 0 && !this.timer && !this.running && !this.recovering)
+      for (const w of this.idleWaiters.splice(0)) w();
+  }
 
   async ingest(spans: readonly GenAiSpan[]): Promise<SpanIngestResult> {
     if (spans.length === 0) return { ok: true, runs: [] };
@@ -86,12 +118,13 @@ export class OtlpSpanIngest {
 
   /** Resolves once every stored span has been derived into its run. */
   idle(): Promise<void> {
-    if (this.pending.size === 0 && !this.running && !this.timer) return Promise.resolve();
+    if (this.pending.size === 0 && !this.running && !this.timer && !this.recovering) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   /** Derives what is pending at once (no cool-down), for a clean shutdown. */
   async close(): Promise<void> {
+    await this.recovering;
     this.closing = true;
     this.nextPassAt = 0;
     if (this.timer) {
@@ -150,7 +183,7 @@ export class OtlpSpanIngest {
     })().finally(() => {
       this.running = null;
       this.schedule();
-      if (this.pending.size === 0 && !this.timer) for (const w of this.idleWaiters.splice(0)) w();
+      this.settle();
     });
     return this.running;
   }
@@ -165,9 +198,8 @@ export class OtlpSpanIngest {
   }
 
   private reportFailure(trace: string, err: unknown): void {
-    // The spans stay stored; the next request for this trace derives it again.
-    const log = this.opts.log ?? { error: (m: string) => process.stderr.write(`${m}\n`) };
-    log.error(`OTLP trace ${trace}: its run cannot be derived: ${(err as Error).message}`);
+    // The spans stay stored; the next request for this trace, or the next start, derives it again.
+    this.log().error(`OTLP trace ${trace}: its run cannot be derived: ${(err as Error).message}`);
   }
 
   /**

@@ -89,7 +89,7 @@ async function* historySlices(
       page = next;
     }
   } finally {
-    await pages.return?.();
+    await pages.return?.(undefined);
   }
 }
 

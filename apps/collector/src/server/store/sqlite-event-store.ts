@@ -52,7 +52,12 @@ export class SqliteEventStore implements EventStore {
     // FULL syncs the WAL on every commit: an acked batch survives a power cut, not just a kill -9.
     this.db.pragma('synchronous = FULL');
     this.db.pragma(`busy_timeout = ${busy}`);
-    this.guard(() => migrateSqlite(this.db));
+    try {
+      this.guard(() => migrateSqlite(this.db));
+    } catch (err) {
+      this.db.close();
+      throw err;
+    }
     this.w = new SqliteWrites(this.db, this.now);
     this.analyzer = new RunAnalyzer(
       {
