@@ -23,8 +23,8 @@ const SKIP = new Set([
 const isSkipped = (rel) => rel.split('/').some((s) => SKIP.has(s)) || rel.endsWith('.tsbuildinfo');
 
 /** A fingerprint (path, size, mtime) of everything a build of the tarballs reads: every file of
- * packages/ and apps/ outside build outputs, the lockfile, the workspace and TypeScript settings,
- * and this script. Same fingerprint, same tarballs. */
+ * packages/ and apps/ outside build outputs, the build scripts in tools/build, the lockfile, the
+ * workspace and TypeScript settings, and this script. Same fingerprint, same tarballs. */
 export function inputsFingerprint() {
   const hash = createHash('sha256');
   const add = (abs) => {
@@ -43,6 +43,7 @@ export function inputsFingerprint() {
   };
   walk(join(REPO_ROOT, 'packages'));
   walk(join(REPO_ROOT, 'apps'));
+  walk(join(REPO_ROOT, 'tools', 'build'));
   for (const f of [
     'package.json',
     'pnpm-lock.yaml',
