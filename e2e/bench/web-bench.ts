@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
-import { synthesizeRun } from '@causelane/analysis/testing';
+import { benchShape, benchShapeChunks, synthesizeRun } from '@causelane/analysis/testing';
 import type { TraceEvent } from '@causelane/trace-schema';
 import { chromium } from '@playwright/test';
 import { buildWeb, CHROMIUM, REPO_ROOT } from '../collector-process.ts';
@@ -22,6 +22,12 @@ const TYPES: Record<string, string> = {
 };
 
 function writeTrace(file: string): number {
+  // BENCH_SHAPE (one-run, 40-runs, 2000-runs): the analyzer bench's shapes (web-bench-shapes.ts).
+  if (process.env.BENCH_SHAPE) {
+    const text = [...benchShapeChunks(benchShape(process.env.BENCH_SHAPE), EVENTS)].join('');
+    writeFileSync(file, text);
+    return text.split('\n').length - 1;
+  }
   const sample = synthesizeRun({ seed: 1, turns: 200, maxCalls: 6 }).length / 200;
   const events: TraceEvent[] = synthesizeRun({
     seed: 1,
@@ -67,7 +73,7 @@ function p95(xs: number[]): number {
 }
 
 async function main(): Promise<void> {
-  await buildWeb();
+  if (!process.env.BENCH_SKIP_BUILD) await buildWeb();
   const dir = mkdtempSync(join(tmpdir(), 'causelane-bench-'));
   const trace = join(dir, 'trace.jsonl');
   const count = writeTrace(trace);
@@ -142,6 +148,7 @@ async function main(): Promise<void> {
     );
     const result = {
       machine: 'headless Debian Chromium, 2 cores shared with other builds, Node 20',
+      shape: process.env.BENCH_SHAPE ?? null,
       events: count,
       bytes,
       baselineFetchParseMs: Math.round(baseline.ms),

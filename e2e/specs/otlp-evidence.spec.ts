@@ -1,5 +1,6 @@
 // OTLP traces sent to the collector and opened in the web app: a trace without tool spans shows
 // what it cannot prove (as text, never markup), and a correct agent shows nothing above info.
+import { writeFileSync } from 'node:fs';
 import { recordAgentOtlp } from '@causelane/importers/testing';
 import { expect, test } from '@playwright/test';
 import { DebuggerPage } from '../pages/debugger-page.ts';
@@ -73,4 +74,24 @@ test('an OTLP trace without tool spans says so, and a correct agent shows nothin
     };
     expect(report.anomalies.filter((a) => a.severity !== 'info')).toEqual([]);
   }
+});
+
+test('a loaded file’s notes come from its run.start line, shown as text even when they look like markup', async ({
+  page,
+}, testInfo) => {
+  const hostile = '<img src=x onerror="window.__pwned=1"> no tool spans';
+  const events = [
+    { type: 'run.start', meta: { source: 'otlp', evidence: [hostile, 42] } },
+    { type: 'llm.request', turn: 1 },
+    { type: 'llm.response', turn: 1, calls: [] },
+  ].map((e, seq) => JSON.stringify({ v: 1, run: 'noted', seq, t: 1_760_000_000_000 + seq, ...e }));
+  const file = testInfo.outputPath('noted.jsonl');
+  writeFileSync(file, `${events.join('\n')}\n`);
+  const app = new DebuggerPage(page);
+  const notes = new TraceEvidenceNotes(page);
+  await app.goto();
+  await app.openFile(file);
+  expect(await notes.texts()).toEqual([hostile]);
+  await expect(notes.root.locator('img')).toHaveCount(0);
+  expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
 });

@@ -14,11 +14,12 @@ const NO_KEYS: KeyVersion[] = [];
 export function buildRunModel(run: string, events: readonly TraceEvent[] | EventColumns): RunModel {
   const source = Array.isArray(events) ? arrayColumns(run, events) : (events as EventColumns);
   const turnByNumber = new Map<number, TurnModel>();
-  const callById = new Map<string, CallModel>();
+  const byId = new Map<string, CallModel>();
   const calls: CallModel[] = [];
   const requests: { seq: number; turn: number }[] = [];
   const unmatched: UnmatchedEvent[] = [];
   const openTurns = new TinyQueue<TurnModel>([], byTurn);
+  const callById: ReadonlyMap<string, CallModel> = byId;
   const model: RunModel = { run, source, turns: [], turnByNumber, calls, callById, requests, unmatched };
   // With interned call indices (CompactRun) a call is found by array index, not by its id string.
   const fast =
@@ -27,8 +28,11 @@ export function buildRunModel(run: string, events: readonly TraceEvent[] | Event
     source.listedCount !== undefined &&
     source.listedCallIndex !== undefined &&
     source.listedName !== undefined &&
-    source.callId !== undefined;
+    source.callId !== undefined &&
+    source.callIndexOf !== undefined;
   const byIndex: (CallModel | undefined)[] = fast ? new Array(source.callCount).fill(undefined) : [];
+  // The source already maps ids to indices: callById is a view over it, not a second map of strings.
+  if (fast) model.callById = new IndexedCalls(source, byIndex, calls);
   let steps = new Int32Array(64);
   let stepCount = 0;
   let commitSteps = 0;
@@ -102,7 +106,7 @@ export function buildRunModel(run: string, events: readonly TraceEvent[] | Event
         if (tm.responseSeq !== undefined) break;
         tm.responseSeq = seq;
         const add = (c: CallModel) => {
-          callById.set(c.id, c);
+          if (!fast) byId.set(c.id, c);
           calls.push(c);
           tm.calls.push(c);
         };
@@ -119,7 +123,7 @@ export function buildRunModel(run: string, events: readonly TraceEvent[] | Event
         } else {
           const ev = source.event(i) as Extract<TraceEvent, { type: 'llm.response' }>;
           ev.calls.forEach((spec, index) => {
-            if (!callById.has(spec.id)) add(newCall(spec.id, spec.name, spec.args, turn, index, seq));
+            if (!byId.has(spec.id)) add(newCall(spec.id, spec.name, spec.args, turn, index, seq));
           });
         }
         openTurns.push(tm);
@@ -131,7 +135,7 @@ export function buildRunModel(run: string, events: readonly TraceEvent[] | Event
       case 'tool.timeout':
       case 'tool.orphan': {
         const turn = source.turn(i);
-        const c = fast ? byIndex[source.callIndex!(i)] : callById.get(source.call(i)!);
+        const c = fast ? byIndex[source.callIndex!(i)] : byId.get(source.call(i)!);
         if (!c || c.turn !== turn) {
           if (type === 'tool.start' || type === 'tool.end' || type === 'tool.commit') {
             unmatched.push({
@@ -230,4 +234,42 @@ function newCall(
     orphanSeq: undefined,
     orphanReason: undefined,
   };
+}
+
+/** callById over interned call indices: the source's id → index lookup, then an array. */
+class IndexedCalls implements ReadonlyMap<string, CallModel> {
+  constructor(
+    private readonly source: EventColumns,
+    private readonly byIndex: readonly (CallModel | undefined)[],
+    /** Every call in listing order: the order a Map filled while listing would iterate in. */
+    private readonly calls: readonly CallModel[],
+  ) {}
+  get(id: string): CallModel | undefined {
+    const k = this.source.callIndexOf!(id);
+    return k < 0 ? undefined : this.byIndex[k];
+  }
+  has(id: string): boolean {
+    return this.get(id) !== undefined;
+  }
+  get size(): number {
+    return this.calls.length;
+  }
+  forEach(
+    fn: (value: CallModel, key: string, map: ReadonlyMap<string, CallModel>) => void,
+    self?: unknown,
+  ): void {
+    for (const c of this.calls) fn.call(self, c, c.id, this);
+  }
+  *entries(): MapIterator<[string, CallModel]> {
+    for (const c of this.calls) yield [c.id, c];
+  }
+  *keys(): MapIterator<string> {
+    for (const c of this.calls) yield c.id;
+  }
+  *values(): MapIterator<CallModel> {
+    yield* this.calls;
+  }
+  [Symbol.iterator](): MapIterator<[string, CallModel]> {
+    return this.entries();
+  }
 }

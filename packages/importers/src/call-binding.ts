@@ -18,9 +18,42 @@ export interface Turn {
  */
 export function turnOfTool(turns: readonly Turn[], tool: ToolSpan): Turn | undefined {
   return (
-    (tool.parentSpanId ? turns.find((t) => t.chat.spanId === tool.parentSpanId) : undefined) ??
+    (tool.parentSpanId ? indexOf(turns).bySpan.get(tool.parentSpanId) : undefined) ??
     turns[turnBefore(turns, tool.startMs)]
   );
+}
+
+/** Per turns array: turns by chat span id (first wins), and end times sorted with the prefix max index. */
+interface TurnIndex {
+  length: number;
+  bySpan: Map<string, Turn>;
+  /** Chat end times, ascending. */
+  ends: Float64Array;
+  /** best[k]: the highest turn index among the k+1 earliest-ending chats. */
+  best: Int32Array;
+}
+const turnIndexes = new WeakMap<readonly Turn[], TurnIndex>();
+
+/** Built once per turns array (rebuilt if it grew), so each lookup is O(log turns), not a scan. */
+function indexOf(turns: readonly Turn[]): TurnIndex {
+  const known = turnIndexes.get(turns);
+  if (known && known.length === turns.length) return known;
+  const bySpan = new Map<string, Turn>();
+  const ended: number[] = [];
+  turns.forEach((t, i) => {
+    if (!bySpan.has(t.chat.spanId)) bySpan.set(t.chat.spanId, t);
+    if (t.chat.endMs !== undefined) ended.push(i);
+  });
+  ended.sort((a, b) => turns[a]!.chat.endMs! - turns[b]!.chat.endMs! || a - b);
+  const ends = new Float64Array(ended.length);
+  const best = new Int32Array(ended.length);
+  ended.forEach((i, k) => {
+    ends[k] = turns[i]!.chat.endMs!;
+    best[k] = Math.max(i, k > 0 ? best[k - 1]! : -1);
+  });
+  const index = { length: turns.length, bySpan, ends, best };
+  turnIndexes.set(turns, index);
+  return index;
 }
 
 /**
@@ -36,11 +69,16 @@ export function sameArgs(callArgs: unknown, toolArgs: unknown): boolean {
 
 /** The turn (index) whose response a span that started at `ms` follows: the last chat ended by then. */
 export function turnBefore(turns: readonly Turn[], ms: number): number {
-  let t = -1;
-  turns.forEach((x, i) => {
-    if (x.chat.endMs !== undefined && x.chat.endMs <= ms) t = i;
-  });
-  return t;
+  const { ends, best } = indexOf(turns);
+  // The count of chats ended by `ms` (binary search), then the latest of them.
+  let lo = 0;
+  let hi = ends.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ends[mid]! <= ms) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo === 0 ? -1 : best[lo - 1]!;
 }
 
 export function bindTools(turns: Turn[], tools: readonly ToolSpan[], notes: string[]): Map<string, string> {

@@ -1,6 +1,7 @@
 // Reads the OTLP JSON encoding of ExportTraceServiceRequest (resourceSpans > scopeSpans > spans),
 // as written by OTLP/HTTP JSON exporters and the collector's file exporter, into GenAI spans.
 import type { TraceEvent } from '@causelane/trace-schema';
+import { forgetMessageHistories } from './dialects/message-history-json.ts';
 import { type GenAiSpan, genAiSpanFrom, type RawSpan } from './genai-span.ts';
 import { describeValue, ImportError } from './import-error.ts';
 import { assembleRuns } from './spans-to-events.ts';
@@ -127,6 +128,15 @@ export interface OtlpSpanOptions {
  * copy would read as a second model call or tool run. The first copy is kept.
  */
 export function otlpGenAiSpans(requests: readonly unknown[], opts: OtlpSpanOptions = {}): GenAiSpan[] {
+  try {
+    return genAiSpansOf(requests, opts);
+  } finally {
+    // Histories are shared between the spans of one read only: hold no memory afterwards.
+    forgetMessageHistories();
+  }
+}
+
+function genAiSpansOf(requests: readonly unknown[], opts: OtlpSpanOptions): GenAiSpan[] {
   const out: GenAiSpan[] = [];
   const seen = new Set<string>();
   requests.forEach((request, r) => {

@@ -254,6 +254,11 @@ export class CompactRun implements EventColumns, CallInterner {
     return this.listedNames[this.payloads[i]!.list! + k]!;
   }
 
+  /** The interned index of a call id, or -1 when the run never names it. */
+  callIndexOf(id: string): number {
+    return this.idIndex.get(id) ?? -1;
+  }
+
   /** The call id of an interned index. */
   callId(index: number): string {
     return this.ids[index]!;

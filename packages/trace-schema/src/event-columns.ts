@@ -23,11 +23,13 @@ export interface EventColumns {
    * Optional fast path (CompactRun has it): call ids interned per run as 0..callCount-1, so a reader
    * can index arrays instead of looking strings up. callIndex(i) is -1 when the event names no call;
    * an llm.response at i lists listedCount(i) calls, the k-th with index listedCallIndex(i, k) and
-   * name listedName(i, k); callId(index) is the id of an index.
+   * name listedName(i, k); callId(index) is the id of an index, callIndexOf(id) the index of an
+   * id (-1 when the run never names it).
    */
   readonly callCount?: number;
   callIndex?(i: number): number;
   callId?(index: number): string;
+  callIndexOf?(id: string): number;
   listedCount?(i: number): number;
   listedCallIndex?(i: number, k: number): number;
   listedName?(i: number, k: number): string;

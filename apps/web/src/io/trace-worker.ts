@@ -17,15 +17,10 @@ import { happensBeforeDiagram } from '../model/happens-before.ts';
 import { LineStore } from '../model/line-store.ts';
 import { LiveRunEvents } from '../model/live-run-events.ts';
 import { replaySnapshot } from '../model/replay-snapshot.ts';
-import { evidenceOfEvents, evidenceOfLine } from '../model/run-evidence.ts';
+import { evidenceOfEvents, evidenceOfFile } from '../model/run-evidence.ts';
 import { drainExport, type ExportFormat, type ExportSource, exportStream } from '../model/run-export.ts';
 import { buildCallTexts, searchCalls } from '../model/search-index.ts';
-import {
-  buildTimelineColumns,
-  EVENT_CODES,
-  type TimelineColumns,
-  transferablesOf,
-} from '../model/timeline-columns.ts';
+import { buildTimelineColumns, type TimelineColumns, transferablesOf } from '../model/timeline-columns.ts';
 import type {
   ExportedFile,
   LoadResult,
@@ -155,8 +150,7 @@ async function load(id: number, source: LoadSource): Promise<void> {
   };
   for (const [run, compact] of read.runs) {
     const open = { ...analyzeRun(run, compact), file: { compact, lines } };
-    const startAt = open.cols.type.indexOf(EVENT_CODES['run.start']);
-    if (startAt >= 0) open.cols.evidence = evidenceOfLine(lines.text(compact.line(startAt)));
+    open.cols.evidence = evidenceOfFile(open.cols, (i) => lines.text(compact.line(i)));
     runs.set(run, open);
     result.runs.push(open.cols);
   }

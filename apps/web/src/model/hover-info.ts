@@ -3,7 +3,15 @@
 // anomaly flag's title. Pure: the canvas passes the frame's geometry in.
 import type { DrawList } from './draw-list.ts';
 import { FLAG_HIT_HALF_WIDTH, FLAG_HIT_HEIGHT } from './hit-test.ts';
-import { type LaneLayout, ROW_AGENT, ROW_CALL, ROW_TURN, rowAt } from './lane-layout.ts';
+import {
+  type LaneLayout,
+  ROW_AGENT,
+  ROW_CALL,
+  ROW_SUMMARY,
+  ROW_TRACK,
+  ROW_TURN,
+  rowAt,
+} from './lane-layout.ts';
 import { formatDuration, formatOffset, formatWallClock } from './time-format.ts';
 import {
   CALL_FAILED,
@@ -12,7 +20,8 @@ import {
   EVENT_NAMES,
   type TimelineColumns,
 } from './timeline-columns.ts';
-import { positionOf, type TimeWindow, type XMode, xOf } from './viewport.ts';
+import { callInTrackAt } from './track-packing.ts';
+import { posAt, positionOf, type TimeWindow, type XMode, xOf } from './viewport.ts';
 
 export type MarkerKind = 'commit' | 'timeout' | 'orphan';
 
@@ -69,6 +78,22 @@ export function hoverTargetAt(g: HoverGeometry, x: number, y: number): HoverTarg
       : null;
   }
   if (layout.rowKind[row] === ROW_TURN) return { kind: 'turn', turn: ref };
+  // Packed layout (zoomed out): a track row holds many calls, the summary row every turn.
+  if (layout.rowKind[row] === ROW_TRACK && layout.packed) {
+    const pos = posAt(x, g.win, g.width);
+    const lane = callInTrackAt(layout.packed, ref, pos, posAt(x + MARKER_SLOP, g.win, g.width) - pos);
+    return lane >= 0 ? { kind: 'call', lane } : null;
+  }
+  if (layout.rowKind[row] === ROW_SUMMARY) {
+    let turn = -1;
+    for (
+      let ti = 0;
+      ti < cols.turnCount && shown(cols.turnRequest[ti]!) && px(cols.turnRequest[ti]!) <= x;
+      ti++
+    )
+      turn = ti;
+    return turn >= 0 ? { kind: 'turn', turn } : null;
+  }
   if (layout.rowKind[row] === ROW_AGENT) {
     for (let ti = 0; ti < cols.turnCount; ti++) {
       const rq = cols.turnRequest[ti]!;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { evidenceOfEvents, evidenceOfLine, evidenceOfRunStart } from './run-evidence.ts';
+import { evidenceOfEvents, evidenceOfFile, evidenceOfLine, evidenceOfRunStart } from './run-evidence.ts';
+import { EVENT_CODES } from './timeline-columns.ts';
 
 const start = (meta: unknown) => ({ v: 1, run: 'r', seq: 0, t: 1, type: 'run.start', meta }) as const;
 
@@ -35,5 +36,12 @@ describe('run evidence notes', () => {
     expect(evidenceOfLine(JSON.stringify(start({ evidence: ['line note'] })))).toEqual(['line note']);
     expect(evidenceOfLine('{not json')).toEqual([]);
     expect(evidenceOfLine(null)).toEqual([]);
+  });
+
+  it('reads a loaded file’s run.start line by its event index', () => {
+    const type = Uint8Array.from([EVENT_CODES['llm.request'], EVENT_CODES['run.start']]);
+    const lines = ['{"type":"llm.request"}', JSON.stringify(start({ evidence: ['from the file'] }))];
+    expect(evidenceOfFile({ type }, (i) => lines[i]!)).toEqual(['from the file']);
+    expect(evidenceOfFile({ type: Uint8Array.from([EVENT_CODES['llm.request']]) }, () => null)).toEqual([]);
   });
 });

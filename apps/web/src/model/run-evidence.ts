@@ -2,6 +2,7 @@
 // in run.start's `meta.evidence`: read from a live run's events or a loaded file's run.start line.
 // Plain strings for the UI to show as text, never as HTML.
 import type { TraceEvent } from '@causelane/trace-schema';
+import { EVENT_CODES, type TimelineColumns } from './timeline-columns.ts';
 
 const MAX_NOTES = 20;
 const MAX_NOTE_LENGTH = 500;
@@ -32,4 +33,13 @@ export function evidenceOfLine(line: string | null): string[] {
   } catch {
     return [];
   }
+}
+
+/** The notes of a loaded file's run: its run.start event's line, by event index. */
+export function evidenceOfFile(
+  cols: Pick<TimelineColumns, 'type'>,
+  lineOfEvent: (index: number) => string | null,
+): string[] {
+  const i = cols.type.indexOf(EVENT_CODES['run.start']);
+  return i < 0 ? [] : evidenceOfLine(lineOfEvent(i));
 }

@@ -7,7 +7,7 @@ import { callDetailsOf } from '../actions/trace-queries.ts';
 import type { CallDetails } from '../model/call-details.ts';
 import type { DrawList } from '../model/draw-list.ts';
 import { firstLine, type HoverTarget, hoverFacts, hoverTargetAt } from '../model/hover-info.ts';
-import { layoutOf } from '../model/lane-layout.ts';
+import { type LaneLayout, layoutOf } from '../model/lane-layout.ts';
 import { fullWindow } from '../model/viewport.ts';
 import { readApp } from './use-app.ts';
 
@@ -16,6 +16,9 @@ interface HoverFrame {
   /** Canvas width in CSS pixels (the lanes start after the gutter). */
   width: number;
   gutter: number;
+  /** The layout and scroll the frame on screen was drawn with (packed when zoomed out). */
+  layout?: LaneLayout;
+  scrollY?: number;
 }
 
 type HoverAt = { x: number; y: number; clientX: number; clientY: number } | null;
@@ -58,11 +61,11 @@ export function useHoverCard(run: string, frame: () => HoverFrame) {
       const next = hoverTargetAt(
         {
           cols,
-          layout: layoutOf(cols),
+          layout: f.layout ?? layoutOf(cols),
           win: s.windows[run] ?? fullWindow(cols, s.mode),
           mode: s.mode,
           width: Math.max(1, f.width - f.gutter),
-          scrollY: s.scrollY[run] ?? 0,
+          scrollY: f.scrollY ?? s.scrollY[run] ?? 0,
           flagHits: f.flagHits,
           playhead: s.activeRun === run ? s.playhead : null,
         },

@@ -59,6 +59,8 @@ export function SwimlaneCanvas({ run, main = false, height, selectedCall, onAnom
     flagHits: lastList.current?.flagHits ?? [],
     width: input.width,
     gutter: GUTTER,
+    layout: lastList.current?.layout,
+    scrollY: lastList.current?.scrollY,
   }));
 
   const input = useTimelineInput(

@@ -4,6 +4,7 @@
 import type { ToolCallSpec } from '@causelane/trace-schema';
 import { describeValue, ImportError } from '../import-error.ts';
 import type { Dialect } from './dialect.ts';
+import { parseMessageHistory } from './message-history-json.ts';
 import {
   type Attrs,
   type ModelCallFacts,
@@ -26,7 +27,7 @@ function messages(attrs: Attrs, key: string, where: string): unknown[] | undefin
   let parsed = v;
   if (typeof v === 'string') {
     try {
-      parsed = JSON.parse(v);
+      parsed = parseMessageHistory(v);
     } catch {
       throw new ImportError(`${where}.attributes[${key}]`, `not valid JSON: ${describeValue(v)}`);
     }

@@ -9,7 +9,8 @@ import { type GenAiSpan, ImportError, runOfSpans, spansToEvents } from '@causela
 import type { TraceEvent } from '@causelane/trace-schema';
 import type { Limits } from '../limits.ts';
 import type { RunFanout } from '../socket/run-fanout.ts';
-import { type EventStore, StoreBusyError, type StoreTx } from '../store/event-store.ts';
+import { type EventStore, StoreBusyError, type StoredSpan, type StoreTx } from '../store/event-store.ts';
+import { SpanLinks } from './span-links.ts';
 
 export type SpanIngestResult =
   /** `runs`: the runs derived now; `deferred`: stored, to be derived in a coalesced pass. */
@@ -45,8 +46,10 @@ export interface OtlpSpanIngestOptions {
 export class OtlpSpanIngest {
   /** Trace ids whose spans were stored but not derived yet. */
   private readonly pending = new Set<string>();
-  /** Spans per trace at its last derivation. */
+  /** Spans of each trace's run at its last derivation. */
   private readonly size = new Map<string, number>();
+  /** Traces whose spans may share a run without a root span (conversation, call ids, timing). */
+  private readonly links = new SpanLinks();
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private nextPassAt = 0;
@@ -77,6 +80,7 @@ export class OtlpSpanIngest {
     await Promise.resolve();
     try {
       const unplaced = await this.store.transaction((tx) => tx.spansOfRun(''));
+      this.links.add(unplaced);
       for (const s of unplaced) this.pending.add(s.traceId);
       this.schedule();
     } catch (err) {
@@ -97,7 +101,11 @@ export class OtlpSpanIngest {
     if (spans.length === 0) return { ok: true, runs: [] };
     const traces = [...new Set(spans.map((s) => s.traceId))];
     const limit = this.opts.inlineSpans ?? INLINE_SPANS;
-    const cheap = traces.every((t) => !this.pending.has(t) && (this.size.get(t) ?? 0) <= limit);
+    // A rootless span is placed with the runs it may join: their size counts too.
+    const linked = this.links.linked(spans);
+    this.links.add(spans);
+    const small = (t: string) => !this.pending.has(t) && (this.size.get(t) ?? 0) <= limit;
+    const cheap = traces.every(small) && [...linked].every(small);
     if (cheap || this.closing) return this.refusal(() => this.derive(traces, spans));
     // Only the spans now, in their own transaction; a run named by conversation id that holds
     // other events is refused here, as the inline path would.
@@ -203,34 +211,81 @@ export class OtlpSpanIngest {
   }
 
   /**
-   * In one transaction: keeps `spans` (when given), places every span of the traces in its run,
-   * and re-derives each run they touch, exactly as a one-shot import of everything received so far
-   * would; its stored events are extended when the old ones are a prefix of the new ones, or else
-   * replaced. After the commit, watchers get the new tail as `run:events`, or the whole run as
-   * `run:reset`, never an event twice.
+   * The stored spans to place together with `traces`: theirs, those of the traces they may share a
+   * run with (SpanLinks: one hop, from the request's traces), and every span of each run any of
+   * these is in (whole traces), so that placing them equals placing everything stored.
+   */
+  private async scope(tx: StoreTx, traces: readonly string[]): Promise<StoredSpan[]> {
+    const out: StoredSpan[] = [];
+    const seen = new Set<string>();
+    const runs = new Set<string>();
+    let next = [...new Set(traces)];
+    let hop = true;
+    while (next.length > 0) {
+      const got = await tx.spansOfTraces(next);
+      for (const t of next) seen.add(t);
+      out.push(...got);
+      const more = new Set<string>();
+      if (hop) {
+        this.links.add(got.map((g) => g.span));
+        for (const t of this.links.linked(got.map((g) => g.span))) if (!seen.has(t)) more.add(t);
+        hop = false;
+      }
+      for (const { run } of got) {
+        if (run === '' || runs.has(run)) continue;
+        runs.add(run);
+        for (const s of await tx.spansOfRun(run)) if (!seen.has(s.traceId)) more.add(s.traceId);
+      }
+      next = [...more];
+    }
+    return out;
+  }
+
+  /**
+   * In one transaction: keeps `spans` (when given), places every span of the traces in its run
+   * (with the runs they may join), and re-derives each run whose spans changed, exactly as a one-shot
+   * import of everything received so far would; its stored events are extended when the old ones
+   * are a prefix of the new ones, or else replaced (two runs found to be one: the later is deleted,
+   * the earlier reset). After the commit, watchers get the new tail as `run:events`, or the whole
+   * run as `run:reset`, never an event twice.
    */
   private async derive(traces: readonly string[], spans?: readonly GenAiSpan[]): Promise<SpanIngestResult> {
     const changes: RunChange[] = [];
-    const counts = new Map<string, number>();
+    const sizes = new Map<string, number>();
+    const mine = new Set(traces);
+    const touched = new Set<string>();
     await this.store.transaction(async (tx) => {
       changes.length = 0;
+      sizes.clear();
+      touched.clear();
       if (spans) await tx.putSpans(spans);
-      // A trace's spans may join a conversation named by a span of a later batch: place them all again.
-      const stored = await tx.spansOfTraces(traces);
-      counts.clear();
-      for (const s of stored) counts.set(s.span.traceId, (counts.get(s.span.traceId) ?? 0) + 1);
+      // A trace's spans may join a conversation named by a span of a later batch, or a rootless
+      // run its model calls continue: place them all again.
+      const stored = await this.scope(tx, traces);
+      const key = (s: GenAiSpan) => `${s.traceId}\u0001${s.spanId}`;
+      const was = new Map(stored.map((s) => [key(s.span), s.run]));
       const before = new Set(stored.map((s) => s.run).filter((r) => r !== ''));
       const placed = runOfSpans(stored.map((s) => s.span));
+      const changed = new Set<string>();
       for (const [run, list] of placed) {
         if (!before.has(run)) await this.checkForeign(tx, run);
-        await tx.assignSpans(list, run);
+        const moved = list.filter((s) => was.get(key(s)) !== run);
+        if (moved.length > 0) {
+          await tx.assignSpans(moved, run);
+          changed.add(run);
+          for (const s of moved) if (was.get(key(s))) changed.add(was.get(key(s))!);
+        }
+        for (const s of list) {
+          sizes.set(s.traceId, list.length);
+          if (mine.has(s.traceId)) touched.add(run);
+        }
       }
-      for (const run of new Set([...before, ...placed.keys()])) changes.push(await this.rederive(tx, run));
+      for (const run of changed) changes.push(await this.rederive(tx, run));
     });
     this.passes++;
-    for (const t of traces) {
+    for (const [t, n] of sizes) {
       this.size.delete(t);
-      this.size.set(t, counts.get(t) ?? 0);
+      this.size.set(t, n);
     }
     for (const t of this.size.keys()) {
       if (this.size.size <= MAX_SIZES) break;
@@ -246,7 +301,8 @@ export class OtlpSpanIngest {
         this.fanout.runChanged(c.run, 'updated');
       } else if (c.kind === 'deleted') this.fanout.runChanged(c.run, 'deleted');
     }
-    return { ok: true, runs: changes.filter((c) => c.kind !== 'deleted').map((c) => c.run) };
+    const deleted = new Set(changes.filter((c) => c.kind === 'deleted').map((c) => c.run));
+    return { ok: true, runs: [...touched].filter((r) => !deleted.has(r)) };
   }
 
   /** Maps a run's stored spans to events again and brings its stored events in line (inside the transaction). */

@@ -53,7 +53,7 @@ function flushed(socket: UiSocket): Promise<void> {
 }
 
 /** Events per message while a history streams out. */
-const SLICE = 1000;
+const SLICE = 500;
 
 function parsePage(page: readonly string[], held: Watcher['held']): TraceEvent[] {
   const out: TraceEvent[] = [];

@@ -3,16 +3,25 @@
 import { context, trace } from '@opentelemetry/api';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 
 export interface SpanCapture {
   provider: NodeTracerProvider;
   /** Finished spans since the last take, as one OTLP JSON ExportTraceServiceRequest; then forgets them. */
   takeOtlp(): Promise<unknown>;
+  /** Finished spans since the last take, as the SDK hands them to an exporter; then forgets them. */
+  takeSpans(): Promise<ReadableSpan[]>;
 }
 
 let capture: SpanCapture | undefined;
+
+/** Finished spans as one OTLP JSON ExportTraceServiceRequest, as the JSON exporter would send them. */
+export function otlpJsonOf(spans: readonly ReadableSpan[]): unknown {
+  const bytes = JsonTraceSerializer.serializeRequest([...spans]);
+  if (!bytes) throw new Error('the OTLP serializer returned nothing');
+  return JSON.parse(new TextDecoder().decode(bytes));
+}
 
 /** The process's capture, registered as the global tracer provider on first use. */
 export function spanCapture(serviceName = 'agent-under-test'): SpanCapture {
@@ -29,9 +38,13 @@ export function spanCapture(serviceName = 'agent-under-test'): SpanCapture {
       await provider.forceFlush();
       const spans = exporter.getFinishedSpans();
       exporter.reset();
-      const bytes = JsonTraceSerializer.serializeRequest([...spans]);
-      if (!bytes) throw new Error('the OTLP serializer returned nothing');
-      return JSON.parse(new TextDecoder().decode(bytes));
+      return otlpJsonOf(spans);
+    },
+    async takeSpans() {
+      await provider.forceFlush();
+      const spans = [...exporter.getFinishedSpans()];
+      exporter.reset();
+      return spans;
     },
   };
   return capture;
