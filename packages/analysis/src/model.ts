@@ -32,7 +32,13 @@ export function buildRunModel(run: string, events: readonly TraceEvent[] | Event
     source.callIndexOf !== undefined;
   const byIndex: (CallModel | undefined)[] = fast ? new Array(source.callCount).fill(undefined) : [];
   // The source already maps ids to indices: callById is a view over it, not a second map of strings.
-  if (fast) model.callById = new IndexedCalls(source, byIndex, calls);
+  if (fast) {
+    model.callById = new IndexedCalls(source, byIndex, calls);
+    model.callOf = (i) => {
+      const k = source.callIndex!(i);
+      return k < 0 ? undefined : byIndex[k];
+    };
+  }
   let steps = new Int32Array(64);
   let stepCount = 0;
   let commitSteps = 0;

@@ -173,7 +173,7 @@ export function staleRead(m: RunModel): { anomalies: Anomaly[]; staleKeys: Set<s
     const type = src.type(i);
     const seq = src.seq(i);
     if (type === 'tool.end') {
-      const c = m.callById.get(src.call(i)!);
+      const c = m.callOf ? m.callOf(i) : m.callById.get(src.call(i)!);
       if (c && c.endSeq === seq)
         for (const kv of c.writes) record(kv.key, { version: kv.version, seq, by: c.id });
     } else if (type === 'state.write') {
@@ -181,7 +181,7 @@ export function staleRead(m: RunModel): { anomalies: Anomaly[]; staleKeys: Set<s
       // The spec counts any state.write, whichever call it names: only tool.end writes must be another's.
       record(ev.key, { version: ev.version, seq, by: null });
     } else if (type === 'tool.commit') {
-      const c = m.callById.get(src.call(i)!);
+      const c = m.callOf ? m.callOf(i) : m.callById.get(src.call(i)!);
       if (c && c.commitSeq === seq && !c.synthetic && c.reads.length > 0) pending.push(c);
     } else if (type === 'llm.request' && pending.length > 0) {
       const turn = src.turn(i);

@@ -76,6 +76,8 @@ export interface RunModel {
    * write, state.writes, first accepted non-synthetic tool.commits, and llm.requests.
    */
   staleSteps?: Int32Array;
+  /** The call the i-th event names, by interned index (set when the source interns call ids). */
+  callOf?: (i: number) => CallModel | undefined;
 }
 
 /** The event with this seq, or undefined. */

@@ -34,6 +34,8 @@ class ForeignRunError extends Error {}
  * the span count: see docs/performance.md).
  */
 export const INLINE_SPANS = 64;
+/** Runs (newest first) whose spans are indexed again at start, for rootless runs that continue. */
+const RECENT_RUNS = 200;
 /** Trace sizes remembered; the oldest are forgotten past this (they are then derived inline once). */
 const MAX_SIZES = 10_000;
 
@@ -79,7 +81,13 @@ export class OtlpSpanIngest {
   private async recover(): Promise<void> {
     await Promise.resolve();
     try {
-      const unplaced = await this.store.transaction((tx) => tx.spansOfRun(''));
+      // The newest runs' spans are indexed again, so a rootless agent still running across a
+      // restart keeps chaining into its run (older runs are not looked at: see docs/importers.md).
+      const recent = (await this.store.listRuns({ limit: RECENT_RUNS })).runs.map((r) => r.id);
+      const unplaced = await this.store.transaction(async (tx) => {
+        for (const run of recent) if (await tx.isSpanRun(run)) this.links.add(await tx.spansOfRun(run));
+        return tx.spansOfRun('');
+      });
       this.links.add(unplaced);
       for (const s of unplaced) this.pending.add(s.traceId);
       this.schedule();
