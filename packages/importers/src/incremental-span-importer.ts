@@ -3,6 +3,7 @@
 // longer change, so every seq is sent once and never rewritten.
 import type { TraceEvent } from '@causelane/trace-schema';
 import type { GenAiSpan } from './genai-span.ts';
+import { heldRunJoinedBy } from './run-placement.ts';
 import { spansToEvents } from './spans-to-events.ts';
 
 interface RunState {
@@ -13,13 +14,20 @@ interface RunState {
 
 export class IncrementalSpanImporter {
   private readonly runs = new Map<string, RunState>();
-  /** trace id to run, fixed once the trace's first span is placed. */
+  /**
+   * trace id to run, fixed once the trace's first span is placed: its conversation, else the held
+   * run it continues (agents without a root span), else its own.
+   */
   private readonly runOfTrace = new Map<string, string>();
 
   constructor(private readonly source = 'otel-bridge') {}
 
   add(span: GenAiSpan): void {
-    const run = span.conversationId ?? this.runOfTrace.get(span.traceId) ?? span.traceId;
+    const run =
+      span.conversationId ??
+      this.runOfTrace.get(span.traceId) ??
+      heldRunJoinedBy(span, new Map([...this.runs].map(([r, s]) => [r, s.spans]))) ??
+      span.traceId;
     if (!this.runOfTrace.has(span.traceId)) this.runOfTrace.set(span.traceId, run);
     let state = this.runs.get(run);
     if (!state) {

@@ -14,4 +14,5 @@ export * from './openai-responses.ts';
 export * from './otlp-json.ts';
 export * from './otlp-json-lines.ts';
 export * from './otlp-protobuf.ts';
+export { heldRunJoinedBy } from './run-placement.ts';
 export * from './spans-to-events.ts';

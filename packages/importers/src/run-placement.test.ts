@@ -2,7 +2,9 @@
 // warning when a file still falls apart into one-call runs.
 import { analyzeRuns } from '@causelane/analysis';
 import { describe, expect, it } from 'vitest';
-import { importOtlpJsonDetailed } from './otlp-json.ts';
+import { IncrementalSpanImporter } from './incremental-span-importer.ts';
+import { importOtlpJsonDetailed, otlpGenAiSpans } from './otlp-json.ts';
+import { heldRunJoinedBy } from './run-placement.ts';
 
 const s = (key: string, v: string) => ({ key, value: { stringValue: v } });
 const T0 = 1_760_000_000_000n;
@@ -85,5 +87,35 @@ describe('chaining model calls into runs', () => {
     expect([...res.evidence.values()].flat()).toContain(
       '1 tool result(s) in the inputs answer calls no recorded model call asked for (earlier history, or a missing span): ignored',
     );
+  });
+});
+
+describe('a live consumer placing rootless traces as they come', () => {
+  const turns = () => {
+    const a = chat(0, [user], [asked('c1')]);
+    const b = chat(20, [user, asked('c1'), answered('c1')], []);
+    return { a, b };
+  };
+
+  it('heldRunJoinedBy: a call that continues a held run joins it; one of another process does not', () => {
+    const { a, b } = turns();
+    const [first] = otlpGenAiSpans([request('1', [a])]);
+    const [same] = otlpGenAiSpans([request('1', [b])]);
+    const [other] = otlpGenAiSpans([request('2', [b])]);
+    const held = new Map([[first!.traceId, [first!]]]);
+    expect(heldRunJoinedBy(same!, held)).toBe(first!.traceId);
+    expect(heldRunJoinedBy(other!, held)).toBeUndefined();
+    expect(heldRunJoinedBy(same!, new Map())).toBeUndefined();
+  });
+
+  it('IncrementalSpanImporter: model calls in traces of their own become one run, as the file import', () => {
+    const { a, b } = turns();
+    const req = request('1', [a, b]);
+    const importer = new IncrementalSpanImporter('otlp');
+    for (const span of otlpGenAiSpans([req])) importer.add(span);
+    const events = importer.drain();
+    const file = importOtlpJsonDetailed(req);
+    expect(new Set(events.map((e) => e.run))).toEqual(new Set(file.runs.keys()));
+    expect(events).toEqual([...file.runs.values()][0]);
   });
 });

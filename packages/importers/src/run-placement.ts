@@ -156,3 +156,24 @@ export function runOfSpans(spans: readonly GenAiSpan[]): Map<string, GenAiSpan[]
   for (const [k, v] of runs) if (!v.some((s) => s.kind !== 'agent')) runs.delete(k);
   return runs;
 }
+
+/**
+ * For a live consumer that fixes a trace's run when the trace's first span arrives (it cannot take
+ * back what it sent): the held run that `span` joins by the rules of runOfSpans (a continued
+ * conversation, a call id, a result text, timing; same process), or undefined when it starts a run
+ * of its own. When it would join several held runs, the one whose first span started first.
+ */
+export function heldRunJoinedBy(
+  span: GenAiSpan,
+  held: ReadonlyMap<string, readonly GenAiSpan[]>,
+): string | undefined {
+  const owner = new Map<GenAiSpan, string>();
+  for (const [run, spans] of held) for (const s of spans) owner.set(s, run);
+  if (owner.size === 0) return undefined;
+  for (const list of runOfSpans([...owner.keys(), span]).values()) {
+    if (!list.includes(span)) continue;
+    const joined = list.filter((s) => s !== span && owner.has(s)).sort(byStart);
+    return joined.length > 0 ? owner.get(joined[0]!) : undefined;
+  }
+  return undefined;
+}

@@ -155,6 +155,35 @@ describe('CauselaneSpanProcessor decides what a span is when it ends', () => {
     expect(errors).toEqual([]);
   });
 
+  it('a model call recorded without its output waits for the tool spans that follow it', async () => {
+    const errors: string[] = [];
+    const sink = new MemorySink();
+    const provider = new BasicTracerProvider({
+      spanProcessors: [new CauselaneSpanProcessor({ sink, onError: (e) => errors.push(e.message) })],
+    });
+    const tracer = provider.getTracer('t');
+    const root = tracer.startSpan('workflow', { startTime: t0 });
+    const ctx = trace.setSpan(context.active(), root);
+    // Output capture off: the calls are known only from the tool spans after it.
+    tracer
+      .startSpan('chat m', { startTime: t0, attributes: { 'gen_ai.operation.name': 'chat' } }, ctx)
+      .end(t0 + 5);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(sink.events.map((e) => e.type)).toEqual(['run.start', 'llm.request']);
+    tracer
+      .startSpan('execute_tool search', { startTime: t0 + 6, attributes: toolAttrs('a') }, ctx)
+      .end(t0 + 9);
+    tracer
+      .startSpan('chat m', { startTime: t0 + 10, attributes: { 'gen_ai.operation.name': 'chat' } }, ctx)
+      .end(t0 + 12);
+    root.end(t0 + 13);
+    await provider.forceFlush();
+    const response = sink.events.find((e) => e.type === 'llm.response' && e.turn === 1);
+    expect(response).toMatchObject({ calls: [{ id: 'a', name: 'search' }] });
+    expect(sink.events.map((e) => e.seq)).toEqual(sink.events.map((_, i) => i));
+    expect(errors).toEqual([]);
+  });
+
   it('streams while a wrapping root span is open, and run.start carries no premature evidence', async () => {
     const sink = new MemorySink();
     const provider = new BasicTracerProvider({ spanProcessors: [new CauselaneSpanProcessor({ sink })] });
