@@ -24,7 +24,7 @@ type Part = Record<string, unknown>;
 function messages(attrs: Attrs, key: string, where: string): unknown[] | undefined {
   const v = attrs[key];
   if (v === undefined) return undefined;
-  let parsed = v;
+  let parsed: unknown = v;
   if (typeof v === 'string') {
     try {
       parsed = parseMessageHistory(v);

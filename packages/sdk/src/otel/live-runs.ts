@@ -1,7 +1,7 @@
 // The OTel bridge's runs: the GenAI spans that ended so far, re-mapped by the OTLP importer's
 // assembler whenever one grows, and released only up to where no open span can still change them,
 // so every event is sent once, in seq order. A change to an event already sent is reported.
-import { assembleRun, type ChatSpan, type GenAiSpan } from '@causelane/importers';
+import { assembleRun, type ChatSpan, type GenAiSpan, heldRunJoinedBy } from '@causelane/importers';
 import type { TraceEvent } from '@causelane/trace-schema';
 
 interface RunState {
@@ -38,7 +38,10 @@ function content(e: TraceEvent): string {
 
 export class LiveRuns {
   private readonly runs = new Map<string, RunState>();
-  /** trace id to run, fixed once the trace's first span is placed. */
+  /**
+   * trace id to run, fixed once the trace's first span is placed: its conversation, else the run it
+   * continues (agents without a root span, as the file import chains them), else its own.
+   */
   private readonly runOfTrace = new Map<string, string>();
 
   constructor(
@@ -47,7 +50,11 @@ export class LiveRuns {
   ) {}
 
   add(span: GenAiSpan): void {
-    const run = span.conversationId ?? this.runOfTrace.get(span.traceId) ?? span.traceId;
+    const run =
+      span.conversationId ??
+      this.runOfTrace.get(span.traceId) ??
+      heldRunJoinedBy(span, new Map([...this.runs].map(([r, st]) => [r, st.spans]))) ??
+      span.traceId;
     if (!this.runOfTrace.has(span.traceId)) this.runOfTrace.set(span.traceId, run);
     let state = this.runs.get(run);
     if (!state) {

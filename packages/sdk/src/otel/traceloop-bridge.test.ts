@@ -125,4 +125,16 @@ describe('CauselaneSpanProcessor under @traceloop/node-server-sdk (withWorkflow,
     expect(serious).toContain(`premature-llm-call|2|${SLOW_CALL}`);
     for (const key of serious) expect(key.endsWith(`|${SLOW_CALL}`), key).toBe(true);
   });
+
+  it('no root span and no conversation id: the model calls and tools still stream as one run', async () => {
+    const before = new Set(sink.events.map((e) => e.run));
+    await agent(new OpenAI({ baseURL: llm.url, apiKey: 'test-key' }), false);
+    await processor.forceFlush();
+    expect(errors).toEqual([]);
+    const fresh = sink.events.filter((e) => !before.has(e.run));
+    expect([...new Set(fresh.map((e) => e.run))]).toHaveLength(1);
+    expectEachOnce(fresh);
+    expect(fresh.filter((e) => e.type === 'tool.commit')).toHaveLength(MOCK_CALLS.length);
+    expect(analyzeEvents(fresh).anomalies.filter((a) => a.severity !== 'info')).toEqual([]);
+  });
 });
