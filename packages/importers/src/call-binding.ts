@@ -99,8 +99,9 @@ export function bindTools(turns: Turn[], tools: readonly ToolSpan[], notes: stri
       continue;
     }
     const turn = turnOfTool(turns, tool);
-    if (tool.callId && !turn?.chat.anonymousCalls) {
+    if (tool.callId && turn && !turn.chat.anonymousCalls) {
       // Both sides carry real ids and they differ: the id is the evidence (an unmatched result).
+      // With no model call before it, the one that asked is missing (lost, or not sent yet): left out.
       toolCall.set(tool.spanId, tool.callId);
       continue;
     }

@@ -28,7 +28,9 @@ const events: TraceEvent[] = [
 
 function compact(list: TraceEvent[]): CompactRun {
   const c = new CompactRun(run, { hashes: false });
-  list.forEach((e, i) => c.add(e, Number.NaN, i + 1));
+  list.forEach((e, i) => {
+    c.add(e, Number.NaN, i + 1);
+  });
   return c;
 }
 

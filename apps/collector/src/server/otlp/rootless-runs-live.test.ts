@@ -1,7 +1,8 @@
 // Agents without a root span (OpenAI Agents SDK + OpenInference, LangGraph + Traceloop: each model
 // call its own trace), recorded by the real packages and streamed live to a collector on port 0
 // through the real OTLP exporters (HTTP JSON, HTTP protobuf, gRPC), span by span and in small
-// batches: the run list ends equal to the file import, and no export shows a false error.
+// batches, in end order and with the first model call sent last: the run list ends equal to the
+// file import, and no export shows a false error.
 import { analyzeRuns, anomalyKey } from '@causelane/analysis';
 import { importOtlpJsonDetailed } from '@causelane/importers';
 import {
@@ -76,6 +77,11 @@ function exportBatch(exporter: SpanExporter, spans: ReadableSpan[]): Promise<voi
 }
 
 const endNs = (s: ReadableSpan) => s.endTime[0] * 1e9 + s.endTime[1];
+/** OpenInference LLM spans (Agents SDK) and Traceloop's `chat.open.a.i` spans (LangGraph). */
+const isModelCall = (s: ReadableSpan) =>
+  s.attributes['openinference.span.kind'] === 'LLM' ||
+  s.attributes['traceloop.span.kind'] === 'llm' ||
+  s.name.startsWith('chat');
 
 /** Every run's anomalies as a browser reads them, as `run|type|severity|turn|call` keys. */
 async function liveAnomalies(col: TestCollector): Promise<{ runs: string[]; anomalies: string[] }> {
@@ -103,6 +109,29 @@ describe.each(['http/json', 'http/protobuf', 'grpc'] as const)(
               const now = await liveAnomalies(c);
               expect(now.anomalies.filter((k) => !k.includes('|info|'))).toEqual([]);
               expect(now.runs.length).toBeLessThanOrEqual(1);
+            }
+          } finally {
+            await exporter.shutdown();
+          }
+          expect(await liveAnomalies(c)).toEqual({ runs: rec.runs, anomalies: rec.anomalies });
+        },
+      );
+
+      it.each(['agents-sdk correct', 'langgraph-traceloop correct'])(
+        '%s with its first model-call span sent last: no false error meanwhile, then the file import',
+        async (name) => {
+          const rec = recordings.get(name)!;
+          c = await startTestCollector({ otlpGrpcPort: 0 });
+          const exporter = exporterFor(transport, c);
+          const spans = [...rec.spans].sort((a, b) => endNs(a) - endNs(b));
+          const first = spans.findIndex((s) => isModelCall(s));
+          expect(first).toBeGreaterThanOrEqual(0);
+          spans.push(...spans.splice(first, 1));
+          try {
+            for (let i = 0; i < spans.length; i += batch) {
+              await exportBatch(exporter, spans.slice(i, i + batch));
+              const now = await liveAnomalies(c);
+              expect(now.anomalies.filter((k) => !k.includes('|info|'))).toEqual([]);
             }
           } finally {
             await exporter.shutdown();
