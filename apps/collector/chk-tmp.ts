@@ -1,0 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { CompactTraceReader, readTraceText } from '@causelane/trace-schema';
+import { analyzeRuns } from '@causelane/analysis';
+import { toChromeTrace } from '@causelane/exporters';
+const text = readFileSync('/work/shared/examples/impatient-loop.jsonl', 'utf8');
+const r = new CompactTraceReader({ hashRepeats: false }); r.push(text); const c = r.finish();
+const a = readTraceText(text);
+console.log(analyzeRuns(c.runs).anomalies.map(x => x.type), analyzeRuns(a.runs).anomalies.map(x => x.type));
+const doc = toChromeTrace(c.runs, analyzeRuns(c.runs).anomalies) as any;
+console.log(doc.traceEvents.filter((e: any) => e.ph === 'i').length);
