@@ -2,14 +2,8 @@
 // a sparse slot for the few that carry more, and no per-event object kept alive. It drops what
 // analysis never reads (args, result, error, meta, extra fields), so use it for analysis only.
 
-import {
-  type CallInterner,
-  decodeEvent,
-  type Encoded,
-  encodeEvent,
-  F_SYNTHETIC,
-  type Payload,
-} from './compact-payload.ts';
+import { CallIds, grow } from './call-ids.ts';
+import { decodeEvent, type Encoded, encodeEvent, F_SYNTHETIC, type Payload } from './compact-payload.ts';
 import type { EventColumns } from './event-columns.ts';
 import { EVENT_TYPES, type EventType, type TraceEvent } from './events.ts';
 
@@ -24,13 +18,6 @@ export interface RepeatConflict {
   seq: number;
 }
 
-function grow<T extends Float64Array | Int32Array | Uint8Array | Uint32Array>(a: T, n: number): T {
-  if (n <= a.length) return a;
-  const b = new (a.constructor as new (n: number) => T)(Math.max(n, a.length * 2));
-  b.set(a);
-  return b;
-}
-
 /** See CompactRun.columns(). The arrays are views: do not write to them. */
 export interface CompactColumns {
   readonly seq: Float64Array;
@@ -41,7 +28,7 @@ export interface CompactColumns {
   readonly ids: readonly string[];
 }
 
-export class CompactRun implements EventColumns, CallInterner {
+export class CompactRun implements EventColumns {
   length = 0;
   private seqs = new Float64Array(1024);
   private ts = new Float64Array(1024);
@@ -53,17 +40,9 @@ export class CompactRun implements EventColumns, CallInterner {
   private hashes: Float64Array;
   private lines = new Uint32Array(1024);
   private payloads: (Payload | undefined)[] = [];
-  private readonly ids: string[] = [];
-  private readonly idIndex = new Map<string, number>();
   private sorted = true;
-  /** Every call any llm.response listed, in order: interned id and name (see listCalls). */
-  private listedIds = new Int32Array(256);
-  private readonly listedNames: string[] = [];
-  /** The latest response's calls in the listing columns (internTool's fast path). */
-  private recentStart = 0;
-  private recentEnd = 0;
-  /** A few distinct tool names, so each listing shares one string instead of keeping its own. */
-  private readonly names: string[] = [];
+  /** Call ids interned per run, and the calls each llm.response listed. */
+  private readonly callIds = new CallIds();
   private readonly enc: Encoded = { turn: 0, call: -1, flags: 0, payload: undefined };
 
   constructor(
@@ -73,52 +52,9 @@ export class CompactRun implements EventColumns, CallInterner {
     this.hashes = new Float64Array(options.hashes === false ? 0 : 1024);
   }
 
-  intern(id: string): number {
-    let i = this.idIndex.get(id);
-    if (i === undefined) {
-      i = this.ids.length;
-      this.ids.push(id);
-      this.idIndex.set(id, i);
-    }
-    return i;
-  }
-
-  /**
-   * Tool events name, almost always, a call of the latest response: compare with those few ids
-   * (short strings) before falling back to the map, so most events cost no hash lookup.
-   */
-  internTool(id: string): number {
-    const r = this.listedIds;
-    for (let k = this.recentStart; k < this.recentEnd; k++) {
-      const i = r[k]!;
-      if (this.ids[i] === id) return i;
-    }
-    return this.intern(id);
-  }
-
-  listCalls(calls: readonly { id: string; name: string }[]): number {
-    const start = this.listedNames.length;
-    this.listedIds = grow(this.listedIds, start + calls.length);
-    for (let k = 0; k < calls.length; k++) {
-      const c = calls[k]!;
-      this.listedIds[start + k] = this.intern(c.id);
-      this.listedNames.push(this.shareName(c.name));
-    }
-    this.recentStart = start;
-    this.recentEnd = start + calls.length;
-    return start;
-  }
-
-  private shareName(name: string): string {
-    const names = this.names;
-    for (let k = 0; k < names.length; k++) if (names[k] === name) return names[k]!;
-    if (names.length < 16) names.push(name);
-    return name;
-  }
-
   /** How many distinct call ids the run names (callIndex values are below it). */
   get callCount(): number {
-    return this.ids.length;
+    return this.callIds.count;
   }
 
   /**
@@ -145,7 +81,7 @@ export class CompactRun implements EventColumns, CallInterner {
     if (this.hashes.length > 0) this.hashes[n] = hash;
     this.lines[n] = line;
     const enc = this.enc;
-    encodeEvent(e, this, enc);
+    encodeEvent(e, this.callIds, enc);
     this.flags[n] = enc.flags;
     this.turns[n] = enc.turn;
     this.calls[n] = enc.call;
@@ -231,7 +167,7 @@ export class CompactRun implements EventColumns, CallInterner {
 
   call(i: number): string | undefined {
     const c = this.calls[i]!;
-    return c >= 0 ? this.ids[c] : undefined;
+    return c >= 0 ? this.callIds.ids[c] : undefined;
   }
 
   /** Interned call index of the i-th event (an index into `columns().ids`), or -1. */
@@ -246,22 +182,22 @@ export class CompactRun implements EventColumns, CallInterner {
 
   /** Interned index of the k-th call the i-th event (an llm.response) lists. */
   listedCallIndex(i: number, k: number): number {
-    return this.listedIds[this.payloads[i]!.list! + k]!;
+    return this.callIds.listedIndex(this.payloads[i]!.list! + k);
   }
 
   /** Name of the k-th call the i-th event (an llm.response) lists. */
   listedName(i: number, k: number): string {
-    return this.listedNames[this.payloads[i]!.list! + k]!;
+    return this.callIds.listedName(this.payloads[i]!.list! + k);
   }
 
   /** The interned index of a call id, or -1 when the run never names it. */
   callIndexOf(id: string): number {
-    return this.idIndex.get(id) ?? -1;
+    return this.callIds.indexOf(id);
   }
 
   /** The call id of an interned index. */
   callId(index: number): string {
-    return this.ids[index]!;
+    return this.callIds.ids[index]!;
   }
 
   synthetic(i: number): boolean {
@@ -286,7 +222,7 @@ export class CompactRun implements EventColumns, CallInterner {
       type: this.types.subarray(0, n),
       turn: this.turns.subarray(0, n),
       call: this.calls.subarray(0, n),
-      ids: this.ids,
+      ids: this.callIds.ids,
     };
   }
 
@@ -298,7 +234,7 @@ export class CompactRun implements EventColumns, CallInterner {
       const n = this.listedCount(i);
       listed = new Array(n);
       for (let k = 0; k < n; k++)
-        listed[k] = { id: this.ids[this.listedCallIndex(i, k)]!, name: this.listedName(i, k) };
+        listed[k] = { id: this.callIds.ids[this.listedCallIndex(i, k)]!, name: this.listedName(i, k) };
     }
     return decodeEvent(
       type,
@@ -306,7 +242,7 @@ export class CompactRun implements EventColumns, CallInterner {
       this.seqs[i]!,
       this.ts[i]!,
       this.turns[i]!,
-      c >= 0 ? this.ids[c] : undefined,
+      c >= 0 ? this.callIds.ids[c] : undefined,
       this.flags[i]!,
       this.payloads[i],
       listed,

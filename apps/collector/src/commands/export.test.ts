@@ -107,7 +107,12 @@ describe('causelane export', () => {
     const doc = JSON.parse(readFileSync(out, 'utf8')) as { traceEvents: { ph: string; cat?: string }[] };
     const phases = doc.traceEvents.map((e) => `${e.ph}:${e.cat ?? ''}`);
     expect(phases.filter((p) => p === 'X:turn')).toHaveLength(2);
-    expect(phases.filter((p) => p === 'b:tool')).toHaveLength(2);
+    // Calls are complete slices on lane threads; causality (results into the model, late commits)
+    // is drawn as flow arrows, each start paired with one finish.
+    expect(phases.filter((p) => p === 'X:tool')).toHaveLength(2);
+    const flowStarts = phases.filter((p) => p === 's:causality').length;
+    expect(flowStarts).toBeGreaterThan(0);
+    expect(phases.filter((p) => p === 'f:causality')).toHaveLength(flowStarts);
     expect(phases.filter((p) => p === 'i:anomaly')).toHaveLength(2);
   });
 

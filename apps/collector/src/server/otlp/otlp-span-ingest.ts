@@ -9,7 +9,7 @@ import { type GenAiSpan, ImportError, runOfSpans, spansToEvents } from '@causela
 import type { TraceEvent } from '@causelane/trace-schema';
 import type { Limits } from '../limits.ts';
 import type { RunFanout } from '../socket/run-fanout.ts';
-import { type EventStore, StoreBusyError, type StoredSpan, type StoreTx } from '../store/event-store.ts';
+import { type EventStore, StoreBusyError, type StoreTx } from '../store/event-store.ts';
 import { SpanLinks } from './span-links.ts';
 
 export type SpanIngestResult =
@@ -219,37 +219,6 @@ export class OtlpSpanIngest {
   }
 
   /**
-   * The stored spans to place together with `traces`: theirs, those of the traces they may share a
-   * run with (SpanLinks: one hop, from the request's traces), and every span of each run any of
-   * these is in (whole traces), so that placing them equals placing everything stored.
-   */
-  private async scope(tx: StoreTx, traces: readonly string[]): Promise<StoredSpan[]> {
-    const out: StoredSpan[] = [];
-    const seen = new Set<string>();
-    const runs = new Set<string>();
-    let next = [...new Set(traces)];
-    let hop = true;
-    while (next.length > 0) {
-      const got = await tx.spansOfTraces(next);
-      for (const t of next) seen.add(t);
-      out.push(...got);
-      const more = new Set<string>();
-      if (hop) {
-        this.links.add(got.map((g) => g.span));
-        for (const t of this.links.linked(got.map((g) => g.span))) if (!seen.has(t)) more.add(t);
-        hop = false;
-      }
-      for (const { run } of got) {
-        if (run === '' || runs.has(run)) continue;
-        runs.add(run);
-        for (const s of await tx.spansOfRun(run)) if (!seen.has(s.traceId)) more.add(s.traceId);
-      }
-      next = [...more];
-    }
-    return out;
-  }
-
-  /**
    * In one transaction: keeps `spans` (when given), places every span of the traces in its run
    * (with the runs they may join), and re-derives each run whose spans changed, exactly as a one-shot
    * import of everything received so far would; its stored events are extended when the old ones
@@ -269,7 +238,7 @@ export class OtlpSpanIngest {
       if (spans) await tx.putSpans(spans);
       // A trace's spans may join a conversation named by a span of a later batch, or a rootless
       // run its model calls continue: place them all again.
-      const stored = await this.scope(tx, traces);
+      const stored = await this.links.scope(tx, traces);
       const key = (s: GenAiSpan) => `${s.traceId}\u0001${s.spanId}`;
       const was = new Map(stored.map((s) => [key(s.span), s.run]));
       const before = new Set(stored.map((s) => s.run).filter((r) => r !== ''));

@@ -3,6 +3,7 @@
 // span after a model call of the same process. Kept in memory per collector; see docs/importers.md.
 import { createHash } from 'node:crypto';
 import type { GenAiSpan } from '@causelane/importers';
+import type { StoredSpan, StoreTx } from '../store/event-store.ts';
 
 /** Traces remembered per key and time entries per process; the oldest are forgotten past these. */
 const MAX_PER_KEY = 64;
@@ -132,6 +133,37 @@ export class SpanLinks {
           if (x.ms >= end && x.ms < next && !this.withChat.has(x.trace) && !own.has(x.trace))
             if (!(named && this.named.has(x.trace))) out.add(x.trace);
       }
+    }
+    return out;
+  }
+
+  /**
+   * The stored spans to place together with `traces`: theirs, those of the traces they may share a
+   * run with (SpanLinks: one hop, from the request's traces), and every span of each run any of
+   * these is in (whole traces), so that placing them equals placing everything stored.
+   */
+  async scope(tx: StoreTx, traces: readonly string[]): Promise<StoredSpan[]> {
+    const out: StoredSpan[] = [];
+    const seen = new Set<string>();
+    const runs = new Set<string>();
+    let next = [...new Set(traces)];
+    let hop = true;
+    while (next.length > 0) {
+      const got = await tx.spansOfTraces(next);
+      for (const t of next) seen.add(t);
+      out.push(...got);
+      const more = new Set<string>();
+      if (hop) {
+        this.add(got.map((g) => g.span));
+        for (const t of this.linked(got.map((g) => g.span))) if (!seen.has(t)) more.add(t);
+        hop = false;
+      }
+      for (const { run } of got) {
+        if (run === '' || runs.has(run)) continue;
+        runs.add(run);
+        for (const s of await tx.spansOfRun(run)) if (!seen.has(s.traceId)) more.add(s.traceId);
+      }
+      next = [...more];
     }
     return out;
   }
