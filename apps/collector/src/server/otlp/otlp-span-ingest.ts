@@ -5,11 +5,11 @@
 // coalesced pass derives every trace that changed, running at most half the time, so the cost of a
 // request stays O(its spans) and one derivation is shared by all requests that arrived meanwhile.
 // Spans stored but not derived when the process died are found at the next start (run '').
-import { type GenAiSpan, ImportError, runOfSpans, spansToEvents } from '@causelane/importers';
-import type { TraceEvent } from '@causelane/trace-schema';
+import { type GenAiSpan, ImportError, runOfSpans } from '@causelane/importers';
 import type { Limits } from '../limits.ts';
 import type { RunFanout } from '../socket/run-fanout.ts';
-import { type EventStore, StoreBusyError, type StoreTx } from '../store/event-store.ts';
+import { type EventStore, StoreBusyError } from '../store/event-store.ts';
+import { checkForeign, ForeignRunError, type RunChange, rederiveRun } from './run-rederive.ts';
 import { SpanLinks } from './span-links.ts';
 
 export type SpanIngestResult =
@@ -17,16 +17,6 @@ export type SpanIngestResult =
   | { ok: true; runs: string[]; deferred?: true }
   /** 503: the database refused for now; the exporter should retry (OTLP/HTTP's retryable status). */
   | { ok: false; status: 400 | 409 | 503; error: string };
-
-/** What re-deriving one OTLP run did to its stored events, for the fan-out after the commit. */
-type RunChange =
-  | { run: string; kind: 'unchanged' }
-  | { run: string; kind: 'extended'; fresh: TraceEvent[]; created: boolean }
-  | { run: string; kind: 'reset'; events: TraceEvent[] }
-  | { run: string; kind: 'deleted' };
-
-/** Spans for a run that holds events of another source (an upload, the SDK). */
-class ForeignRunError extends Error {}
 
 /**
  * A trace with more spans than this is derived in the background, coalesced. A count, not a time,
@@ -120,7 +110,7 @@ export class OtlpSpanIngest {
     const stored = await this.refusal(async () => {
       await this.store.transaction(async (tx) => {
         for (const conv of new Set(spans.map((s) => s.conversationId).filter((c) => c !== undefined)))
-          await this.checkForeign(tx, conv);
+          await checkForeign(tx, conv);
         await tx.putSpans(spans);
       });
       return { ok: true, runs: [], deferred: true } as const;
@@ -160,13 +150,6 @@ export class OtlpSpanIngest {
         return { ok: false, status: 400, error: `${err.message}; nothing was stored` };
       throw err;
     }
-  }
-
-  private async checkForeign(tx: StoreTx, run: string): Promise<void> {
-    if ((await tx.hasRunId(run)) && !(await tx.isSpanRun(run)))
-      throw new ForeignRunError(
-        `run ${JSON.stringify(run)} already holds events that did not come from OTLP; spans cannot be merged into it; nothing was stored`,
-      );
   }
 
   private schedule(): void {
@@ -245,7 +228,7 @@ export class OtlpSpanIngest {
       const placed = runOfSpans(stored.map((s) => s.span));
       const changed = new Set<string>();
       for (const [run, list] of placed) {
-        if (!before.has(run)) await this.checkForeign(tx, run);
+        if (!before.has(run)) await checkForeign(tx, run);
         const moved = list.filter((s) => was.get(key(s)) !== run);
         if (moved.length > 0) {
           await tx.assignSpans(moved, run);
@@ -257,7 +240,7 @@ export class OtlpSpanIngest {
           if (mine.has(s.traceId)) touched.add(run);
         }
       }
-      for (const run of changed) changes.push(await this.rederive(tx, run));
+      for (const run of changed) changes.push(await rederiveRun(tx, run, this.limits.maxEventBytes));
     });
     this.passes++;
     for (const [t, n] of sizes) {
@@ -280,34 +263,5 @@ export class OtlpSpanIngest {
     }
     const deleted = new Set(changes.filter((c) => c.kind === 'deleted').map((c) => c.run));
     return { ok: true, runs: [...touched].filter((r) => !deleted.has(r)) };
-  }
-
-  /** Maps a run's stored spans to events again and brings its stored events in line (inside the transaction). */
-  private async rederive(tx: StoreTx, run: string): Promise<RunChange> {
-    const spans = await tx.spansOfRun(run);
-    if (spans.length === 0) {
-      // Every span moved to another run (its trace named a conversation in a later batch).
-      await tx.deleteRun(run);
-      return { run, kind: 'deleted' };
-    }
-    const events = spansToEvents(run, spans, { source: 'otlp' });
-    const bodies = events.map((e) => JSON.stringify(e));
-    for (let i = 0; i < bodies.length; i++) {
-      const size = Buffer.byteLength(bodies[i]!);
-      if (size > this.limits.maxEventBytes)
-        throw new ImportError(
-          `run ${JSON.stringify(run)} seq ${i}`,
-          `the ${events[i]!.type} event is ${size} bytes; the limit is ${this.limits.maxEventBytes}`,
-        );
-    }
-    const old = await tx.runBodies(run);
-    if (old.length <= bodies.length && old.every((b, i) => b === bodies[i])) {
-      if (old.length === bodies.length) return { run, kind: 'unchanged' };
-      const fresh = events.slice(old.length);
-      const batch = await tx.insert(fresh, bodies.slice(old.length));
-      return { run, kind: 'extended', fresh, created: batch.created.length > 0 };
-    }
-    await tx.replaceRunEvents(run, events, bodies);
-    return { run, kind: 'reset', events };
   }
 }
