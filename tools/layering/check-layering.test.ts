@@ -9,14 +9,11 @@ const REPO = resolve(import.meta.dirname, '../..');
 
 describe('layering of this repo', () => {
   it('breaks no rule in layering-rules.ts', () => {
-    const started = performance.now();
     const report = checkLayering(REPO);
-    const ms = performance.now() - started;
     // Each line reads `file:line: imports X, which breaks rule …`: fix the import, not the rule.
     expect(report.violations.map(formatViolation)).toEqual([]);
     expect(report.files).toBeGreaterThan(150);
     expect(report.imports).toBeGreaterThan(500);
-    expect(ms).toBeLessThan(10_000);
   });
 
   it('docs/architecture.md lists every rule the checker enforces', () => {

@@ -50,12 +50,12 @@ describe('firstConcurrent', () => {
     );
   });
 
-  it('handles 50,000 calls against 50,000 queries in well under a second', () => {
+  // A pairwise scan would be 2.5e9 comparisons here and run into the suite's test timeout; speed
+  // itself is measured by `pnpm bench`, not asserted.
+  it('handles 50,000 calls against 50,000 queries without a pairwise scan', () => {
     const calls = Array.from({ length: 50_000 }, (_, i) => call(i, 2 * i, 2 * i + 1));
     const queries = Array.from({ length: 50_000 }, (_, i) => call(60_000 + i, 200_000 + i, 200_000 + i));
-    const started = performance.now();
     const found = firstConcurrent(calls, queries);
-    expect(performance.now() - started).toBeLessThan(1000);
     expect(found.every((f) => f === -1)).toBe(true);
   });
 });

@@ -17,9 +17,8 @@ describe('rw-race and ww-conflict on a big turn', () => {
       const own = keys16.map((key) => ({ key, version: i }));
       b.start(1, ids[i]!).end(1, ids[i]!, i < n / 2 ? { writes: own } : { reads: own });
     }
-    const started = performance.now();
+    // The pairwise version took 16-19 s on this input; the suite's test timeout bounds it.
     const report = analyzeEvents(b.events);
-    expect(performance.now() - started).toBeLessThan(6000);
     expect(report.anomalies.filter((a) => a.type === 'rw-race' || a.type === 'ww-conflict')).toEqual([]);
   });
 });

@@ -181,7 +181,7 @@ describe('SocketIoSink retries', () => {
     const sink = sinkFor(fake.port, { ackTimeoutMs: 150, retryBackoff: { baseMs: 50, maxMs: 50 } });
     const started = performance.now();
     expect(await sink.write(events('late', 0, 3))).toEqual({ stored: 3, duplicates: 0 });
-    expect(performance.now() - started).toBeLessThan(1500);
+    expect(performance.now() - started).toBeLessThan(5000);
     expect(fake.sends.get(0)).toBeGreaterThanOrEqual(2);
   });
 });
@@ -199,7 +199,7 @@ describe('SocketIoSink handshake refusal', () => {
       await expect(sink.write(events('denied', 0, 1))).rejects.toThrow(
         /refused the connection: HTTP 401.*token/,
       );
-      expect(performance.now() - started).toBeLessThan(2000);
+      expect(performance.now() - started).toBeLessThan(5000);
       await expect(sink.write(events('denied', 1, 1))).rejects.toThrow(/HTTP 401/);
     } finally {
       http.closeAllConnections();

@@ -112,7 +112,8 @@ describe('CausalSession', () => {
     const started = performance.now();
     s.modelAnswered(turn, [{ id: 'a', name: 't' }], async () => 'amount: expected a number');
     await s.end();
-    expect(performance.now() - started).toBeLessThan(1_000);
+    // Far below the 10 s call deadline it would otherwise wait for.
+    expect(performance.now() - started).toBeLessThan(5_000);
   });
 
   it('names the problem when a framework invokes a call no model answer listed', async () => {
