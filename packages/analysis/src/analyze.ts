@@ -2,15 +2,8 @@
 import type { EventColumns, TraceEvent } from '@causelane/trace-schema';
 import { ANOMALY_TYPES, type Anomaly, type Severity } from './anomaly.ts';
 import { buildRunModel, type RunModel } from './model.ts';
-import {
-  commitOrder,
-  lateCommit,
-  orphanedResult,
-  prematureLlmCall,
-  races,
-  staleRead,
-  unmatchedResult,
-} from './rules.ts';
+import { commitOrder, lateCommit, orphanedResult, prematureLlmCall, unmatchedResult } from './rules.ts';
+import { races, staleRead } from './state-rules.ts';
 
 export interface RunSummary {
   run: string;

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { firstConcurrent } from './first-concurrent.ts';
 import type { CallModel } from './model.ts';
-import { concurrent } from './rules.ts';
+import { concurrent } from './state-rules.ts';
 
 const call = (id: number, startSeq?: number, endSeq?: number): CallModel =>
   ({

@@ -4,3 +4,4 @@ export * from './anomaly.ts';
 export * from './explain.ts';
 export * from './model.ts';
 export * from './rules.ts';
+export * from './state-rules.ts';
