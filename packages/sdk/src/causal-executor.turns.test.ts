@@ -19,21 +19,6 @@ const env = (tools: Tool[] = []): BatchEnv => ({
   commit: () => {},
 });
 
-/** A tool that counts its runs and their start times, then waits `ms` of virtual time. */
-function _countingTool(clock: VirtualClock, name: string, ms: number, access: Tool['access'] = {}) {
-  const starts: number[] = [];
-  const tool: Tool = {
-    name,
-    access,
-    async run() {
-      starts.push(clock.now());
-      await clock.sleep(ms);
-      return name;
-    },
-  };
-  return { tool, starts };
-}
-
 describe('CausalExecutor turn clock', () => {
   it('beforeRequest() throws on an old or a skipped turn', async () => {
     const ex = new CausalExecutor();
