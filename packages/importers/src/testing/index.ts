@@ -5,7 +5,12 @@ export * from './record-otlp-protobuf.ts';
 export {
   MOCK_CALLS,
   type MockLlm,
+  type MockLlmOptions,
+  type Plan,
+  type PlannedCall,
   runMockTool,
   SLOW_CALL,
   startMockLlm,
+  startPlanMockLlm,
+  toolResultIds,
 } from './recorders/mock-llm-server.ts';

@@ -1,9 +1,19 @@
 // Test support: a loopback mock of OpenAI's HTTP API (Chat Completions and Responses, JSON and SSE)
-// that asks for three parallel tool calls on the first turn and answers with text once results come.
+// that plays a plan: turn k asks for the k-th list of parallel tool calls, then answers with text.
+// The turn is read from how many tool results the request carries, so any client loop drives it.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** The three calls the mock model asks for; `weather` twice (same name), Tokyo is the slow one. */
+export interface PlannedCall {
+  id: string;
+  name: string;
+  args: Record<string, unknown>;
+}
+
+/** Turn k of the plan lists the calls the model asks for, in parallel, on its k-th turn. */
+export type Plan = readonly (readonly PlannedCall[])[];
+
+/** The recorders' fixed plan: three parallel calls, `weather` twice (same name), Tokyo is the slow one. */
 export const MOCK_CALLS = [
   { id: 'call_Wx1Paris', name: 'weather', args: { city: 'Paris' } },
   { id: 'call_Wx2Tokyo', name: 'weather', args: { city: 'Tokyo' } },
@@ -21,13 +31,25 @@ export interface MockLlm {
 
 type Body = Record<string, unknown>;
 
-function hasToolResults(body: Body): boolean {
-  const msgs = Array.isArray(body.messages) ? body.messages : [];
-  const input = Array.isArray(body.input) ? body.input : [];
-  return (
-    msgs.some((m) => (m as Body)?.role === 'tool') ||
-    input.some((i) => (i as Body)?.type === 'function_call_output')
-  );
+/** Tool results in the request, in order: chat `tool` messages or Responses `function_call_output` items. */
+export function toolResultIds(body: Body): string[] {
+  const ids: string[] = [];
+  for (const m of Array.isArray(body.messages) ? (body.messages as Body[]) : [])
+    if (m?.role === 'tool') ids.push(String(m.tool_call_id));
+  for (const i of Array.isArray(body.input) ? (body.input as Body[]) : [])
+    if (i?.type === 'function_call_output') ids.push(String(i.call_id));
+  return ids;
+}
+
+/** The calls to ask for now: the first planned turn whose calls are not all answered yet. */
+function callsFor(plan: Plan, body: Body, opts: MockLlmOptions): readonly PlannedCall[] {
+  let answered = toolResultIds(body).length;
+  if (opts.finishOnAnyResult && answered > 0) return [];
+  for (const turn of plan) {
+    if (answered < turn.length) return turn;
+    answered -= turn.length;
+  }
+  return [];
 }
 
 const usageChat = { prompt_tokens: 20, completion_tokens: 10, total_tokens: 30 };
@@ -39,44 +61,54 @@ const usageResponses = {
   output_tokens_details: { reasoning_tokens: 0 },
 };
 
-function chatCompletion(body: Body, n: number, res: ServerResponse): void {
-  const done = hasToolResults(body);
+export interface MockLlmOptions {
+  /** Chat Completions finish_reason of a turn that asks for calls (default `tool_calls`). */
+  callsFinishReason?: string;
+  /** Answer with the final text once the request carries any tool result, answered in full or not. */
+  finishOnAnyResult?: boolean;
+}
+
+function chat(
+  body: Body,
+  n: number,
+  calls: readonly PlannedCall[],
+  text: string,
+  res: ServerResponse,
+  opts: MockLlmOptions,
+): void {
   const id = `chatcmpl-${n}`;
   const created = Math.floor(Date.now() / 1000);
   const model = String(body.model ?? 'gpt-4o-mini');
-  const toolCalls = MOCK_CALLS.map((c) => ({
+  const done = calls.length === 0;
+  const toolCalls = calls.map((c) => ({
     id: c.id,
     type: 'function',
     function: { name: c.name, arguments: JSON.stringify(c.args) },
   }));
   if (!body.stream) {
     const message = done
-      ? { role: 'assistant', content: 'All three results are in.', refusal: null }
+      ? { role: 'assistant', content: text, refusal: null }
       : { role: 'assistant', content: null, refusal: null, tool_calls: toolCalls };
-    json(res, {
-      id,
-      object: 'chat.completion',
-      created,
-      model,
-      choices: [{ index: 0, message, logprobs: null, finish_reason: done ? 'stop' : 'tool_calls' }],
-      usage: usageChat,
-    });
+    const finish_reason = done ? 'stop' : (opts.callsFinishReason ?? 'tool_calls');
+    const choice = { index: 0, message, logprobs: null, finish_reason };
+    json(res, { id, object: 'chat.completion', created, model, choices: [choice], usage: usageChat });
     return;
   }
-  const chunk = (delta: Body, finish: string | null = null, extra: Body = {}) => ({
+  const chunk = (delta: Body, finish: string | null = null) => ({
     id,
     object: 'chat.completion.chunk',
     created,
     model,
     choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
-    ...extra,
   });
   const events: Body[] = [chunk({ role: 'assistant', content: done ? '' : null })];
-  if (done) events.push(chunk({ content: 'All three results are in.' }));
-  else for (const [index, tc] of toolCalls.entries()) events.push(chunk({ tool_calls: [{ index, ...tc }] }));
-  events.push(chunk({}, done ? 'stop' : 'tool_calls'));
-  const opts = body.stream_options as Body | undefined;
-  if (opts?.include_usage)
+  if (done) events.push(chunk({ content: text }));
+  else
+    toolCalls.forEach((tc, index) => {
+      events.push(chunk({ tool_calls: [{ index, ...tc }] }));
+    });
+  events.push(chunk({}, done ? 'stop' : (opts.callsFinishReason ?? 'tool_calls')));
+  if ((body.stream_options as Body | undefined)?.include_usage)
     events.push({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: usageChat });
   sse(
     res,
@@ -85,29 +117,32 @@ function chatCompletion(body: Body, n: number, res: ServerResponse): void {
   );
 }
 
-function responsesOutput(done: boolean, n: number): Body[] {
-  if (done)
-    return [
-      {
-        type: 'message',
-        id: `msg_${n}`,
-        role: 'assistant',
-        status: 'completed',
-        content: [{ type: 'output_text', text: 'All three results are in.', annotations: [] }],
-      },
-    ];
-  return MOCK_CALLS.map((c, i) => ({
-    type: 'function_call',
-    id: `fc_${n}_${i}`,
-    call_id: c.id,
-    name: c.name,
-    arguments: JSON.stringify(c.args),
-    status: 'completed',
-  }));
-}
-
-function responses(body: Body, n: number, res: ServerResponse): void {
-  const output = responsesOutput(hasToolResults(body), n);
+function responses(
+  body: Body,
+  n: number,
+  calls: readonly PlannedCall[],
+  text: string,
+  res: ServerResponse,
+): void {
+  const output: Body[] =
+    calls.length === 0
+      ? [
+          {
+            type: 'message',
+            id: `msg_${n}`,
+            role: 'assistant',
+            status: 'completed',
+            content: [{ type: 'output_text', text, annotations: [] }],
+          },
+        ]
+      : calls.map((c, i) => ({
+          type: 'function_call',
+          id: `fc_${n}_${i}`,
+          call_id: c.id,
+          name: c.name,
+          arguments: JSON.stringify(c.args),
+          status: 'completed',
+        }));
   const response = (status: string, out: Body[]) => ({
     id: `resp_${n}`,
     object: 'response',
@@ -139,8 +174,8 @@ function responses(body: Body, n: number, res: ServerResponse): void {
   ];
   output.forEach((item, output_index) => {
     if (item.type === 'function_call') {
-      events.push(ev('response.output_item.added', { output_index, item: { ...item, arguments: '' } }));
       events.push(
+        ev('response.output_item.added', { output_index, item: { ...item, arguments: '' } }),
         ev('response.function_call_arguments.delta', {
           output_index,
           item_id: item.id,
@@ -153,15 +188,10 @@ function responses(body: Body, n: number, res: ServerResponse): void {
         }),
       );
     } else {
-      const text = (item.content as Body[])[0]!.text;
-      events.push(ev('response.output_item.added', { output_index, item: { ...item, content: [] } }));
+      const part = { type: 'output_text', text: '', annotations: [] };
       events.push(
-        ev('response.content_part.added', {
-          output_index,
-          item_id: item.id,
-          content_index: 0,
-          part: { type: 'output_text', text: '', annotations: [] },
-        }),
+        ev('response.output_item.added', { output_index, item: { ...item, content: [] } }),
+        ev('response.content_part.added', { output_index, item_id: item.id, content_index: 0, part }),
         ev('response.output_text.delta', { output_index, item_id: item.id, content_index: 0, delta: text }),
         ev('response.output_text.done', { output_index, item_id: item.id, content_index: 0, text }),
       );
@@ -192,16 +222,21 @@ async function readBody(req: IncomingMessage): Promise<Body> {
   return text ? (JSON.parse(text) as Body) : {};
 }
 
-/** Starts the mock on 127.0.0.1, port 0. */
-export async function startMockLlm(): Promise<MockLlm> {
+/** Starts the plan mock on 127.0.0.1, port 0. */
+export async function startPlanMockLlm(
+  plan: Plan,
+  finalText = 'Done.',
+  opts: MockLlmOptions = {},
+): Promise<MockLlm> {
   const requests: Body[] = [];
   const server = createServer((req, res) => {
     readBody(req)
       .then((body) => {
         requests.push(body);
         const n = requests.length;
-        if (req.url?.endsWith('/chat/completions')) chatCompletion(body, n, res);
-        else if (req.url?.endsWith('/responses')) responses(body, n, res);
+        const calls = callsFor(plan, body, opts);
+        if (req.url?.endsWith('/chat/completions')) chat(body, n, calls, finalText, res, opts);
+        else if (req.url?.endsWith('/responses')) responses(body, n, calls, finalText, res);
         else {
           res.writeHead(404, { 'content-type': 'application/json' });
           res.end(JSON.stringify({ error: { message: `mock LLM: no route ${req.method} ${req.url}` } }));
@@ -219,6 +254,11 @@ export async function startMockLlm(): Promise<MockLlm> {
     requests,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+/** The recorders' mock: asks for `MOCK_CALLS` at once, then answers once any result comes back. */
+export function startMockLlm(): Promise<MockLlm> {
+  return startPlanMockLlm([MOCK_CALLS], 'All three results are in.', { finishOnAnyResult: true });
 }
 
 /** The tools' behaviour: `weather` for Tokyo takes `slowMs`, the others 5 ms. */
