@@ -8,6 +8,7 @@
 // Model-generation, inference and chunk spans repeat the step's content: claimed and skipped, so the
 // GenAI reading of their `chat` operation does not count each model call twice.
 import type { ToolCallSpec } from '@causelane/trace-schema';
+import { isObject, type JsonObject } from '../history-input.ts';
 import type { Dialect } from './dialect.ts';
 import {
   jsonAttr,
@@ -20,21 +21,19 @@ import {
   type ToolFacts,
 } from './span-facts.ts';
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const SKIPPED = new Set(['model_generation', 'model_inference', 'model_chunk']);
 const TOOLS = new Set(['tool_call', 'mcp_tool_call']);
 
 /** The messages of a step's input: an array, `{ messages }`, or a provider request `{ body }`. */
-function inputMessages(input: unknown): Obj[] | undefined {
+function inputMessages(input: unknown): JsonObject[] | undefined {
   let v = looseJson(input);
-  if (isObj(v) && v.body !== undefined) v = looseJson(v.body);
-  if (isObj(v)) v = v.messages ?? v.input ?? v.prompt;
-  return Array.isArray(v) ? v.filter(isObj) : undefined;
+  if (isObject(v) && v.body !== undefined) v = looseJson(v.body);
+  if (isObject(v)) v = v.messages ?? v.input ?? v.prompt;
+  return Array.isArray(v) ? v.filter(isObject) : undefined;
 }
 
 /** Tool results of one message, in every shape a step input takes (OpenAI chat and Responses, AI SDK). */
-function readMessage(m: Obj, g: ResultGrouper): { ids: string[]; text: string } {
+function readMessage(m: JsonObject, g: ResultGrouper): { ids: string[]; text: string } {
   const ids: string[] = [];
   let text = typeof m.content === 'string' ? m.content : '';
   if (m.type === 'function_call' && str(m.call_id)) ids.push(m.call_id as string);
@@ -42,7 +41,7 @@ function readMessage(m: Obj, g: ResultGrouper): { ids: string[]; text: string } 
     g.result(str(m.call_id), typeof m.output === 'string' ? m.output : undefined);
     return { ids: str(m.call_id) ? [m.call_id as string] : [], text };
   }
-  for (const c of Array.isArray(m.tool_calls) ? (m.tool_calls as Obj[]) : [])
+  for (const c of Array.isArray(m.tool_calls) ? (m.tool_calls as JsonObject[]) : [])
     if (str(c.id)) ids.push(c.id as string);
   if (m.role === 'tool' && typeof m.content === 'string') {
     const lossy = m.content.match(/\[tool-result: [^\]]*\]/g);
@@ -50,7 +49,7 @@ function readMessage(m: Obj, g: ResultGrouper): { ids: string[]; text: string } 
     if (lossy && !m.tool_call_id) for (const _ of lossy) g.result(undefined, undefined);
     else g.result(str(m.tool_call_id), m.content);
   }
-  for (const p of Array.isArray(m.content) ? (m.content as Obj[]).filter(isObj) : []) {
+  for (const p of Array.isArray(m.content) ? (m.content as JsonObject[]).filter(isObject) : []) {
     if (p.type === 'tool-call' && str(p.toolCallId)) ids.push(p.toolCallId as string);
     else if (p.type === 'tool-result') g.result(str(p.toolCallId), undefined);
     else if (typeof p.text === 'string') text += p.text;
@@ -65,7 +64,8 @@ function modelCall(span: RawSpan, print = true): ModelCallFacts {
   const outKey = a['mastra.model_step.output'] !== undefined ? 'mastra.model_step.output' : 'output';
   if (a[outKey] !== undefined) {
     const out = jsonAttr(a, outKey, span.where);
-    const list = isObj(out) && Array.isArray(out.toolCalls) ? (out.toolCalls as Obj[]).filter(isObj) : [];
+    const list =
+      isObject(out) && Array.isArray(out.toolCalls) ? (out.toolCalls as JsonObject[]).filter(isObject) : [];
     const calls: ToolCallSpec[] = list.map((c, i) => {
       const args = c.args ?? c.input;
       return {

@@ -5,6 +5,7 @@
 // tool.id (the result's call id, @arizeai/openinference-semantic-conventions TOOL_ID) or the
 // ToolMessage in output.value.
 import type { ToolCallSpec } from '@causelane/trace-schema';
+import { isObject, type JsonObject } from '../history-input.ts';
 import type { Dialect } from './dialect.ts';
 import {
   argsKey,
@@ -18,30 +19,31 @@ import {
   type ToolFacts,
 } from './span-facts.ts';
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /** Tool calls written in an output value: OpenAI Responses, Chat Completions, or a LangChain AIMessage. */
 export function callsInOutputValue(value: unknown): { id: string; name: string; args: unknown }[] {
   const v = looseJson(value);
-  if (!isObj(v)) return [];
+  if (!isObject(v)) return [];
   if (Array.isArray(v.output))
-    return (v.output as Obj[])
-      .filter((o) => isObj(o) && typeof o.call_id === 'string')
+    return (v.output as JsonObject[])
+      .filter((o) => isObject(o) && typeof o.call_id === 'string')
       .map((o) => ({ id: o.call_id as string, name: String(o.name), args: o.arguments }));
-  const choice = Array.isArray(v.choices) ? (v.choices[0] as Obj | undefined) : undefined;
-  const chatCalls = isObj(choice?.message) ? (choice.message as Obj).tool_calls : undefined;
+  const choice = Array.isArray(v.choices) ? (v.choices[0] as JsonObject | undefined) : undefined;
+  const chatCalls = isObject(choice?.message) ? (choice.message as JsonObject).tool_calls : undefined;
   if (Array.isArray(chatCalls))
-    return (chatCalls as Obj[]).map((c) => ({
+    return (chatCalls as JsonObject[]).map((c) => ({
       id: String(c.id),
-      name: String((c.function as Obj | undefined)?.name),
-      args: (c.function as Obj | undefined)?.arguments,
+      name: String((c.function as JsonObject | undefined)?.name),
+      args: (c.function as JsonObject | undefined)?.arguments,
     }));
   const gen = Array.isArray(v.generations) ? (v.generations as unknown[][])[0]?.[0] : undefined;
-  const message = isObj(gen) ? (gen.message as Obj | undefined) : isObj(v.kwargs) ? v : undefined;
-  const kwargs = isObj(message?.kwargs) ? (message.kwargs as Obj) : undefined;
+  const message = isObject(gen)
+    ? (gen.message as JsonObject | undefined)
+    : isObject(v.kwargs)
+      ? v
+      : undefined;
+  const kwargs = isObject(message?.kwargs) ? (message.kwargs as JsonObject) : undefined;
   if (Array.isArray(kwargs?.tool_calls))
-    return (kwargs.tool_calls as Obj[]).map((c) => ({
+    return (kwargs.tool_calls as JsonObject[]).map((c) => ({
       id: String(c.id),
       name: String(c.name),
       args: c.args,
@@ -52,8 +54,8 @@ export function callsInOutputValue(value: unknown): { id: string; name: string; 
 /** A LangChain ToolMessage (as LangChain serialises it) inside a tool span's output. */
 export function toolMessageIn(value: unknown): { id?: string; name?: string; content?: string } | undefined {
   let v = looseJson(value);
-  if (isObj(v) && isObj(v.output)) v = v.output;
-  if (!isObj(v) || !Array.isArray(v.id) || v.id[v.id.length - 1] !== 'ToolMessage' || !isObj(v.kwargs))
+  if (isObject(v) && isObject(v.output)) v = v.output;
+  if (!isObject(v) || !Array.isArray(v.id) || v.id[v.id.length - 1] !== 'ToolMessage' || !isObject(v.kwargs))
     return undefined;
   const k = v.kwargs;
   const out: { id?: string; name?: string; content?: string } = {};
@@ -63,7 +65,7 @@ export function toolMessageIn(value: unknown): { id?: string; name?: string; con
   return out;
 }
 
-function messageCalls(rec: Obj): Obj[] {
+function messageCalls(rec: JsonObject): JsonObject[] {
   return indexed(rec, 'message.tool_calls.');
 }
 
