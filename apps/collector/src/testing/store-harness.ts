@@ -31,39 +31,58 @@ function options(errors: string[], clock: { now: number }): StoreOptions {
   return { log: { info: () => {}, error: (m) => errors.push(m) }, now: () => clock.now };
 }
 
+/**
+ * The part both backends share: a fresh store at `location` with its log and clock captured, a way
+ * to open the same database again, and disposal that closes every store opened, then `cleanup`.
+ */
+async function openedStoreAt(
+  location: string,
+  exec: (sql: string) => Promise<void>,
+  dispose: { ignoreCloseErrors: boolean; cleanup?: () => void },
+): Promise<OpenedStore> {
+  const errors: string[] = [];
+  const clock = { now: 1_700_000_000_000 };
+  const opened = await openEventStore(location, options(errors, clock));
+  const stores = [opened];
+  return {
+    store: opened,
+    errors,
+    clock,
+    reopen: async () => {
+      const s = await openEventStore(location, options(errors, clock));
+      stores.push(s);
+      return s;
+    },
+    exec,
+    async dispose() {
+      for (const s of stores) {
+        if (dispose.ignoreCloseErrors) await s.close().catch(() => {});
+        else await s.close();
+      }
+      dispose.cleanup?.();
+    },
+  };
+}
+
 export function sqliteHarness(): StoreHarness {
   return {
     name: 'sqlite',
-    async open() {
+    open() {
       const dir = mkdtempSync(join(tmpdir(), 'causelane-store-'));
       const file = join(dir, 'sub', 'db.sqlite');
-      const errors: string[] = [];
-      const clock = { now: 1_700_000_000_000 };
-      const opened = await openEventStore(file, options(errors, clock));
-      const stores = [opened];
-      return {
-        store: opened,
-        errors,
-        clock,
-        reopen: async () => {
-          const s = await openEventStore(file, options(errors, clock));
-          stores.push(s);
-          return s;
-        },
-        exec: async (sql) => {
-          const { default: Database } = await import('better-sqlite3');
-          const db = new Database(file);
-          try {
-            db.exec(sql);
-          } finally {
-            db.close();
-          }
-        },
-        async dispose() {
-          for (const s of stores) await s.close();
-          rmSync(dir, { recursive: true, force: true });
-        },
+      const exec = async (sql: string) => {
+        const { default: Database } = await import('better-sqlite3');
+        const db = new Database(file);
+        try {
+          db.exec(sql);
+        } finally {
+          db.close();
+        }
       };
+      return openedStoreAt(file, exec, {
+        ignoreCloseErrors: false,
+        cleanup: () => rmSync(dir, { recursive: true, force: true }),
+      });
     },
   };
 }
@@ -75,33 +94,17 @@ export function postgresHarness(server: () => PostgresServer): StoreHarness {
     name: 'postgres',
     async open() {
       const url = await server().createDatabase(`contract_${process.pid}_${++dbCounter}`);
-      const errors: string[] = [];
-      const clock = { now: 1_700_000_000_000 };
-      const opened = await openEventStore(url, options(errors, clock));
-      const stores = [opened];
-      return {
-        store: opened,
-        errors,
-        clock,
-        reopen: async () => {
-          const s = await openEventStore(url, options(errors, clock));
-          stores.push(s);
-          return s;
-        },
-        exec: async (sql) => {
-          const { default: pg } = await import('pg');
-          const client = new pg.Client({ connectionString: url });
-          await client.connect();
-          try {
-            await client.query(sql);
-          } finally {
-            await client.end();
-          }
-        },
-        async dispose() {
-          for (const s of stores) await s.close().catch(() => {});
-        },
+      const exec = async (sql: string) => {
+        const { default: pg } = await import('pg');
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        try {
+          await client.query(sql);
+        } finally {
+          await client.end();
+        }
       };
+      return openedStoreAt(url, exec, { ignoreCloseErrors: true });
     },
   };
 }
