@@ -102,3 +102,20 @@ export function callClosedSeq(c: CallModel, t: TurnModel): number | undefined {
   if (b === undefined) return a;
   return Math.min(a, b);
 }
+
+/**
+ * Index in `model.requests` of the first `llm.request` at or after `seq` (`requests.length` when
+ * none): the request that consumed a result committed at `seq`, and, one before it, the turn the
+ * agent was in. Binary search; requests are in seq order.
+ */
+export function requestIndexAt(model: RunModel, seq: number): number {
+  const rq = model.requests;
+  let lo = 0;
+  let hi = rq.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (rq[mid]!.seq < seq) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

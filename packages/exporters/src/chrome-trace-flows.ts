@@ -1,6 +1,6 @@
 // Flow events (arrows) of the Chrome trace export: from a tool call's slice to the model request
 // that consumed its result, or to the later turn where a late commit or late result landed.
-import { type CallModel, callClosedSeq, type RunModel } from '@causelane/analysis';
+import { type CallModel, callClosedSeq, type RunModel, requestIndexAt } from '@causelane/analysis';
 import type { ChromeTraceEvent } from './chrome-trace-event.ts';
 import { TURNS_TID } from './chrome-trace-layout.ts';
 
@@ -60,28 +60,13 @@ export function* callFlows(
   };
 }
 
-/** Turn number of the first `llm.request` after `seq` (binary search over the requests). */
+/** Turn number of the first `llm.request` after `seq`. */
 function consumerOf(m: RunModel, seq: number): number | undefined {
-  const rq = m.requests;
-  let lo = 0;
-  let hi = rq.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (rq[mid]!.seq < seq) lo = mid + 1;
-    else hi = mid;
-  }
-  return rq[lo]?.turn;
+  return m.requests[requestIndexAt(m, seq)]?.turn;
 }
 
 /** Turn of the last `llm.request` before `seq`: the turn the agent was in at that point. */
 function turnAt(m: RunModel, seq: number): number | undefined {
-  const rq = m.requests;
-  let lo = 0;
-  let hi = rq.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (rq[mid]!.seq < seq) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo > 0 ? rq[lo - 1]!.turn : undefined;
+  const i = requestIndexAt(m, seq);
+  return i > 0 ? m.requests[i - 1]!.turn : undefined;
 }

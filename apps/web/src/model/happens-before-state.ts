@@ -1,20 +1,12 @@
 // The state side of the happens-before diagram: edges between calls of a turn that wrote and read
 // the same key (write -> read, or read -> write, by seq), the stale one marked; and the layering that
 // gives each node its row.
-import type { CallModel, RunModel, TurnModel } from '@causelane/analysis';
+import { type CallModel, type RunModel, requestIndexAt, type TurnModel } from '@causelane/analysis';
 import type { HbEdge, HbNode } from './happens-before-types.ts';
 
 /** seq of the first `llm.request` after `seq` (the consumption of a result committed at `seq`). */
 function requestAfter(model: RunModel, seq: number): number | undefined {
-  const rq = model.requests;
-  let lo = 0;
-  let hi = rq.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (rq[mid]!.seq < seq) lo = mid + 1;
-    else hi = mid;
-  }
-  return rq[lo]?.seq;
+  return model.requests[requestIndexAt(model, seq)]?.seq;
 }
 
 /**
