@@ -19,6 +19,8 @@ const NONE = Number.POSITIVE_INFINITY;
  * concurrent with nothing), or -1. Runs in O((calls + queries) log calls).
  */
 export function firstConcurrent(calls: readonly CallModel[], queryCalls: readonly CallModel[]): number[] {
+  // The few calls of an ordinary turn: comparing each pair allocates nothing and wins by far.
+  if (calls.length * queryCalls.length <= SMALL) return firstConcurrentPairwise(calls, queryCalls);
   const posOf = new Map(calls.map((c, i) => [c, i]));
   const extent = (c: CallModel, pos: number): Extent | null =>
     c.startSeq === undefined ? null : { pos, start: c.startSeq, end: c.endSeq ?? NONE };
@@ -28,6 +30,28 @@ export function firstConcurrent(calls: readonly CallModel[], queryCalls: readonl
     return e && { ...e, self: posOf.get(c) ?? -1 };
   });
   return firstOverlap(candidates, queries);
+}
+
+/** Below this many pairs, firstConcurrent compares every pair (same answer, see the property test). */
+const SMALL = 256;
+
+function firstConcurrentPairwise(calls: readonly CallModel[], queryCalls: readonly CallModel[]): number[] {
+  const out = new Array<number>(queryCalls.length);
+  for (let qi = 0; qi < queryCalls.length; qi++) {
+    const q = queryCalls[qi]!;
+    out[qi] = -1;
+    if (q.startSeq === undefined) continue;
+    const qEnd = q.endSeq ?? NONE;
+    for (let i = 0; i < calls.length; i++) {
+      const c = calls[i]!;
+      if (c === q || c.startSeq === undefined) continue;
+      if (c.startSeq <= qEnd && (c.endSeq ?? NONE) >= q.startSeq) {
+        out[qi] = i;
+        break;
+      }
+    }
+  }
+  return out;
 }
 
 function firstOverlap(

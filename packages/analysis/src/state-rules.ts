@@ -103,7 +103,10 @@ export function concurrent(a: CallModel, b: CallModel): boolean {
   return !aBefore && !bBefore;
 }
 
-/** Per turn and key, the calls that read it and that write it. */
+/**
+ * Per turn and key, the calls that read it and that write it (each call once, in call order; keys in
+ * order of first use, which orders anomalies that tie in compareAnomalies).
+ */
 function keyUsers(t: TurnModel): Map<string, { readers: CallModel[]; writers: CallModel[] }> {
   const byKey = new Map<string, { readers: CallModel[]; writers: CallModel[] }>();
   const get = (k: string) => {
@@ -115,20 +118,35 @@ function keyUsers(t: TurnModel): Map<string, { readers: CallModel[]; writers: Ca
     return u;
   };
   for (const c of t.calls) {
-    if (c.reads.length > 0) for (const k of new Set(c.reads.map((r) => r.key))) get(k).readers.push(c);
-    if (c.writes.length > 0) for (const k of new Set(c.writes.map((w) => w.key))) get(k).writers.push(c);
+    // Calls come in order, so a call naming a key twice finds itself last in the list.
+    for (const r of c.reads) {
+      const u = get(r.key).readers;
+      if (u[u.length - 1] !== c) u.push(c);
+    }
+    for (const w of c.writes) {
+      const u = get(w.key).writers;
+      if (u[u.length - 1] !== c) u.push(c);
+    }
   }
   return byKey;
+}
+
+/** Whether two or more calls of the turn could race: some call writes, and another one exists. */
+function mayRace(t: TurnModel): boolean {
+  if (t.calls.length < 2) return false;
+  for (const c of t.calls) if (c.writes.length > 0) return true;
+  return false;
 }
 
 /** rw-race and ww-conflict per turn and key: one sweep per key (firstConcurrent), O(n log n), not readers x writers. */
 export function races(m: RunModel, staleKeys: Set<string>): Anomaly[] {
   const out: Anomaly[] = [];
   for (const t of m.turns) {
-    if (t.calls.length < 2) continue;
+    if (!mayRace(t)) continue;
     for (const [key, { readers, writers }] of keyUsers(t)) {
       if (writers.length === 0) continue;
-      const queried = readers.filter((r) => !staleKeys.has(`${r.id}\u0000${key}`));
+      const queried =
+        staleKeys.size === 0 ? readers : readers.filter((r) => !staleKeys.has(`${r.id}\u0000${key}`));
       firstConcurrent(writers, queried).forEach((wi, qi) => {
         if (wi < 0) return;
         const [r, w] = [queried[qi]!, writers[wi]!];

@@ -78,7 +78,7 @@ abstract class LineReader<Result> {
       this.fail({ line, field: '(line)', message: `not valid JSON (${(err as Error).message})` });
       return;
     }
-    const res = validateEvent(value);
+    const res = validateEvent(value, text);
     if (res.ok) {
       this.accept(res.event, line, text);
       this.onEvent?.(res.event, line);

@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readTraceText } from './trace-reader.ts';
 import { validateEvent } from './validate.ts';
-import { checkJsonValue, loneSurrogateIndex, MAX_NESTING_DEPTH } from './validate-value.ts';
+import { checkJsonValue, jsonTextIsClean, loneSurrogateIndex, MAX_NESTING_DEPTH } from './validate-value.ts';
 
 const base = { v: 1, run: 'r', seq: 0, t: 1 };
 const nested = (levels: number): unknown => {
@@ -88,5 +89,61 @@ describe('nesting depth', () => {
     const read = readTraceText(text);
     expect(read.errors[0]).toMatchObject({ line: 1, message: expect.stringMatching(/nesting is deeper/) });
     expect(checkJsonValue(JSON.parse(text))).toMatchObject({ message: expect.stringMatching(/deeper/) });
+  });
+});
+
+describe('jsonTextIsClean (the reader skips the walk on its say-so)', () => {
+  const surrogates = fc.constantFrom(
+    '\ud800',
+    '\udbff',
+    '\udc00',
+    '\udfff',
+    '😀',
+    '😀'.slice(0, 1),
+    'é',
+    'x',
+  );
+  const str = fc.array(fc.oneof(fc.string(), surrogates), { maxLength: 4 }).map((p) => p.join(''));
+  const deep = fc.integer({ min: 1, max: 140 }).map((n) => nested(n));
+  const value = fc.letrec((tie) => ({
+    v: fc.oneof(
+      { depthSize: 'small' },
+      str,
+      fc.double(),
+      fc.boolean(),
+      fc.constant(null),
+      deep,
+      fc.array(tie('v'), { maxLength: 4 }),
+      fc.dictionary(str, tie('v'), { maxKeys: 4 }),
+    ),
+  })).v;
+
+  it('is never true for a value the walk rejects', () => {
+    fc.assert(
+      fc.property(value, (v) => {
+        const text = JSON.stringify(v);
+        if (jsonTextIsClean(text)) expect(checkJsonValue(JSON.parse(text))).toBeNull();
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('sends surrogate escapes, raw lone surrogates and deep nesting to the walk', () => {
+    expect(jsonTextIsClean('{"a":"\\ud800"}')).toBe(false);
+    expect(jsonTextIsClean('{"a":"\\uDC00x"}')).toBe(false);
+    expect(jsonTextIsClean('{"\\udbff":1}')).toBe(false);
+    expect(jsonTextIsClean('{"a":"\ud800"}')).toBe(false);
+    expect(jsonTextIsClean(JSON.stringify(nested(MAX_NESTING_DEPTH + 1)))).toBe(false);
+    expect(jsonTextIsClean(JSON.stringify({ a: [1, 2], b: '😀 \\u0041' }))).toBe(true);
+    expect(jsonTextIsClean(JSON.stringify(nested(MAX_NESTING_DEPTH)))).toBe(true);
+  });
+
+  it('leaves the reader reporting the same errors as the walk', () => {
+    const line = (x: string) => `{"v":1,"run":"r","seq":0,"t":1,"type":"run.end","x":${x}}`;
+    expect(readTraceText(line('"\\ud800"')).errors[0]).toMatchObject({ field: 'x' });
+    expect(readTraceText(line(JSON.stringify(nested(MAX_NESTING_DEPTH)))).errors[0]).toMatchObject({
+      message: expect.stringMatching(/deeper/),
+    });
+    expect(readTraceText(line(JSON.stringify(nested(MAX_NESTING_DEPTH - 2)))).errors).toEqual([]);
   });
 });

@@ -68,6 +68,26 @@ function walk(value: unknown, depth: number, maxDepth: number): Failure | null {
   return null;
 }
 
+/** A `\\u` escape of a surrogate half (D800–DFFF): the only way parsed JSON text can yield one. */
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+
+/**
+ * Whether the value JSON.parse made of `text` is certain to pass checkJsonValue, decided on the text
+ * with native scans instead of a walk of the value: the text is well-formed, escapes no surrogate
+ * half, and holds at most `maxDepth` brackets (each level of nesting opens one). False means "walk
+ * it", never "it fails".
+ */
+export function jsonTextIsClean(text: string, maxDepth = MAX_NESTING_DEPTH): boolean {
+  if (!wellFormed(text) || (text.indexOf('\\u') !== -1 && SURROGATE_ESCAPE.test(text))) return false;
+  if (text.length <= 2 * maxDepth) return true;
+  let brackets = 0;
+  for (let i = text.indexOf('{'); i !== -1; i = text.indexOf('{', i + 1))
+    if (++brackets > maxDepth) return false;
+  for (let i = text.indexOf('['); i !== -1; i = text.indexOf('[', i + 1))
+    if (++brackets > maxDepth) return false;
+  return true;
+}
+
 /**
  * The first string or key with an unpaired surrogate, or the first value nested deeper than
  * `maxDepth`, as a field error (`calls[0].args.q`); null when the value is clean. It never recurses
