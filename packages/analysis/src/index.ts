@@ -2,6 +2,7 @@
 export * from './analyze.ts';
 export * from './anomaly.ts';
 export * from './explain.ts';
+export * from './incremental-analysis.ts';
 export * from './model.ts';
 export * from './rules.ts';
 export * from './state-rules.ts';

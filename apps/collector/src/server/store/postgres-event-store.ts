@@ -47,11 +47,29 @@ export class PostgresEventStore implements EventStore {
     this.analyzer = new RunAnalyzer(
       {
         load: async (run) => {
-          const { rows } = await this.pool.query<{ events: number }>(
-            'SELECT events FROM runs WHERE id = $1',
+          const { rows } = await this.pool.query<{ events: number; created: number }>(
+            'SELECT events, created FROM runs WHERE id = $1',
             [run],
           );
-          return rows[0] ? { count: rows[0].events, events: await this.runEvents(run) } : null;
+          const row = rows[0];
+          return row ? { count: row.events, created: row.created, events: await this.runEvents(run) } : null;
+        },
+        // One statement, so the count and the events come from one snapshot.
+        loadAfter: async (run, after) => {
+          const { rows } = await this.pool.query<{ events: number; created: number; body: string | null }>(
+            `SELECT r.events, r.created, e.body FROM runs r
+               LEFT JOIN events e ON e.run = r.id AND e.seq > $2 WHERE r.id = $1 ORDER BY e.seq`,
+            [run, after],
+          );
+          if (!rows[0]) return null;
+          const events: TraceEvent[] = [];
+          parseBodies(
+            run,
+            rows.flatMap((r) => (r.body === null ? [] : [r.body])),
+            events,
+            this.log,
+          );
+          return { count: rows[0].events, created: rows[0].created, events };
         },
         save: async (run, count, a) => {
           await this.q(

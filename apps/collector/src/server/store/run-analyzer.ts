@@ -1,14 +1,16 @@
 // Keeps the anomaly counts of run summaries current without the run list ever reading events: a
 // small run that grew enough is analyzed inside the batch's own transaction (no extra commit), a
 // large one in the background after it, on a schedule that bounds the total work (see `touched`);
-// background counts are written back only if the run did not change meanwhile.
+// background counts are written back only if the run did not change meanwhile. A growing run's
+// analysis stays in memory (LiveRunCache), so the next one reads and analyzes only the new events.
 import { analyzeRuns } from '@causelane/analysis';
 import type { TraceEvent } from '@causelane/trace-schema';
 import type { StoreLog } from './event-store.ts';
+import { LiveRunCache, type RunLoader } from './live-run-cache.ts';
 
-export interface AnalyzerHost {
-  /** The run's stored event count (its summary row) and its events, or null when it is gone. */
-  load(run: string): Promise<{ count: number; events: TraceEvent[] } | null>;
+export type { LoadedRun } from './live-run-cache.ts';
+
+export interface AnalyzerHost extends RunLoader {
   /** Writes the counts if the run still holds `count` events. */
   save(
     run: string,
@@ -51,6 +53,8 @@ export interface AnalyzerOptions {
   inlineMax?: number;
   /** A run that stopped growing is analyzed this long after its last batch. */
   quietMs?: number;
+  /** Events of growing runs kept analyzed in memory, over all runs (least recently used go first). */
+  cacheEvents?: number;
   now?: () => number;
 }
 
@@ -62,6 +66,17 @@ interface RunState {
   lastAt: number;
   lastMs: number;
   timer: NodeJS.Timeout | null;
+}
+
+/**
+ * Events the in-memory analyses of growing runs may hold in all: CAUSELANE_ANALYSIS_CACHE_EVENTS, or
+ * 500k. 0 turns them off: every analysis then reads the whole run, on the geometric
+ * schedule alone (the live benchmark's baseline).
+ */
+function cacheBound(): number {
+  const v = process.env.CAUSELANE_ANALYSIS_CACHE_EVENTS;
+  const n = v === undefined || v.trim() === '' ? Number.NaN : Number(v);
+  return Number.isInteger(n) && n >= 0 ? n : 500_000;
 }
 
 /** Share of the time a growing run may spend being analyzed: the next one waits 20x the last one. */
@@ -82,6 +97,7 @@ export class RunAnalyzer {
   private flushing = false;
   /** Ends the queue's current rest early (idle() and close() do). */
   private wake: (() => void) | null = null;
+  private readonly cache: LiveRunCache;
 
   constructor(
     private readonly host: AnalyzerHost,
@@ -91,12 +107,30 @@ export class RunAnalyzer {
     this.inlineMax = opts.inlineMax ?? 1000;
     this.quietMs = opts.quietMs ?? 1000;
     this.now = opts.now ?? Date.now;
+    this.cache = new LiveRunCache(opts.cacheEvents ?? cacheBound());
   }
 
-  /** Geometric growth keeps the total work linear in a run's size; a first look or a run.end is always due. */
-  private due(t: Touch): boolean {
+  /**
+   * Geometric growth keeps the total work linear in a run's size; a first look or a run.end is always
+   * due. In the background, a run analyzed in memory is due on any growth: only the new events cost.
+   */
+  private due(t: Touch, background = false): boolean {
     const analyzed = Math.max(t.analyzed, this.runs.get(t.run)?.analyzed ?? -1);
+    if (background && analyzed >= 0 && t.events > analyzed && this.cache.has(t.run)) return true;
     return analyzed < 0 || t.ended || t.events >= analyzed * 1.25;
+  }
+
+  /**
+   * A write that left the run unanalyzed (-1: new, or its events replaced) may have rewritten what a
+   * cached analysis holds: it is dropped, and the next analysis reads the whole run.
+   */
+  private invalidate(run: string, analyzed: number): void {
+    if (analyzed < 0) this.cache.invalidate(run);
+  }
+
+  /** Analyses that read the whole run, and those that read only new events (for tests and benches). */
+  get stats(): { full: number; incremental: number } {
+    return this.cache.stats;
   }
 
   /** The runs of a transaction to analyze inside it, before COMMIT: small ones that are due. */
@@ -109,6 +143,7 @@ export class RunAnalyzer {
   /** After COMMIT: the runs analyzed inline are current, the others are scheduled. */
   committed(touches: readonly Touch[], inline: ReadonlySet<string>): void {
     for (const t of lastTouches(touches)) {
+      this.invalidate(t.run, t.analyzed);
       if (inline.has(t.run)) this.forget(t.run);
       else void this.touched(t.run, t.events, t.analyzed, t.ended);
     }
@@ -120,6 +155,7 @@ export class RunAnalyzer {
    */
   touched(run: string, events: number, analyzed: number, ended: boolean): void {
     if (this.closed) return;
+    this.invalidate(run, analyzed);
     let s = this.runs.get(run);
     if (!s) {
       s = { analyzed, events, lastAt: 0, lastMs: 0, timer: null };
@@ -132,7 +168,7 @@ export class RunAnalyzer {
       return;
     }
     const now = this.now();
-    const due = this.due({ run, events, analyzed, ended });
+    const due = this.due({ run, events, analyzed, ended }, true);
     const costWait = s.lastAt + DUTY * s.lastMs - now;
     const delay = due ? Math.max(0, costWait) : Math.max(costWait, Math.min(this.quietMs, MAX_STALE_MS));
     if (s.timer) {
@@ -170,6 +206,7 @@ export class RunAnalyzer {
     for (const s of this.runs.values()) if (s.timer) clearTimeout(s.timer);
     this.runs.clear();
     this.queue.clear();
+    this.cache.clear();
   }
 
   private forget(run: string): void {
@@ -213,16 +250,17 @@ export class RunAnalyzer {
   private async analyze(run: string): Promise<void> {
     const started = this.now();
     try {
-      const loaded = await this.host.load(run);
-      if (!loaded) return this.forget(run);
-      await this.host.save(run, loaded.count, countAnomalies(run, loaded.events));
+      const done = await this.cache.analyze(this.host, run);
+      if (!done) return this.forget(run);
+      await this.host.save(run, done.count, done.counts);
       const s = this.runs.get(run);
       if (!s) return;
-      s.analyzed = Math.max(s.analyzed, loaded.count);
+      s.analyzed = Math.max(s.analyzed, done.count);
       s.lastAt = this.now();
       s.lastMs = s.lastAt - started;
       if (s.analyzed >= s.events && !s.timer) this.forget(run);
     } catch (err) {
+      this.cache.invalidate(run);
       this.log.error(
         `run summary of ${JSON.stringify(run.slice(0, 200))} not updated: ${(err as Error).message}`,
       );

@@ -63,10 +63,25 @@ export class SqliteEventStore implements EventStore {
       {
         load: async (run) => {
           while (this.txTail) await this.txTail;
-          const row = this.db.prepare('SELECT events FROM runs WHERE id = ?').get(run) as
-            | { events: number }
-            | undefined;
-          return row ? { count: row.events, events: this.readEvents(run) } : null;
+          const row = this.runRow(run);
+          return row ? { count: row.events, created: row.created, events: this.readEvents(run) } : null;
+        },
+        // The row and the events after `after` in one synchronous read: one consistent state.
+        loadAfter: async (run, after) => {
+          while (this.txTail) await this.txTail;
+          const row = this.runRow(run);
+          if (!row) return null;
+          const events: TraceEvent[] = [];
+          const rows = this.db
+            .prepare('SELECT body FROM events WHERE run = ? AND seq > ? ORDER BY seq')
+            .all(run, after) as { body: string }[];
+          parseBodies(
+            run,
+            rows.map((r) => r.body),
+            events,
+            this.log,
+          );
+          return { count: row.events, created: row.created, events };
         },
         save: async (run, count, a) => {
           while (this.txTail) await this.txTail;
@@ -162,6 +177,12 @@ export class SqliteEventStore implements EventStore {
       yield page;
       while (this.txTail) await this.txTail;
     }
+  }
+
+  private runRow(run: string): { events: number; created: number } | undefined {
+    return this.db.prepare('SELECT events, created FROM runs WHERE id = ?').get(run) as
+      | { events: number; created: number }
+      | undefined;
   }
 
   private readEvents(run: string): TraceEvent[] {
