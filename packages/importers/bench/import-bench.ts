@@ -1,58 +1,31 @@
-// `pnpm bench` for the importers: OTLP JSON import against the cost of JSON.parse on the same text,
-// measured in the same run, so the ratio stays meaningful on any machine.
-
+// `pnpm bench` for the importers: OTLP JSON import against JSON.parse of the same text, on every
+// shape of bench-shapes.ts, measured in the same run so the ratios stay meaningful on any machine.
+import { loadavg } from 'node:os';
 import { importTraceText } from '../src/import-trace.ts';
-import { type AgentScript, recordAgentOtlp } from '../src/testing/record-genai-agent.ts';
-
-const TURNS = 400;
-const CALLS = 4;
-const script: AgentScript = { conversationId: 'bench', turns: [] };
-for (let k = 0; k < TURNS; k++) {
-  const t = k * 100;
-  script.turns.push({
-    start: t,
-    end: t + 10,
-    calls: Array.from({ length: CALLS }, (_, i) => ({
-      id: `c${k}_${i}`,
-      name: `tool${i}`,
-      start: t + 11,
-      end: t + 20 + i * 15,
-    })),
-    results: k === 0 ? [] : Array.from({ length: CALLS }, (_, i) => `c${k - 1}_${i}`),
-  });
-}
-const text = JSON.stringify(recordAgentOtlp(script));
+import { ratioRounds, selectedShapes, warmUp } from './bench-shapes.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
-const time = (fn: () => unknown): number => {
-  const t0 = performance.now();
-  fn();
-  return performance.now() - t0;
-};
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-// Warm-up, then interleaved rounds: each round's ratio divides by the JSON.parse of the same round,
-// so load from other processes cancels out; the median of those ratios is the figure.
-importTraceText(text);
-importTraceText(text);
-const parses: number[] = [];
-const imports: number[] = [];
-const ratios: number[] = [];
-for (let r = 0; r < ROUNDS; r++) {
-  const p = time(() => JSON.parse(text));
-  const i = time(() => importTraceText(text));
-  parses.push(p);
-  imports.push(i);
-  ratios.push(i / p);
+const GOAL = 2;
+let met = true;
+console.log(`OTLP JSON import vs JSON.parse, median of ${ROUNDS} interleaved rounds (goal <= ${GOAL}x)`);
+for (const shape of selectedShapes()) {
+  const text = shape.record().json();
+  const res = importTraceText(text);
+  warmUp(() => importTraceText(text));
+  let events = 0;
+  for (const list of res.runs.values()) events += list.length;
+  const r = ratioRounds(
+    () => JSON.parse(text),
+    () => importTraceText(text),
+    ROUNDS,
+  );
+  const ok = r.ratio <= GOAL;
+  met &&= ok;
+  console.log(
+    `  ${shape.name}: ${shape.about}; ${(text.length / 1e6).toFixed(1)} MB, ${res.runs.size} run(s), ${events} events`,
+  );
+  console.log(
+    `    JSON.parse ${r.baseline.toFixed(1)} ms, import ${r.measured.toFixed(1)} ms; ratio ${r.ratio.toFixed(2)}x (rounds ${r.ratios.map((x) => x.toFixed(2)).join(', ')}; CPU time ${r.cpuRatio.toFixed(2)}x) ${ok ? 'MET' : 'NOT MET'}; load ${loadavg()[0]!.toFixed(2)}`,
+  );
 }
-const events = importTraceText(text).runs.get('bench')!.length;
-const spans = TURNS * (CALLS + 1);
-const ratio = median(ratios);
-console.log(`OTLP import: ${spans} GenAI spans (${(text.length / 1e6).toFixed(1)} MB) -> ${events} events`);
-console.log(
-  `  JSON.parse baseline median ${median(parses).toFixed(1)} ms, import median ${median(imports).toFixed(1)} ms (${ROUNDS} interleaved rounds)`,
-);
-console.log(
-  `  ratio import / JSON.parse: median ${ratio.toFixed(2)}x of ${ratios.map((x) => x.toFixed(2)).join(', ')} (goal <= 2x) ${ratio <= 2 ? 'MET' : 'NOT MET'}`,
-);
-console.log(`  ${Math.round(spans / (median(imports) / 1000)).toLocaleString('en')} spans/s`);
+console.log(`  all shapes within ${GOAL}x: ${met ? 'MET' : 'NOT MET'}`);

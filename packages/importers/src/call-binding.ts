@@ -149,6 +149,8 @@ export function bindResults(
   const committed = turns.map((turn, u) => {
     const results = turn.chat.results;
     if (!results) return [];
+    // Every result carries its id (the common case): the list itself, not a copy (read-only).
+    if (results.every((r) => typeof r === 'string')) return results as string[];
     const resolved: (string | undefined)[] = results.map((r) => (typeof r === 'string' ? r : r.id));
     const groups = new Map<number, number[]>();
     results.forEach((r, i) => {

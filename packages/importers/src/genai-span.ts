@@ -130,17 +130,29 @@ export function genAiSpanFrom(span: RawSpan): GenAiSpan | null {
   if (agent) base.agent = agent;
   if (span.service && !span.service.startsWith('unknown_service')) base.service = span.service;
   if (span.process) base.process = span.process;
-  if (kind === 'agent') return { ...base, kind };
+  // The kind's fields are added to `base` itself (same key order as a spread copy, one object less).
+  if (kind === 'agent') {
+    const agentSpan = base as AgentSpan;
+    agentSpan.kind = kind;
+    return agentSpan;
+  }
   if (kind === 'chat') {
     // Fingerprints chain calls into runs; a conversation id already names the run.
     const facts = dialect.modelCall(span, !conversationId);
-    const chat: ChatSpan = { ...base, kind, calls: facts.calls, results: facts.results };
+    const chat = base as ChatSpan;
+    chat.kind = kind;
+    chat.calls = facts.calls;
+    chat.results = facts.results;
     if (facts.anonymousCalls) chat.anonymousCalls = true;
     if (facts.inputPrint) chat.inputPrint = facts.inputPrint;
     return chat;
   }
   const facts = dialect.tool(span);
-  const tool: ToolSpan = { ...base, kind, callId: facts.callId, toolName: facts.toolName, ok: !span.error };
+  const tool = base as ToolSpan;
+  tool.kind = kind;
+  tool.callId = facts.callId;
+  tool.toolName = facts.toolName;
+  tool.ok = !span.error;
   if (facts.args !== undefined) tool.args = facts.args;
   if (facts.result !== undefined) tool.result = facts.result;
   if (facts.resultText !== undefined) tool.resultText = facts.resultText;

@@ -2,6 +2,7 @@
 // as written by OTLP/HTTP JSON exporters and the collector's file exporter, into GenAI spans.
 import type { TraceEvent } from '@causelane/trace-schema';
 import { forgetMessageHistories } from './dialects/message-history-json.ts';
+import { forgetInputScans } from './dialects/otel-genai.ts';
 import { type GenAiSpan, genAiSpanFrom, type RawSpan } from './genai-span.ts';
 import { describeValue, ImportError } from './import-error.ts';
 import { assembleRuns } from './spans-to-events.ts';
@@ -49,26 +50,38 @@ export function anyValue(v: unknown, where: string): unknown {
 function attributes(parent: Json, where: string, key = 'attributes'): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const list = arrayAt(parent, key, where);
+  // The JSON paths are built only for an error: this loop runs for every attribute of the file.
   for (let i = 0; i < list.length; i++) {
-    const kv = objectAt(list, i, `${where}.${key}`);
+    const kv = list[i];
+    if (!isObject(kv))
+      throw new ImportError(`${where}.${key}[${i}]`, `expected an object, got ${describeValue(kv)}`);
     if (typeof kv.key !== 'string')
       throw new ImportError(`${where}.${key}[${i}].key`, `expected a string, got ${describeValue(kv.key)}`);
-    out[kv.key] = kv.value === undefined ? undefined : anyValue(kv.value, `${where}.${key}[${i}].value`);
+    const v = kv.value;
+    // A string value (most of them) as anyValue reads it, without its call.
+    out[kv.key] =
+      v === undefined
+        ? undefined
+        : isObject(v) && 'stringValue' in v
+          ? v.stringValue
+          : anyValue(v, `${where}.${key}[${i}].value`);
   }
   return out;
 }
 
 /** Nanoseconds since the epoch (string, number, or protobufjs' {low, high}) to milliseconds. */
-function nanosToMs(v: unknown, where: string): number {
+function nanosToMs(v: unknown, where: string, field: string): number {
   if (typeof v === 'string' && /^\d+$/.test(v)) {
-    const ns = BigInt(v);
-    return Number(ns / 1000n) / 1000;
+    // Whole microseconds, then ms. Up to 18 digits of microseconds, `v` without its last 3 digits
+    // rounds to the same double as Number(BigInt(v) / 1000n), without the BigInts.
+    if (v.length <= 21) return Number(v.slice(0, -3)) / 1000;
+    return Number(BigInt(v) / 1000n) / 1000;
   }
   if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return v / 1e6;
   if (isObject(v) && typeof v.low === 'number' && typeof v.high === 'number') {
     return ((v.high >>> 0) * 2 ** 32 + (v.low >>> 0)) / 1e6;
   }
-  throw new ImportError(where, `expected nanoseconds since the epoch, got ${describeValue(v)}`);
+  throw new ImportError(`${where}.${field}`, `expected nanoseconds since the epoch, got ${describeValue(v)}`);
 }
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
@@ -91,6 +104,12 @@ export function otlpId(v: unknown, where: string, bytes: 16 | 8): string {
     }
   }
   return v;
+}
+
+/** otlpId, with the path built only when needed: a hex id (not of base64's length) is kept as is. */
+function idOf(v: unknown, where: string, field: string, bytes: 16 | 8): string {
+  if (typeof v === 'string' && v !== '' && v.length !== (bytes === 16 ? 24 : 12)) return v;
+  return otlpId(v, `${where}.${field}`, bytes);
 }
 
 function statusIsError(status: unknown): boolean {
@@ -133,6 +152,7 @@ export function otlpGenAiSpans(requests: readonly unknown[], opts: OtlpSpanOptio
   } finally {
     // Histories are shared between the spans of one read only: hold no memory afterwards.
     forgetMessageHistories();
+    forgetInputScans();
   }
 }
 
@@ -164,7 +184,8 @@ function genAiSpansOf(requests: readonly unknown[], opts: OtlpSpanOptions): GenA
               opts.onForeignSpan?.(String(objectAt(spans, k, ssWhere).name ?? ''));
               continue;
             }
-            const key = JSON.stringify([span.traceId, span.spanId]);
+            // Injective (the length says where the trace id ends), and cheaper than a JSON array.
+            const key = `${span.traceId.length}:${span.traceId}${span.spanId}`;
             if (seen.has(key)) continue;
             seen.add(key);
             out.push(span);
@@ -187,13 +208,15 @@ function readSpan(
   process: string | undefined,
 ): GenAiSpan | null {
   const where = `${ssWhere}.spans[${k}]`;
-  const s = objectAt(spans, k, `${ssWhere}.spans`);
+  const s = spans[k];
+  if (!isObject(s))
+    throw new ImportError(`${ssWhere}.spans[${k}]`, `expected an object, got ${describeValue(s)}`);
   const raw: RawSpan = {
-    traceId: otlpId(s.traceId, `${where}.traceId`, 16),
-    spanId: otlpId(s.spanId, `${where}.spanId`, 8),
+    traceId: idOf(s.traceId, where, 'traceId', 16),
+    spanId: idOf(s.spanId, where, 'spanId', 8),
     name: typeof s.name === 'string' ? s.name : '',
-    startMs: nanosToMs(s.startTimeUnixNano, `${where}.startTimeUnixNano`),
-    endMs: nanosToMs(s.endTimeUnixNano, `${where}.endTimeUnixNano`),
+    startMs: nanosToMs(s.startTimeUnixNano, where, 'startTimeUnixNano'),
+    endMs: nanosToMs(s.endTimeUnixNano, where, 'endTimeUnixNano'),
     attributes: attributes(s, where),
     events: arrayAt(s, 'events', where).map((_, n, list) => {
       const ev = objectAt(list, n, `${where}.events`);
@@ -208,7 +231,7 @@ function readSpan(
   if (raw.endMs! < raw.startMs) throw new ImportError(`${where}.endTimeUnixNano`, 'ends before it starts');
   if (isObject(s.status) && typeof s.status.message === 'string') raw.statusMessage = s.status.message;
   if (typeof s.parentSpanId === 'string' && s.parentSpanId !== '')
-    raw.parentSpanId = otlpId(s.parentSpanId, `${where}.parentSpanId`, 8);
+    raw.parentSpanId = idOf(s.parentSpanId, where, 'parentSpanId', 8);
   if (service) raw.service = service;
   if (process) raw.process = process;
   return genAiSpanFrom(raw);

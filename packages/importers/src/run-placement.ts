@@ -85,6 +85,12 @@ function chain(groups: Group[]): void {
 }
 
 function attachToolGroups(groups: Group[]): void {
+  // Groups of tool spans only, without a conversation id: the only ones to attach (often none).
+  const toolOnly = groups.filter(
+    (g) =>
+      !g.conversation && !g.spans.some((s) => s.kind === 'chat') && g.spans.some((s) => s.kind === 'tool'),
+  );
+  if (toolOnly.length === 0) return;
   const withChats = groups.filter((g) => g.spans.some((s) => s.kind === 'chat'));
   const callOwner = new Map<string, Group>();
   const textOwner = new Map<string, Group>();
@@ -98,11 +104,8 @@ function attachToolGroups(groups: Group[]): void {
         else if (r.content !== undefined) textOwner.set(`${s.process ?? ''}${SEP}${r.content}`, g);
       }
     }
-  for (const g of groups) {
-    if (g.conversation || g.spans.some((s) => s.kind === 'chat')) continue;
-    const tools = g.spans.filter((s): s is ToolSpan => s.kind === 'tool');
-    if (tools.length === 0) continue;
-    const t = tools[0]!;
+  for (const g of toolOnly) {
+    const t = g.spans.find((s): s is ToolSpan => s.kind === 'tool')!;
     let owner =
       (t.callId ? callOwner.get(t.callId) : undefined) ??
       (t.resultText !== undefined ? textOwner.get(`${t.process ?? ''}${SEP}${t.resultText}`) : undefined);
@@ -127,14 +130,17 @@ function attachToolGroups(groups: Group[]): void {
 
 /** Spans of each run, keyed by run id; spans of runs without a model call or tool span are dropped. */
 export function runOfSpans(spans: readonly GenAiSpan[]): Map<string, GenAiSpan[]> {
-  const traceConversation = new Map<string, string>();
-  // The earliest span naming a conversation decides, so arrival order never changes the answer.
-  for (const s of [...spans].sort(byStart))
-    if (s.conversationId && !traceConversation.has(s.traceId))
-      traceConversation.set(s.traceId, s.conversationId);
+  // The earliest span (in start order, then arrival) naming a conversation decides, so arrival
+  // order never changes the answer: one pass keeping each trace's least span, not a sort.
+  const namer = new Map<string, GenAiSpan>();
+  for (const s of spans) {
+    if (!s.conversationId) continue;
+    const known = namer.get(s.traceId);
+    if (!known || byStart(s, known) < 0) namer.set(s.traceId, s);
+  }
   const groups = new Map<string, Group>();
   for (const s of spans) {
-    const conv = s.conversationId ?? traceConversation.get(s.traceId);
+    const conv = s.conversationId ?? namer.get(s.traceId)?.conversationId;
     const key = conv ?? s.traceId;
     let g = groups.get(key);
     if (!g) {

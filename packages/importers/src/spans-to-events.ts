@@ -84,6 +84,12 @@ function evidenceOf(turns: readonly Turn[], tools: readonly ToolSpan[], notes: s
   return [...out, ...notes];
 }
 
+function startsWith(list: readonly string[], start: readonly string[]): boolean {
+  if (start.length > list.length) return false;
+  for (let k = 0; k < start.length; k++) if (list[k] !== start[k]) return false;
+  return true;
+}
+
 /** Maps one run's spans, in any order, to events sorted by seq, and what the spans could not show. */
 export function assembleRun(run: string, spans: readonly GenAiSpan[], opts: SpanRunOptions): AssembledRun {
   const ordered = [...spans].sort(byStart);
@@ -166,6 +172,10 @@ export function assembleRun(run: string, spans: readonly GenAiSpan[], opts: Span
 
   // Commits land just before the first later request whose context holds the result.
   const unknownCommitted = new Set<string>();
+  // The last results list read below, and its ids that were too early to commit (asked for by this
+  // turn or a later one), in order. A list that starts with all of its ids (a conversation's history
+  // repeated) only re-reads those and its new ids: every other id of that start was settled.
+  let last: { ids: readonly string[]; early: string[] } | undefined;
   turns.forEach(({ chat }, i) => {
     const turn = i + 1;
     if (turn === 1) return;
@@ -178,11 +188,17 @@ export function assembleRun(run: string, spans: readonly GenAiSpan[], opts: Span
       pending[requestIdx[i]!]!.after.push(c);
     };
     if (chat.results) {
-      for (const id of committed[i]!) {
-        if (undecidable.has(id)) continue;
+      const ids = committed[i]!;
+      const early: string[] = [];
+      const read = (id: string) => {
+        if (undecidable.has(id)) return;
         const info = calls.get(id);
         if (info) {
-          if (info.committed || info.turn >= turn) continue;
+          if (info.committed) return;
+          if (info.turn >= turn) {
+            early.push(id);
+            return;
+          }
           info.committed = true;
           commit(id, info.turn, info.endIdx);
         } else if (!unknownCommitted.has(id)) {
@@ -190,7 +206,11 @@ export function assembleRun(run: string, spans: readonly GenAiSpan[], opts: Span
           // spans begin (or a model call whose span is missing). Not evidence of a bug: noted.
           unknownCommitted.add(id);
         }
-      }
+      };
+      const from = last && startsWith(ids, last.ids) ? last.ids.length : 0;
+      if (from > 0) for (const id of last!.early) read(id);
+      for (let k = from; k < ids.length; k++) read(ids[k]!);
+      last = { ids, early };
       return;
     }
     // Messages were not recorded: a result that ended by this request counts as committed here.

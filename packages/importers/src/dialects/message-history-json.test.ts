@@ -1,3 +1,4 @@
+import { seededRandom } from '@causelane/trace-schema';
 import { afterEach, describe, expect, it } from 'vitest';
 import { forgetMessageHistories, parseMessageHistory } from './message-history-json.ts';
 
@@ -41,6 +42,35 @@ describe('parseMessageHistory', () => {
     for (let n = 1; n < 10; n++) {
       expect(parseMessageHistory(a(n))).toEqual(JSON.parse(a(n)));
       expect(parseMessageHistory(b(n))).toEqual(JSON.parse(b(n)));
+    }
+  });
+
+  it('takes the last output message as parsed, and stays exact around it (random histories)', () => {
+    const rand = seededRandom(11);
+    const values = [1, 12, '1', 'a,', { a: [1] }, [2], null, true, { role: 'assistant', parts: [] }];
+    const pick = () => values[Math.floor(rand() * values.length)];
+    for (let trial = 0; trial < 300; trial++) {
+      const history: unknown[] = [pick()];
+      for (let step = 0; step < 8; step++) {
+        const output = pick();
+        const outText = JSON.stringify([output]);
+        expect(parseMessageHistory(outText)).toEqual([output]);
+        history.push(output);
+        for (let k = Math.floor(rand() * 3); k > 0; k--) history.push(pick());
+        let text = JSON.stringify(history);
+        // Now and then an output's text that only starts the next element, or junk after the end.
+        if (rand() < 0.1) text = text.replace(outText.slice(1, -1), `${outText.slice(1, -1)}0`);
+        if (rand() < 0.05) text += ' x';
+        let expected: unknown;
+        try {
+          expected = JSON.parse(text);
+        } catch {
+          expect(() => parseMessageHistory(text)).toThrow();
+          continue;
+        }
+        expect(parseMessageHistory(text)).toEqual(expected);
+      }
+      forgetMessageHistories();
     }
   });
 });

@@ -7,6 +7,8 @@ interface Parsed {
   /** `text` without its closing `]`: what an extension of it starts with, followed by `,`. */
   open: string;
   value: unknown[];
+  /** For a one-element array (a model call's output message): that element's text. */
+  element?: string;
 }
 
 /** The last few histories parsed (conversations interleave in a file, a few at a time). */
@@ -28,8 +30,7 @@ export function parseMessageHistory(text: string): unknown {
       // Not startsWith: V8 compares that char by char, a slice and === compare memory at once.
       text.slice(0, p.open.length) === p.open
     ) {
-      const more = JSON.parse(`[${text.slice(p.open.length + 1)}`) as unknown[];
-      const value = p.value.concat(more);
+      const value = p.value.concat(newElements(text, p.open.length + 1));
       remember(text, value, k);
       return value;
     }
@@ -39,11 +40,32 @@ export function parseMessageHistory(text: string): unknown {
   return value;
 }
 
+/**
+ * The elements of `[` + text from `start` on. The next history holds the last output message, and
+ * then its text: when the elements start with a recent one-element array's element, followed by
+ * `,` or `]`, that element's value is taken as it is and only the rest is parsed (exact: the
+ * element is one complete JSON value, so the array parses the same around it).
+ */
+function newElements(text: string, start: number): unknown[] {
+  for (const q of recent) {
+    const e = q.element;
+    if (e === undefined || text.length - start <= e.length) continue;
+    const after = text.charCodeAt(start + e.length);
+    if ((after !== 44 /* , */ && after !== 93) /* ] */ || text.slice(start, start + e.length) !== e) continue;
+    const rest = JSON.parse(
+      after === 44 ? `[${text.slice(start + e.length + 1)}` : `[${text.slice(start + e.length)}`,
+    ) as unknown[];
+    return [q.value[0], ...rest];
+  }
+  return JSON.parse(`[${text.slice(start)}`) as unknown[];
+}
+
 function remember(text: string, value: unknown[], replace: number): void {
   const end = text.trimEnd();
   // Only a compact `[...]` with at least one element can be extended by `,`.
   if (end.charCodeAt(end.length - 1) !== 93 /* ] */ || value.length === 0 || end !== text) return;
-  const entry = { text, open: text.slice(0, -1), value };
+  const entry: Parsed = { text, open: text.slice(0, -1), value };
+  if (value.length === 1 && text.charCodeAt(0) === 91 /* [ */) entry.element = text.slice(1, -1);
   if (replace >= 0) recent.splice(replace, 1);
   recent.unshift(entry);
   if (recent.length > RECENT) recent.pop();

@@ -93,23 +93,46 @@ export function looseJson(v: unknown): unknown {
   }
 }
 
+/** N of `prefix.N.` in `k` (N from `from` to `dot`), when it is an integer; undefined otherwise. */
+function indexIn(k: string, from: number, dot: number): number | undefined {
+  // Up to 15 decimal digits (the usual case) is the number Number() reads, exactly.
+  if (dot - from <= 15) {
+    let n = 0;
+    let i = from;
+    for (; i < dot; i++) {
+      const c = k.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) break;
+      n = n * 10 + c;
+    }
+    if (i === dot) return n;
+  }
+  const n = Number(k.slice(from, dot));
+  return Number.isInteger(n) ? n : undefined;
+}
+
 /** Collects `prefix.N.suffix` values of flattened attributes, by N ascending. */
 export function indexed(attrs: Attrs, prefix: string): Record<string, unknown>[] {
   const out = new Map<number, Record<string, unknown>>();
+  const p = prefix.length;
+  // Instrumentations write N ascending: then the map's order is already the answer.
+  let ascending = true;
+  let last = -Infinity;
   for (const k in attrs) {
     if (!k.startsWith(prefix)) continue;
-    const rest = k.slice(prefix.length);
-    const dot = rest.indexOf('.');
-    if (dot <= 0) continue;
-    const n = Number(rest.slice(0, dot));
-    if (!Number.isInteger(n)) continue;
+    const dot = k.indexOf('.', p);
+    if (dot <= p) continue;
+    const n = indexIn(k, p, dot);
+    if (n === undefined) continue;
     let rec = out.get(n);
     if (!rec) {
       rec = {};
       out.set(n, rec);
+      if (n < last) ascending = false;
+      last = n;
     }
-    rec[rest.slice(dot + 1)] = attrs[k];
+    rec[k.slice(dot + 1)] = attrs[k];
   }
+  if (ascending) return [...out.values()];
   return [...out].sort((a, b) => a[0] - b[0]).map(([, r]) => r);
 }
 
@@ -144,10 +167,21 @@ export function messagePrint(role: unknown, ids: readonly string[], text: unknow
  * message (after any number of assistant messages in a row) form one group, numbered in input order.
  */
 export class ResultGrouper {
-  readonly results: (InputResult | string)[] = [];
+  readonly results: (InputResult | string)[];
+  constructor(results: (InputResult | string)[] = []) {
+    this.results = results;
+  }
   private group = -1;
   private index = 0;
   private afterAssistant = false;
+  /** A grouper in this one's state, to go on with more messages; its results start with these. */
+  copy(): ResultGrouper {
+    const g = new ResultGrouper(this.results.slice());
+    g.group = this.group;
+    g.index = this.index;
+    g.afterAssistant = this.afterAssistant;
+    return g;
+  }
   assistant(): void {
     this.afterAssistant = true;
   }

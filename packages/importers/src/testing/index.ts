@@ -2,6 +2,7 @@
 // SDK as OTLP JSON). It imports devDependencies: tests, benchmarks and e2e use it, production never.
 export * from './record-genai-agent.ts';
 export * from './record-otlp-protobuf.ts';
+export * from './record-scripted-otlp.ts';
 export {
   MOCK_CALLS,
   type MockLlm,

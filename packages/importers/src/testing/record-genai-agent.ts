@@ -1,6 +1,6 @@
 // Test support: a small agent "run" recorded with the real OpenTelemetry JS SDK, with spans that
 // follow the GenAI semantic conventions, serialised with the real OTLP JSON serializer.
-import { context, type Span, SpanKind, trace } from '@opentelemetry/api';
+import { type Attributes, context, type Span, SpanKind, trace } from '@opentelemetry/api';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
@@ -60,30 +60,83 @@ export function impatientAgentScript(conversationId: string): AgentScript {
   };
 }
 
+/** A message of the scripted history, in GenAI semantic-convention parts. */
+export interface ScriptMessage {
+  role: string;
+  parts: Record<string, unknown>[];
+  finish_reason?: string;
+}
+
+/** How a scripted agent's spans are named and attributed: one instrumentation's conventions. */
+export interface ScriptDialect {
+  agent(conv: string | undefined): { name: string; attributes: Attributes };
+  /** The model call's attributes at its start; `history` is undefined when inputs are not recorded. */
+  chat(
+    history: readonly ScriptMessage[] | undefined,
+    conv: string | undefined,
+  ): { name: string; attributes: Attributes };
+  /** Set on the model call as it ends (when outputs are recorded). */
+  output(message: ScriptMessage): Attributes;
+  tool(call: ScriptedCall, conv: string | undefined): { name: string; attributes: Attributes };
+}
+
+/** The OpenTelemetry GenAI semantic conventions (gen_ai.input.messages as one JSON attribute). */
+export const genAiScriptDialect: ScriptDialect = {
+  agent: (conv) => ({
+    name: 'invoke_agent planner',
+    attributes: {
+      'gen_ai.operation.name': 'invoke_agent',
+      'gen_ai.agent.name': 'planner',
+      ...(conv ? { 'gen_ai.conversation.id': conv } : {}),
+    },
+  }),
+  chat: (history, conv) => ({
+    name: 'chat gpt-4o',
+    attributes: {
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'openai',
+      'gen_ai.request.model': 'gpt-4o',
+      ...(conv ? { 'gen_ai.conversation.id': conv } : {}),
+      ...(history ? { 'gen_ai.input.messages': JSON.stringify(history) } : {}),
+    },
+  }),
+  output: (message) => ({ 'gen_ai.output.messages': JSON.stringify([message]) }),
+  tool: (c, conv) => ({
+    name: `execute_tool ${c.name}`,
+    attributes: {
+      'gen_ai.operation.name': 'execute_tool',
+      'gen_ai.tool.name': c.name,
+      'gen_ai.tool.call.id': c.id,
+      ...(conv ? { 'gen_ai.conversation.id': conv } : {}),
+    },
+  }),
+};
+
 /**
  * Runs the script against a tracer. Spans start and end in wall-clock order with explicit times,
  * as they would in a live agent, so span processors see them as they would in production.
  */
-export function playAgentScript(provider: BasicTracerProvider, script: AgentScript): void {
+export function playAgentScript(
+  provider: BasicTracerProvider,
+  script: AgentScript,
+  dialect: ScriptDialect = genAiScriptDialect,
+  t0 = SCRIPT_T0,
+): void {
   const tracer = provider.getTracer('test-agent', '1.0.0');
-  const at = (ms: number) => SCRIPT_T0 + ms;
+  const at = (ms: number) => t0 + ms;
   const last = script.turns.reduce((m, t) => Math.max(m, t.end, ...t.calls.map((c) => c.end)), 0);
-  const conv = script.conversationId ? { 'gen_ai.conversation.id': script.conversationId } : {};
-  const agent = tracer.startSpan('invoke_agent planner', {
-    startTime: at(0),
-    attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'planner', ...conv },
-  });
+  const conv = script.conversationId;
+  const a = dialect.agent(conv);
+  const agent = tracer.startSpan(a.name, { startTime: at(0), attributes: a.attributes });
   const ctx = trace.setSpan(context.active(), agent);
-  const history: unknown[] = [{ role: 'user', parts: [{ type: 'text', content: 'plan my trip' }] }];
+  const history: ScriptMessage[] = [{ role: 'user', parts: [{ type: 'text', content: 'plan my trip' }] }];
   const actions: { t: number; order: number; run: () => void }[] = [];
   script.turns.forEach((turn, k) => {
-    const output = [
-      {
-        role: 'assistant',
-        parts: turn.calls.map((c) => ({ type: 'tool_call', id: c.id, name: c.name, arguments: { q: c.id } })),
-        finish_reason: turn.calls.length > 0 ? 'tool_call' : 'stop',
-      },
-    ];
+    const output: ScriptMessage = {
+      role: 'assistant',
+      parts: turn.calls.map((c) => ({ type: 'tool_call', id: c.id, name: c.name, arguments: { q: c.id } })),
+      finish_reason: turn.calls.length > 0 ? 'tool_call' : 'stop',
+    };
     let chat: Span | undefined;
     actions.push({
       t: turn.start,
@@ -95,19 +148,10 @@ export function playAgentScript(provider: BasicTracerProvider, script: AgentScri
             parts: [{ type: 'tool_call_response', id, response: `result of ${id}` }],
           });
         }
+        const c = dialect.chat(script.withoutInput ? undefined : history, conv);
         chat = tracer.startSpan(
-          'chat gpt-4o',
-          {
-            kind: SpanKind.CLIENT,
-            startTime: at(turn.start),
-            attributes: {
-              'gen_ai.operation.name': 'chat',
-              'gen_ai.provider.name': 'openai',
-              'gen_ai.request.model': 'gpt-4o',
-              ...conv,
-              ...(script.withoutInput ? {} : { 'gen_ai.input.messages': JSON.stringify(history) }),
-            },
-          },
+          c.name,
+          { kind: SpanKind.CLIENT, startTime: at(turn.start), attributes: c.attributes },
           ctx,
         );
       },
@@ -116,9 +160,9 @@ export function playAgentScript(provider: BasicTracerProvider, script: AgentScri
       t: turn.end,
       order: 1,
       run: () => {
-        if (!script.withoutOutput) chat!.setAttribute('gen_ai.output.messages', JSON.stringify(output));
+        if (!script.withoutOutput) chat!.setAttributes(dialect.output(output));
         chat!.end(at(turn.end));
-        history.push(...output);
+        history.push(output);
       },
     });
     for (const c of turn.calls) {
@@ -127,18 +171,10 @@ export function playAgentScript(provider: BasicTracerProvider, script: AgentScri
         t: c.start,
         order: 3 + k,
         run: () => {
+          const s = dialect.tool(c, conv);
           tool = tracer.startSpan(
-            `execute_tool ${c.name}`,
-            {
-              kind: SpanKind.INTERNAL,
-              startTime: at(c.start),
-              attributes: {
-                'gen_ai.operation.name': 'execute_tool',
-                'gen_ai.tool.name': c.name,
-                'gen_ai.tool.call.id': c.id,
-                ...conv,
-              },
-            },
+            s.name,
+            { kind: SpanKind.INTERNAL, startTime: at(c.start), attributes: s.attributes },
             ctx,
           );
         },
