@@ -13,7 +13,8 @@ import { chromium } from '@playwright/test';
 import { buildWeb, CHROMIUM, REPO_ROOT } from '../collector-process.ts';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
-const DIST = join(REPO_ROOT, 'apps/web/dist');
+// BENCH_DIST: another build of the app (web-bench-shapes.ts's BENCH_BASELINE_DIST, an A/B baseline).
+const DIST = process.env.BENCH_DIST ?? join(REPO_ROOT, 'apps/web/dist');
 const TYPES: Record<string, string> = {
   '.html': 'text/html',
   '.js': 'text/javascript',
@@ -96,6 +97,10 @@ async function main(): Promise<void> {
       timeout: 600_000,
     });
     const readyMs = await page.evaluate(() => performance.getEntriesByName('causelane:ready')[0]!.startTime);
+    // When the main thread had the worker's result: what follows until ready is the store and first frame.
+    const loadedMs = await page.evaluate(
+      () => performance.getEntriesByName('causelane:loaded')[0]?.startTime ?? null,
+    );
     const worker = await page.evaluate(
       () =>
         (performance.getEntriesByName('causelane:loaded')[0] as PerformanceMark | undefined)?.detail as
@@ -146,6 +151,15 @@ async function main(): Promise<void> {
     const zoomOut = await page.evaluate(() =>
       performance.getEntriesByName('causelane:frame').map((e) => e.duration),
     );
+    // Every run's counts shown (the worker's background pass over the file's other runs done; it ran
+    // during the frames above). A baseline build (BENCH_DIST) may not mark it.
+    if (!process.env.BENCH_DIST)
+      await page.waitForFunction(() => performance.getEntriesByName('causelane:analyzed').length > 0, null, {
+        timeout: 120_000,
+      });
+    const analyzedMs = await page.evaluate(
+      () => performance.getEntriesByName('causelane:analyzed')[0]?.startTime ?? null,
+    );
     const result = {
       machine: 'headless Debian Chromium, 2 cores shared with other builds, Node 20',
       shape: process.env.BENCH_SHAPE ?? null,
@@ -154,6 +168,8 @@ async function main(): Promise<void> {
       baselineFetchParseMs: Math.round(baseline.ms),
       readyMs: Math.round(readyMs),
       readyRatio: Number((readyMs / baseline.ms).toFixed(2)),
+      resultOnMainMs: loadedMs === null ? null : Math.round(loadedMs),
+      allRunsAnalyzedMs: analyzedMs === null ? null : Math.round(analyzedMs),
       workerReadMs: worker ? Math.round(worker.read) : null,
       workerAnalyzeMs: worker ? Math.round(worker.analyze) : null,
       frames: frames.length,

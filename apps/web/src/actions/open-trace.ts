@@ -1,14 +1,14 @@
-// Opens a trace file, URL or pasted text: the worker streams, parses and analyzes it, and the store
-// gets the analyzed runs in place of whatever was open. A bad file changes nothing but the error.
+// Opens a trace file, URL or pasted text: the worker streams and parses it and analyzes the run to
+// show, and the store gets the file's runs in place of whatever was open (the others' counts follow). A bad file changes nothing but the error.
 // A local file is remembered by name only; reopening the file a reload lost restores that view.
 import { authHeaders } from '../io/auth-token.ts';
 import { isSameOrigin } from '../io/page-url.ts';
 import { TraceLoadError, traceWorker } from '../io/trace-worker-client.ts';
 import type { LoadSource } from '../io/worker-protocol.ts';
 import { appStore } from '../model/app-store.ts';
-import { fullWindow } from '../model/viewport.ts';
+import { newFileLoaded } from './fetch-run.ts';
 import { unwatchRun } from './live-runs.ts';
-import { putRuns } from './put-runs.ts';
+import { putLoadedFile, putRunCounts } from './put-runs.ts';
 import { stopReplay } from './replay.ts';
 import { setWindow } from './view.ts';
 
@@ -22,35 +22,40 @@ export async function openTrace(
 ): Promise<boolean> {
   const label = source.type === 'file' ? source.file.name : source.type === 'url' ? source.url : source.name;
   set({ loading: { label, bytes: 0, total: null }, loadError: null });
+  const missing = source.type === 'file' ? get().missingFile : null;
   try {
-    const res = await traceWorker().load(source, (bytes, total) => set({ loading: { label, bytes, total } }));
-    // Where the load went (read = stream + parse + validate; analyze = model, rules and columns), for
-    // `pnpm bench:web` and the performance panel.
+    // The worker analyzes the run asked for (else the first) before answering; the file's other
+    // runs follow in the background, their counts arriving in batches.
+    const res = await traceWorker().load(
+      source,
+      opts.run ?? missing?.run ?? null,
+      (bytes, total) => set({ loading: { label, bytes, total } }),
+      (batch) => {
+        putRunCounts(batch);
+        if (batch.done === batch.total)
+          performance.mark('causelane:analyzed', { detail: { runs: batch.total } });
+      },
+    );
+    // Where the load went (read = stream + parse + validate; analyze = model, rules and columns of the
+    // active run), for `pnpm bench:web` and the performance panel.
     performance.mark('causelane:loaded', { detail: res.timings });
     stopReplay();
     for (const r of get().liveRuns) unwatchRun(r);
-    const missing = source.type === 'file' ? get().missingFile : null;
-    set({
+    newFileLoaded();
+    const run = res.active;
+    putLoadedFile(res.runIds, run, {
       liveRuns: [],
       compare: null,
-      windows: {},
       scrollY: {},
       selectedAnomaly: null,
       selectedCall: null,
       selectedTurn: null,
       missingFile: null,
-    });
-    putRuns(res.runs, true);
-    const wanted = opts.run ?? missing?.run ?? null;
-    const run = res.runs.find((c) => c.run === wanted) ?? res.runs[0]!;
-    set({
       sourceName: res.name,
       src: opts.src ?? null,
       localFile: source.type === 'file' ? source.file.name : null,
-      activeRun: run.run,
       loading: null,
     });
-    for (const c of res.runs) setWindow(c.run, fullWindow(c, get().mode));
     // The same file reopened after a reload: back to the window and call the link named.
     if (missing && run.run === missing.run) {
       if (missing.window) setWindow(run.run, missing.window);

@@ -4,6 +4,7 @@ import { appStore } from '../model/app-store.ts';
 import { layoutOf, scrollToRow } from '../model/lane-layout.ts';
 import type { PlacedAnomaly } from '../model/timeline-columns.ts';
 import { fullWindow, positionOf, type TimeWindow, windowAround } from '../model/viewport.ts';
+import { fetchRun } from './fetch-run.ts';
 import { stopReplay } from './replay.ts';
 import { setScrollY, setWindow } from './view.ts';
 
@@ -25,9 +26,16 @@ export function clearSelection(): void {
   set({ selectedCall: null, selectedTurn: null, selectedAnomaly: null });
 }
 
-/** Shows another run of the open source (a trace file can hold several). */
-export function activateRun(run: string): void {
-  if (!get().runs[run]) return;
+let activation = 0;
+
+/**
+ * Shows another run of the open source (a trace file can hold several): a run the main thread has
+ * no columns for yet is fetched first (the worker analyzes it ahead of its queue). The last pick wins.
+ */
+export async function activateRun(run: string): Promise<void> {
+  const id = ++activation;
+  const cols = await fetchRun(run);
+  if (!cols || id !== activation) return;
   stopReplay();
   set({ activeRun: run, selectedCall: null, selectedTurn: null, selectedAnomaly: null, compare: null });
 }

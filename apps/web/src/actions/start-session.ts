@@ -7,6 +7,7 @@ import { appStore } from '../model/app-store.ts';
 import { eventIndexOfSeq } from '../model/timeline-columns.ts';
 import type { UrlState } from '../model/url-state.ts';
 import { closeCompare, openCompareLink } from './compare-scenario.ts';
+import { fetchRun } from './fetch-run.ts';
 import { connectLive, openCollectorRun, socketStarted } from './live-runs.ts';
 import { openUrl } from './open-trace.ts';
 import { pauseReplay, setPlayhead, stopReplay } from './replay.ts';
@@ -28,7 +29,7 @@ async function openPlace(url: UrlState): Promise<boolean> {
   if (url.src) {
     if (url.src !== s.src) return openUrl(url.src, url.run);
   } else if (url.file) {
-    if (url.file !== s.localFile || !url.run || !s.runs[url.run]) {
+    if (url.file !== s.localFile || !url.run || !s.runOrder.includes(url.run)) {
       // The browser keeps no path to a local file: say so and offer to reopen it (as Perfetto does).
       stopReplay();
       set({
@@ -47,7 +48,7 @@ async function openPlace(url: UrlState): Promise<boolean> {
     set({ activeRun: null, missingFile: null, selectedCall: null, selectedTurn: null });
     return false;
   }
-  if (url.run && get().runs[url.run] && get().activeRun !== url.run) {
+  if (url.run && get().activeRun !== url.run && (await fetchRun(url.run)) && get().activeRun !== url.run) {
     stopReplay();
     set({ activeRun: url.run });
   }

@@ -1,7 +1,14 @@
 // Main-thread side of the trace worker: one worker per page, a promise per request, progress
-// callbacks, and an error type that carries the per-line details for the UI.
+// callbacks, the summaries of the open file's runs as the worker analyzes them after a load, and an
+// error type that carries the per-line details for the UI.
 import type { ExportFormat } from '../model/run-export.ts';
-import type { LoadSource, WorkerRequest, WorkerResponse, WorkerResults } from './worker-protocol.ts';
+import type {
+  LoadSource,
+  SummaryBatch,
+  WorkerRequest,
+  WorkerResponse,
+  WorkerResults,
+} from './worker-protocol.ts';
 
 export class TraceLoadError extends Error {
   constructor(
@@ -16,6 +23,8 @@ type Pending = {
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
   onProgress?: (bytes: number, total: number | null) => void;
+  /** A load's: receives its file's run summaries once the load has succeeded. */
+  onSummaries?: (batch: SummaryBatch) => void;
 };
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -24,6 +33,8 @@ export class TraceWorkerClient {
   private readonly worker: Worker;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
+  /** The open file's load: only its summaries are passed on (a failed load leaves the previous one). */
+  private background: { id: number; onSummaries: (batch: SummaryBatch) => void } | null = null;
 
   constructor() {
     this.worker = new Worker(new URL('./trace-worker.ts', import.meta.url), {
@@ -39,29 +50,50 @@ export class TraceWorkerClient {
   }
 
   private receive(msg: WorkerResponse): void {
+    if (msg.kind === 'summaries') {
+      if (this.background?.id === msg.id) this.background.onSummaries(msg);
+      return;
+    }
     const p = this.pending.get(msg.id);
     if (!p) return;
     if (msg.kind === 'progress') p.onProgress?.(msg.bytes, msg.total);
     else {
       this.pending.delete(msg.id);
-      if (msg.kind === 'result') p.resolve(msg.value);
-      else p.reject(new TraceLoadError(msg.message, msg.details));
+      if (msg.kind === 'result') {
+        // The worker posts a load's summaries after its result, so none is missed.
+        if (p.onSummaries) this.background = { id: msg.id, onSummaries: p.onSummaries };
+        p.resolve(msg.value);
+      } else p.reject(new TraceLoadError(msg.message, msg.details));
     }
   }
 
   private request<K extends WorkerRequest['kind']>(
     req: DistributiveOmit<Extract<WorkerRequest, { kind: K }>, 'id'>,
     onProgress?: Pending['onProgress'],
+    onSummaries?: Pending['onSummaries'],
   ): Promise<WorkerResults[K]> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onProgress });
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onProgress, onSummaries });
       this.worker.postMessage({ ...req, id });
     });
   }
 
-  load(source: LoadSource, onProgress?: Pending['onProgress']) {
-    return this.request<'load'>({ kind: 'load', source }, onProgress);
+  /**
+   * Loads a file: resolves with its active run (`active`, else the first) analyzed; the other runs'
+   * counts then arrive in `onSummaries`, until the next successful load.
+   */
+  load(
+    source: LoadSource,
+    active: string | null,
+    onProgress?: Pending['onProgress'],
+    onSummaries?: Pending['onSummaries'],
+  ) {
+    return this.request<'load'>({ kind: 'load', source, active }, onProgress, onSummaries);
+  }
+  /** The columns of a run of the loaded file (analyzed now if the background pass has not yet). */
+  open(run: string) {
+    return this.request<'open'>({ kind: 'open', run });
   }
   live(run: string, events: unknown[], reset: boolean) {
     return this.request<'live'>({ kind: 'live', run, events, reset });

@@ -1,26 +1,28 @@
 // Web Worker that owns every open run: parses JSONL (streamed, with progress) into the compact
-// columnar reader, analyzes, and ships typed-array columns to the main thread. A loaded file keeps
+// columnar reader, analyzes the active run and ships its typed-array columns to the main thread, then
+// the file's other runs in the background (worker/file-runs.ts). A loaded file keeps
 // only its raw bytes besides the columns; the inspector's args and results are parsed from the one
 // line they are on when asked. Replay snapshots, happens-before diagrams and exports (JSONL, Chrome
 // trace) are computed on demand.
 /// <reference lib="webworker" />
-import { analyzeModel, buildRunModel, type RunModel } from '@causelane/analysis';
+import type { RunModel } from '@causelane/analysis';
 import {
   type CompactRun,
   formatLineError,
   readCompactTraceStream,
   sameEventLine,
-  type TraceEvent,
 } from '@causelane/trace-schema';
 import { type CallPayload, callDetails, callPayloadFromLines } from '../model/call-details.ts';
 import { happensBeforeDiagram } from '../model/happens-before.ts';
 import { LineStore } from '../model/line-store.ts';
 import { LiveRunEvents } from '../model/live-run-events.ts';
 import { replaySnapshot } from '../model/replay-snapshot.ts';
-import { evidenceOfEvents, evidenceOfFile } from '../model/run-evidence.ts';
 import { drainExport, type ExportFormat, type ExportSource, exportStream } from '../model/run-export.ts';
 import { buildCallTexts, searchCalls } from '../model/search-index.ts';
 import { buildTimelineColumns, type TimelineColumns, transferablesOf } from '../model/timeline-columns.ts';
+import { FileRuns } from './worker/file-runs.ts';
+import { InputError } from './worker/input-error.ts';
+import { chunksOf, openSource } from './worker/open-source.ts';
 import type {
   ExportedFile,
   LoadResult,
@@ -31,20 +33,11 @@ import type {
 
 declare const self: DedicatedWorkerGlobalScope;
 
-class InputError extends Error {
-  constructor(
-    message: string,
-    readonly details: string[] = [],
-  ) {
-    super(message);
-  }
-}
-
 interface OpenRun {
   model: RunModel;
   cols: TimelineColumns;
-  /** The columns search reads, still attached in the worker. */
-  kept: TimelineColumns;
+  /** The columns search reads, still attached in the worker (a loaded run's: built on its first search). */
+  kept?: TimelineColumns;
   /** Live runs keep their events by seq for dedup across reconnects. */
   live?: LiveRunEvents;
   /** A loaded file's run: the compact columns (line numbers included) and the file's bytes. */
@@ -57,59 +50,26 @@ function post(msg: WorkerResponse, transfer: Transferable[] = []): void {
   self.postMessage(msg, transfer);
 }
 
-function analyzeRun(run: string, events: readonly TraceEvent[] | CompactRun): OpenRun {
-  const model = buildRunModel(run, events);
-  const cols = buildTimelineColumns(model, analyzeModel(model));
-  return { model, cols, kept: keptColumns(cols) };
+/** The loaded file's runs; replaced (and its background pass stopped) by the next good load. */
+let file: FileRuns | null = null;
+
+/** Lets queued requests run between two runs of the background pass (unlike setTimeout, never clamped). */
+const pauseChannel = new MessageChannel();
+const pauseForQueue = () =>
+  new Promise<void>((resolve) => {
+    pauseChannel.port1.onmessage = () => resolve();
+    pauseChannel.port2.postMessage(null);
+  });
+
+/** A loaded run the main thread opens or asks about: its columns built now (they are transferred). */
+function openFileRun(from: FileRuns, run: string): OpenRun {
+  const { model, cols } = from.columns(run);
+  const open: OpenRun = { model, cols, file: { compact: from.compactOf(run), lines: from.lines } };
+  runs.set(run, open);
+  return open;
 }
 
-/** Copies of the columns search reads: the originals are transferred to the main thread (detached here). */
-function keptColumns(cols: TimelineColumns): TimelineColumns {
-  return {
-    ...cols,
-    type: cols.type.slice(),
-    lane: cols.lane.slice(),
-    callTurn: cols.callTurn.slice(),
-    callStart: cols.callStart.slice(),
-    callEnd: cols.callEnd.slice(),
-    callListed: cols.callListed.slice(),
-  };
-}
-
-async function* chunksOf(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const reader = stream.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return;
-    yield value;
-  }
-}
-
-async function openSource(
-  source: LoadSource,
-): Promise<{ name: string; stream: ReadableStream<Uint8Array>; total: number | null }> {
-  if (source.type === 'file')
-    return { name: source.file.name, stream: source.file.stream(), total: source.file.size };
-  if (source.type === 'text') {
-    const blob = new Blob([source.text]);
-    return { name: source.name, stream: blob.stream(), total: blob.size };
-  }
-  let res: Response;
-  try {
-    res = await fetch(source.url, { headers: source.headers ?? {} });
-  } catch (err) {
-    throw new InputError(`could not fetch ${source.url}: ${(err as Error).message}`);
-  }
-  if (!res.ok || !res.body)
-    throw new InputError(`could not fetch ${source.url}: HTTP ${res.status} ${res.statusText}`);
-  const len = Number(res.headers.get('content-length'));
-  const name = decodeURIComponent(
-    new URL(source.url, self.location.href).pathname.split('/').pop() || source.url,
-  );
-  return { name, stream: res.body, total: Number.isFinite(len) && len > 0 ? len : null };
-}
-
-async function load(id: number, source: LoadSource): Promise<void> {
+async function load(id: number, source: LoadSource, active: string | null): Promise<void> {
   const t0 = performance.now();
   const { name, stream, total } = await openSource(source);
   const lines = new LineStore();
@@ -141,21 +101,26 @@ async function load(id: number, source: LoadSource): Promise<void> {
   if (read.runs.size === 0)
     throw new InputError(`${name}: no events found (expected one JSON event per line)`);
   const t1 = performance.now();
+  // Only the run on screen is analyzed before the first frame; the others follow in the background.
+  const loaded = new FileRuns(read.runs, lines);
+  for (const [run, open] of runs) if (open.file) runs.delete(run);
+  file = loaded;
+  const first = active !== null && loaded.has(active) ? active : loaded.order[0]!;
+  const { cols } = openFileRun(loaded, first);
   const result: LoadResult = {
     name,
-    runs: [],
+    runIds: loaded.order,
+    active: cols,
     duplicates: read.duplicates,
     lines: read.lines,
-    timings: { read: t1 - t0, analyze: 0 },
+    timings: { read: t1 - t0, analyze: performance.now() - t1 },
   };
-  for (const [run, compact] of read.runs) {
-    const open = { ...analyzeRun(run, compact), file: { compact, lines } };
-    open.cols.evidence = evidenceOfFile(open.cols, (i) => lines.text(compact.line(i)));
-    runs.set(run, open);
-    result.runs.push(open.cols);
-  }
-  result.timings.analyze = performance.now() - t1;
-  post({ id, kind: 'result', value: result }, result.runs.flatMap(transferablesOf));
+  post({ id, kind: 'result', value: result }, transferablesOf(cols));
+  await loaded.analyzeRest({
+    pause: pauseForQueue,
+    report: (batch) => post({ id, kind: 'summaries', ...batch }),
+    stopped: () => file !== loaded,
+  });
 }
 
 function live(id: number, run: string, incoming: unknown[], reset: boolean): void {
@@ -167,9 +132,8 @@ function live(id: number, run: string, incoming: unknown[], reset: boolean): voi
     post({ id, kind: 'result', value: null });
     return;
   }
-  const events = known.sorted();
-  open = { ...analyzeRun(run, events), live: known };
-  open.cols.evidence = evidenceOfEvents(events);
+  // Analysis of a live run is incremental: the batch's events, not the whole run again.
+  open = { ...known.columns(), live: known };
   runs.set(run, open);
   post({ id, kind: 'result', value: open.cols }, transferablesOf(open.cols));
 }
@@ -233,7 +197,7 @@ async function searchRun(run: string, query: string): Promise<Int32Array> {
     const file = open.file;
     const events = open.live?.sorted();
     texts = buildCallTexts(
-      open.kept,
+      keptOf(open),
       (i) => {
         if (events) return events[i];
         const line = file ? file.lines.text(file.compact.line(i)) : null;
@@ -243,11 +207,18 @@ async function searchRun(run: string, query: string): Promise<Int32Array> {
     );
     searchTexts.set(open, texts);
   }
-  return searchCalls(open.kept, await texts, query);
+  return searchCalls(keptOf(open), await texts, query);
 }
 
+/** The columns search reads: a loaded run's are rebuilt from its model on its first search. */
+function keptOf(open: OpenRun): TimelineColumns {
+  open.kept ??= buildTimelineColumns(open.model, []);
+  return open.kept;
+}
+
+/** An open run; a run of the loaded file not asked for yet is analyzed (if need be) now. */
 function need(run: string): OpenRun {
-  const open = runs.get(run);
+  const open = runs.get(run) ?? (file?.has(run) ? openFileRun(file, run) : undefined);
   if (!open) throw new InputError(`run ${JSON.stringify(run)} is not open`);
   return open;
 }
@@ -255,7 +226,13 @@ function need(run: string): OpenRun {
 async function handle(req: WorkerRequest): Promise<void> {
   switch (req.kind) {
     case 'load':
-      return load(req.id, req.source);
+      return load(req.id, req.source, req.active);
+    case 'open': {
+      // Columns once transferred are gone from the worker: each open builds them afresh.
+      if (!file?.has(req.run)) throw new InputError(`run ${JSON.stringify(req.run)} is not in the open file`);
+      const { cols } = openFileRun(file, req.run);
+      return post({ id: req.id, kind: 'result', value: cols }, transferablesOf(cols));
+    }
     case 'live':
       return live(req.id, req.run, req.events, req.reset);
     case 'call': {

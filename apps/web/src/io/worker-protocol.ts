@@ -1,5 +1,7 @@
 // Messages between the main thread and the trace worker. Every request carries an id; the worker
-// answers with progress messages and then exactly one result or error for that id.
+// answers with progress messages and then exactly one result or error for that id. A load's result
+// holds only the active run; the file's other runs are analyzed after it, their counts following as
+// `summaries` messages under the load's id.
 import type { CallDetails } from '../model/call-details.ts';
 import type { HbDiagram } from '../model/happens-before.ts';
 import type { ReplaySnapshot } from '../model/replay-snapshot.ts';
@@ -12,7 +14,10 @@ export type LoadSource =
   | { type: 'text'; text: string; name: string };
 
 export type WorkerRequest =
-  | { id: number; kind: 'load'; source: LoadSource }
+  /** `active`: the run to analyze first (the one the URL names); the file's first run when absent. */
+  | { id: number; kind: 'load'; source: LoadSource; active: string | null }
+  /** The columns of a run of the loaded file, analyzed now (ahead of the queue) if it is not yet. */
+  | { id: number; kind: 'open'; run: string }
   | { id: number; kind: 'live'; run: string; events: unknown[]; reset: boolean }
   | { id: number; kind: 'call'; run: string; call: string }
   | { id: number; kind: 'snapshot'; run: string; at: number }
@@ -24,15 +29,34 @@ export type WorkerRequest =
 
 export interface LoadResult {
   name: string;
-  runs: TimelineColumns[];
+  /** Every run of the file, in the order the file first names them. */
+  runIds: string[];
+  /** The active run, analyzed: the one asked for, else the first. The others follow in `summaries`. */
+  active: TimelineColumns;
   duplicates: number;
   lines: number;
-  /** Milliseconds spent parsing, analyzing and building columns. */
+  /** Milliseconds spent parsing, and analyzing and building columns of the active run. */
   timings: { read: number; analyze: number };
+}
+
+/** One run's anomaly counts by severity, as the worker's background pass analyzes it. */
+export interface RunSummary {
+  run: string;
+  error: number;
+  warning: number;
+  info: number;
+}
+
+/** A batch of runs analyzed after a load: `done` of `total` runs (the active one included) are. */
+export interface SummaryBatch {
+  summaries: RunSummary[];
+  done: number;
+  total: number;
 }
 
 export interface WorkerResults {
   load: LoadResult;
+  open: TimelineColumns;
   live: TimelineColumns | null;
   call: CallDetails | null;
   snapshot: ReplaySnapshot | null;
@@ -51,5 +75,7 @@ export interface ExportedFile {
 
 export type WorkerResponse =
   | { id: number; kind: 'progress'; bytes: number; total: number | null }
+  /** After a load's result, under the load's id, until `done === total`. */
+  | ({ id: number; kind: 'summaries' } & SummaryBatch)
   | { id: number; kind: 'result'; value: unknown }
   | { id: number; kind: 'error'; message: string; details: string[] };

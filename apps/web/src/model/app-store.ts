@@ -14,9 +14,22 @@ export interface LoadingState {
   total: number | null;
 }
 
+/** A run's anomaly counts by severity. */
+export interface RunCounts {
+  error: number;
+  warning: number;
+  info: number;
+}
+
 export interface TraceSlice {
+  /** Runs whose columns the main thread holds (the open file's: those opened so far). */
   runs: Record<string, TimelineColumns>;
+  /** Every run open: the loaded file's (columns fetched when one is opened) and live ones. */
   runOrder: string[];
+  /** Counts of the loaded file's runs as the worker analyzes them; a run not analyzed yet has none. */
+  runCounts: Record<string, RunCounts>;
+  /** The worker's pass over the file's other runs: `done` of `total` analyzed; null when none is under way. */
+  analyzing: { done: number; total: number } | null;
   sourceName: string | null;
   src: string | null;
   loading: LoadingState | null;
@@ -67,6 +80,8 @@ type Slice<T> = StateCreator<AppState, [], [], T>;
 const traceSlice: Slice<TraceSlice> = () => ({
   runs: {},
   runOrder: [],
+  runCounts: {},
+  analyzing: null,
   sourceName: null,
   src: null,
   loading: null,

@@ -2,6 +2,7 @@
 // arrays per event and per call instead of an object per event, so a 1M-event trace stays cheap.
 import type { Anomaly, RunModel } from '@causelane/analysis';
 import type { CompactRun, EventColumns, EventType } from '@causelane/trace-schema';
+import { laneOfInterned, orderedCalls, seqIndexer } from './call-lanes.ts';
 import { buildStateOps, type StateOps } from './state-ops.ts';
 
 export const EVENT_CODES: Record<EventType, number> = {
@@ -99,29 +100,25 @@ export function buildTimelineColumns(model: RunModel, anomalies: readonly Anomal
   const lane = new Int32Array(n).fill(-1);
 
   const turns = model.turns;
-  const ordered = turns.flatMap((tm) => [...tm.calls].sort((a, b) => a.index - b.index));
+  const ordered = orderedCalls(model);
   const m = ordered.length;
-  const laneOf = new Map<string, number>();
-  for (const [i, c] of ordered.entries()) laneOf.set(c.id, i);
-
-  if (isCompact(src)) {
-    // Straight from the reader's typed arrays: no event object is rebuilt.
-    const cc = src.columns();
-    seq.set(cc.seq);
-    t.set(cc.t);
-    const code = new Int16Array(256).fill(-1);
-    const laneOfId = Int32Array.from(cc.ids, (id) => laneOf.get(id) ?? -1);
-    for (let i = 0; i < n; i++) {
-      const k = cc.type[i]!;
-      let c = code[k]!;
-      if (c < 0) c = code[k] = EVENT_CODES[src.type(i)];
-      type[i] = c;
-      const id = cc.call[i]!;
-      if (id >= 0) {
-        const l = laneOfId[id]!;
-        if (l >= 0 && ordered[l]!.turn === cc.turn[i]) lane[i] = l;
-      }
+  const callTurn = new Int32Array(m);
+  for (let i = 0; i < m; i++) callTurn[i] = ordered[i]!.turn;
+  // Call id -> lane as a map of strings only where needed (event objects, or a call no event names).
+  let laneOf: Map<string, number> | null = null;
+  const laneOfCall = (id: string): number => {
+    if (!laneOf) {
+      laneOf = new Map();
+      for (let i = 0; i < m; i++) laneOf.set(ordered[i]!.id, i);
     }
+    return laneOf.get(id) ?? -1;
+  };
+
+  const compact = isCompact(src) ? src.columns() : null;
+  if (compact) {
+    // Straight from the reader's typed arrays: no event object is rebuilt.
+    seq.set(compact.seq);
+    t.set(compact.t);
   } else {
     for (let i = 0; i < n; i++) {
       const ev = src.event(i);
@@ -129,12 +126,77 @@ export function buildTimelineColumns(model: RunModel, anomalies: readonly Anomal
       t[i] = ev.t;
       type[i] = EVENT_CODES[ev.type];
       if ('call' in ev && ev.call !== undefined && 'turn' in ev) {
-        const l = laneOf.get(ev.call);
-        if (l !== undefined && ordered[l]!.turn === ev.turn) lane[i] = l;
+        const l = laneOfCall(ev.call);
+        if (l >= 0 && callTurn[l] === ev.turn) lane[i] = l;
       }
     }
   }
-  const idx = (s: number | undefined) => (s === undefined ? -1 : eventIndexOfSeq({ seq }, s));
+  const idx = seqIndexer(seq);
+
+  // One pass over the calls fills every per-call column.
+  const callId: string[] = new Array(m);
+  const callName: string[] = new Array(m);
+  const callIndex = new Int32Array(m);
+  const callListed = new Int32Array(m);
+  const callStart = new Int32Array(m);
+  const callEnd = new Int32Array(m);
+  const callCommit = new Int32Array(m);
+  const callTimeout = new Int32Array(m);
+  const callOrphan = new Int32Array(m);
+  const callFlags = new Uint8Array(m);
+  for (let i = 0; i < m; i++) {
+    const c = ordered[i]!;
+    callId[i] = c.id;
+    callName[i] = c.name;
+    callIndex[i] = c.index;
+    callListed[i] = idx(c.listedSeq);
+    callStart[i] = idx(c.startSeq);
+    callEnd[i] = idx(c.endSeq);
+    callCommit[i] = idx(c.commitSeq);
+    callTimeout[i] = idx(c.timeoutSeq);
+    callOrphan[i] = idx(c.orphanSeq);
+    callFlags[i] =
+      (c.ok === true ? CALL_OK : 0) | (c.ok === false ? CALL_FAILED : 0) | (c.synthetic ? CALL_SYNTHETIC : 0);
+  }
+  if (compact) {
+    const laneOfId = laneOfInterned(compact, callId, callTurn, [
+      callStart,
+      callEnd,
+      callCommit,
+      callTimeout,
+      callOrphan,
+    ]);
+    const code = new Int16Array(256).fill(-1);
+    for (let i = 0; i < n; i++) {
+      const k = compact.type[i]!;
+      let c = code[k]!;
+      if (c < 0) c = code[k] = EVENT_CODES[src.type(i)];
+      type[i] = c;
+      const id = compact.call[i]!;
+      if (id >= 0) {
+        const l = laneOfId[id]!;
+        if (l >= 0 && callTurn[l] === compact.turn[i]) lane[i] = l;
+      }
+    }
+  }
+  const tn = turns.length;
+  const turnNumber = new Int32Array(tn);
+  const turnRequest = new Int32Array(tn);
+  const turnResponse = new Int32Array(tn);
+  const turnFirstCall = new Int32Array(tn);
+  const turnCallCount = new Int32Array(tn);
+  let first = 0;
+  for (let i = 0; i < tn; i++) {
+    const tm = turns[i]!;
+    turnNumber[i] = tm.turn;
+    turnRequest[i] = idx(tm.requestSeq);
+    turnResponse[i] = idx(tm.responseSeq);
+    turnFirstCall[i] = first;
+    turnCallCount[i] = tm.calls.length;
+    first += tm.calls.length;
+  }
+  const requests = new Int32Array(model.requests.length);
+  for (let i = 0; i < requests.length; i++) requests[i] = idx(model.requests[i]!.seq);
 
   const cols: TimelineColumns = {
     run: model.run,
@@ -147,45 +209,28 @@ export function buildTimelineColumns(model: RunModel, anomalies: readonly Anomal
     type,
     lane,
     callCount: m,
-    callId: ordered.map((c) => c.id),
-    callName: ordered.map((c) => c.name),
-    callTurn: Int32Array.from(ordered, (c) => c.turn),
-    callIndex: Int32Array.from(ordered, (c) => c.index),
-    callListed: Int32Array.from(ordered, (c) => idx(c.listedSeq)),
-    callStart: Int32Array.from(ordered, (c) => idx(c.startSeq)),
-    callEnd: Int32Array.from(ordered, (c) => idx(c.endSeq)),
-    callCommit: Int32Array.from(ordered, (c) => idx(c.commitSeq)),
-    callTimeout: Int32Array.from(ordered, (c) => idx(c.timeoutSeq)),
-    callOrphan: Int32Array.from(ordered, (c) => idx(c.orphanSeq)),
-    callFlags: Uint8Array.from(
-      ordered,
-      (c) =>
-        (c.ok === true ? CALL_OK : 0) |
-        (c.ok === false ? CALL_FAILED : 0) |
-        (c.synthetic ? CALL_SYNTHETIC : 0),
-    ),
-    turnCount: turns.length,
-    turnNumber: Int32Array.from(turns, (tm) => tm.turn),
-    turnRequest: Int32Array.from(turns, (tm) => idx(tm.requestSeq)),
-    turnResponse: Int32Array.from(turns, (tm) => idx(tm.responseSeq)),
-    turnFirstCall: new Int32Array(turns.length),
-    turnCallCount: Int32Array.from(turns, (tm) => tm.calls.length),
-    requests: Int32Array.from(model.requests, (r) => idx(r.seq)),
+    callId,
+    callName,
+    callTurn,
+    callIndex,
+    callListed,
+    callStart,
+    callEnd,
+    callCommit,
+    callTimeout,
+    callOrphan,
+    callFlags,
+    turnCount: tn,
+    turnNumber,
+    turnRequest,
+    turnResponse,
+    turnFirstCall,
+    turnCallCount,
+    requests,
     anomalies: [],
-    stateKeys: [],
-    stateEvent: new Int32Array(0),
-    stateLane: new Int32Array(0),
-    stateKey: new Int32Array(0),
-    stateVersion: new Float64Array(0),
-    stateWrite: new Uint8Array(0),
+    ...buildStateOps({ model, lane, callEnd, callOf: (l) => ordered[l]! }),
   };
-  Object.assign(cols, buildStateOps({ model, lane, callEnd: cols.callEnd, callOf: (l) => ordered[l]! }));
-  let first = 0;
-  for (let i = 0; i < turns.length; i++) {
-    cols.turnFirstCall[i] = first;
-    first += cols.turnCallCount[i]!;
-  }
-  cols.anomalies = anomalies.map((a, id) => placeAnomaly(cols, a, id, laneOf));
+  cols.anomalies = anomalies.map((a, id) => placeAnomaly(cols, a, id, laneOfCall));
   return cols;
 }
 
@@ -197,10 +242,10 @@ function placeAnomaly(
   cols: TimelineColumns,
   a: Anomaly,
   id: number,
-  laneOf: Map<string, number>,
+  laneOfCall: (call: string) => number,
 ): PlacedAnomaly {
   const evs = a.seqs.map((s) => eventIndexOfSeq(cols, s));
-  const callLane = a.call === null ? -1 : (laneOf.get(a.call) ?? -1);
+  const callLane = a.call === null ? -1 : laneOfCall(a.call);
   const lanes = evs.map((e) => {
     if (e < 0) return callLane;
     const l = cols.lane[e]!;

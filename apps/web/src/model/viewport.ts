@@ -14,6 +14,24 @@ export function positionOf(cols: Pick<TimelineColumns, 't'>, mode: XMode, i: num
   return mode === 'time' ? cols.t[i]! : i;
 }
 
+/** Earliest and latest time of each run's `t` column (a 1M-event scan the first frame asks for often). */
+const timeSpans = new WeakMap<Float64Array, { n: number; lo: number; hi: number }>();
+
+function timeSpanOf(t: Float64Array, n: number): { lo: number; hi: number } {
+  const known = timeSpans.get(t);
+  if (known && known.n === n) return known;
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    const v = t[i]!;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  const span = { n, lo, hi };
+  timeSpans.set(t, span);
+  return span;
+}
+
 /** The whole run, with a little margin so first and last events are not on the edge. */
 export function fullWindow(cols: Pick<TimelineColumns, 't' | 'eventCount'>, mode: XMode): TimeWindow {
   if (cols.eventCount === 0) return { start: 0, end: 1 };
@@ -22,14 +40,7 @@ export function fullWindow(cols: Pick<TimelineColumns, 't' | 'eventCount'>, mode
   if (mode === 'seq') {
     lo = 0;
     hi = cols.eventCount - 1;
-  } else {
-    lo = Number.POSITIVE_INFINITY;
-    hi = Number.NEGATIVE_INFINITY;
-    for (const v of cols.t) {
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-  }
+  } else ({ lo, hi } = timeSpanOf(cols.t, cols.eventCount));
   const pad = Math.max((hi - lo) * 0.02, mode === 'seq' ? 0.5 : 1);
   return { start: lo - pad, end: hi + pad };
 }

@@ -4,9 +4,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { setFollowLive } from '../actions/live-runs.ts';
 import { dismissNotice, refreshRunList } from '../actions/run-list.ts';
-import { activateRun, focusAnomalyOf, selectInRun } from '../actions/selection.ts';
+import { focusAnomalyOf, selectInRun } from '../actions/selection.ts';
 import { setMode, toggleTheme } from '../actions/view.ts';
-import { countBySeverity } from '../model/anomaly-filter.ts';
 import { runPhase } from '../model/run-status.ts';
 import { AnomalyPanel } from './anomaly-panel.tsx';
 import { EmptyState } from './empty-state.tsx';
@@ -19,6 +18,7 @@ import { MissingFileView } from './missing-file.tsx';
 import { DropZone, LoadStatus, OpenFileButton } from './open-trace.tsx';
 import { ReplayBar, ReplayState } from './replay-bar.tsx';
 import { RunList } from './run-list.tsx';
+import { RunPicker } from './run-picker.tsx';
 import { ScenarioCompare, ScenarioPicker } from './scenario-compare.tsx';
 import { SearchBox, TurnJump } from './search-box.tsx';
 import { SwimlaneCanvas } from './swimlane-canvas.tsx';
@@ -35,30 +35,6 @@ function useNow(ms: number): number {
     return () => clearInterval(t);
   }, [ms]);
   return now;
-}
-
-function RunPicker() {
-  const runOrder = useApp((s) => s.runOrder);
-  const runs = useApp((s) => s.runs);
-  const active = useApp((s) => s.activeRun);
-  const compare = useApp((s) => s.compare !== null);
-  if (runOrder.length < 2 || compare) return null;
-  return (
-    <label>
-      Run{' '}
-      <select value={active ?? ''} onChange={(e) => activateRun(e.target.value)} data-testid="run-select">
-        {runOrder.map((r) => {
-          const c = runs[r] ? countBySeverity(runs[r]!.anomalies) : { error: 0, warning: 0, info: 0 };
-          return (
-            <option key={r} value={r}>
-              {r} · {c.error} error{c.error === 1 ? '' : 's'}, {c.warning} warning{c.warning === 1 ? '' : 's'}
-              , {c.info} info
-            </option>
-          );
-        })}
-      </select>
-    </label>
-  );
 }
 
 function RunBadge() {
