@@ -30,17 +30,29 @@ function setup() {
   const fake = new FakeSocket();
   const resets: string[] = [];
   const live: string[] = [];
+  const connection: boolean[] = [];
   const socket = new LiveSocket(
     {
       onRunEvents: (run) => live.push(run),
       onRunReset: (run) => resets.push(run),
       onRunsChanged: () => {},
-      onConnection: () => {},
+      onConnection: (c) => connection.push(c),
     },
     fake as unknown as UiSocket,
   );
-  return { fake, socket, resets, live };
+  return { fake, socket, resets, live, connection };
 }
+
+describe('LiveSocket connection state', () => {
+  it('reports offline when the collector is gone before the socket ever connected', () => {
+    const { fake, connection } = setup();
+    fake.fire('connect_error', new Error('xhr poll error'));
+    expect(connection).toEqual([false]);
+    fake.fire('connect');
+    fake.fire('disconnect');
+    expect(connection).toEqual([false, true, false]);
+  });
+});
 
 describe('LiveSocket.watch', () => {
   it('never resurrects a run whose watch timed out or was refused when it reconnects', async () => {

@@ -57,6 +57,9 @@ export class LiveSocket {
       // (and covering a reset broadcast while we were away).
       for (const run of this.watched.opened) this.watch(run).catch(() => undefined);
     });
+    // A socket that never connected gets no 'disconnect': a collector gone before the first connect
+    // (or between two reconnect attempts) shows up only as failed attempts, and counts as offline.
+    this.socket.on('connect_error', () => handlers.onConnection(false));
     this.socket.on('disconnect', () => {
       for (const s of [...this.syncing.values()])
         s.fail('the connection closed while its history was loading');
