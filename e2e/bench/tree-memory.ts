@@ -45,13 +45,17 @@ export function descendantsPss(root: number): number {
   return total;
 }
 
-/** Samples the descendants' PSS every `everyMs` until stopped; `stop()` gives the peak in bytes. */
-export function samplePeakMemory(root = process.pid, everyMs = 100): { stop(): number } {
+/**
+ * Samples the descendants' PSS every `everyMs` until stopped; `peak()` gives the peak so far and
+ * `stop()` the peak in bytes.
+ */
+export function samplePeakMemory(root = process.pid, everyMs = 100): { peak(): number; stop(): number } {
   let peak = descendantsPss(root);
   const timer = setInterval(() => {
     peak = Math.max(peak, descendantsPss(root));
   }, everyMs);
   return {
+    peak: () => Math.max(peak, descendantsPss(root)),
     stop() {
       clearInterval(timer);
       return Math.max(peak, descendantsPss(root));

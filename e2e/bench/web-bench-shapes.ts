@@ -25,6 +25,11 @@ interface Sample {
   allRunsAnalyzedMs?: number | null;
   frameP95Ms: number;
   zoomOutFrameP95Ms?: number;
+  idleBrowserMiB: number;
+  baselinePeakMiB: number;
+  appPeakMiB: number;
+  appPeakOverFile: number;
+  baselinePeakOverFile: number;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -47,7 +52,19 @@ function report(variant: string, shape: (typeof shapes)[number], xs: Sample[]) {
   console.log(
     `  ready ratio ${ratio.toFixed(2)}x (per round ${xs.map((x) => x.readyRatio.toFixed(2)).join(', ')}; goal <= 2x) ${ratio <= 2 ? 'MET' : 'NOT MET'}; worker read ${xs.map((x) => x.workerReadMs).join(', ')} ms, analyze ${xs.map((x) => x.workerAnalyzeMs).join(', ')} ms; frame p95 ${p95} ms (goal <= 16.7) ${p95 <= 16.7 ? 'MET' : 'NOT MET'}`,
   );
-  return { variant, shape: shape.name, label: shape.label, ratio, frameP95Ms: p95, samples: xs };
+  const peak = Math.max(...xs.map((x) => x.appPeakMiB));
+  console.log(
+    `  peak memory (PSS of the browser's processes, largest round): app ${peak} MiB, ${Math.max(...xs.map((x) => x.appPeakOverFile)).toFixed(2)}x the file above the idle browser (${xs[0]!.idleBrowserMiB} MiB); fetch+parse ${Math.max(...xs.map((x) => x.baselinePeakMiB))} MiB, ${Math.max(...xs.map((x) => x.baselinePeakOverFile)).toFixed(2)}x`,
+  );
+  return {
+    variant,
+    shape: shape.name,
+    label: shape.label,
+    ratio,
+    frameP95Ms: p95,
+    peakMiB: peak,
+    samples: xs,
+  };
 }
 
 async function main(): Promise<void> {

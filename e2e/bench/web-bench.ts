@@ -11,6 +11,7 @@ import { benchShape, benchShapeChunks, synthesizeRun } from '@causelane/analysis
 import type { TraceEvent } from '@causelane/trace-schema';
 import { chromium } from '@playwright/test';
 import { buildWeb, CHROMIUM, REPO_ROOT } from '../collector-process.ts';
+import { descendantsPss, samplePeakMemory } from './tree-memory.ts';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 // BENCH_DIST: another build of the app (web-bench-shapes.ts's BENCH_BASELINE_DIST, an A/B baseline).
@@ -82,20 +83,29 @@ async function main(): Promise<void> {
   const server = await serve(trace);
   const browser = await chromium.launch(CHROMIUM);
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    const blank = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     // Baseline: the same browser fetching and JSON.parse-ing every line, from a blank page of ours.
-    await page.goto(`${server.url}/blank`);
-    const baseline = await page.evaluate(async () => {
+    await blank.goto(`${server.url}/blank`);
+    // Memory: PSS of the browser's processes (children of this one), idle with a blank page, then the
+    // peak while the baseline runs and, in a fresh page (its own renderer), while the app loads.
+    const idleBytes = descendantsPss(process.pid);
+    const baselineMemory = samplePeakMemory();
+    const baseline = await blank.evaluate(async () => {
       const t0 = performance.now();
       const text = await (await fetch('/trace.jsonl')).text();
       let n = 0;
       for (const line of text.split('\n')) if (line) n += JSON.parse(line) ? 1 : 0;
       return { ms: performance.now() - t0, n };
     });
+    const baselinePeakBytes = baselineMemory.stop();
+    await blank.close();
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    const appMemory = samplePeakMemory();
     await page.goto(`${server.url}/?src=/trace.jsonl`);
     await page.waitForFunction(() => performance.getEntriesByName('causelane:ready').length > 0, null, {
       timeout: 600_000,
     });
+    const readyPeakBytes = appMemory.peak();
     const readyMs = await page.evaluate(() => performance.getEntriesByName('causelane:ready')[0]!.startTime);
     // When the main thread had the worker's result: what follows until ready is the store and first frame.
     const loadedMs = await page.evaluate(
@@ -160,6 +170,8 @@ async function main(): Promise<void> {
     const analyzedMs = await page.evaluate(
       () => performance.getEntriesByName('causelane:analyzed')[0]?.startTime ?? null,
     );
+    const appPeakBytes = appMemory.stop();
+    const mib = (b: number) => Math.round(b / 2 ** 20);
     const result = {
       machine: 'headless Debian Chromium, 2 cores shared with other builds, Node 20',
       shape: process.env.BENCH_SHAPE ?? null,
@@ -172,6 +184,13 @@ async function main(): Promise<void> {
       allRunsAnalyzedMs: analyzedMs === null ? null : Math.round(analyzedMs),
       workerReadMs: worker ? Math.round(worker.read) : null,
       workerAnalyzeMs: worker ? Math.round(worker.analyze) : null,
+      idleBrowserMiB: mib(idleBytes),
+      baselinePeakMiB: mib(baselinePeakBytes),
+      readyPeakMiB: mib(readyPeakBytes),
+      appPeakMiB: mib(appPeakBytes),
+      /** What loading the file cost above the idle browser, per byte of the file. */
+      appPeakOverFile: Number(((appPeakBytes - idleBytes) / bytes).toFixed(2)),
+      baselinePeakOverFile: Number(((baselinePeakBytes - idleBytes) / bytes).toFixed(2)),
       frames: frames.length,
       frameP95Ms: Number(p95(frames).toFixed(2)),
       frameMaxMs: Number(Math.max(...frames).toFixed(2)),

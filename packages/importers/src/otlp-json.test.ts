@@ -1,8 +1,8 @@
 import { analyzeRuns, anomalyKey } from '@causelane/analysis';
-import { type TraceEvent, validateEvent } from '@causelane/trace-schema';
+import { seededRandom, type TraceEvent, validateEvent } from '@causelane/trace-schema';
 import { describe, expect, it } from 'vitest';
 import { ImportError } from './import-error.ts';
-import { importOtlpJson, otlpGenAiSpans } from './otlp-json.ts';
+import { allDigits, importOtlpJson, otlpGenAiSpans } from './otlp-json.ts';
 import { type AgentScript, impatientAgentScript, recordAgentOtlp } from './testing/record-genai-agent.ts';
 
 // Turn 1 asks for two parallel calls; `search` ends after turn 2's chat span has started, so the
@@ -159,6 +159,25 @@ describe('importOtlpJson on spans from the real OpenTelemetry SDK', () => {
       resourceSpans: [{ ...once.resourceSpans[0]!, scopeSpans: [{ spans: [...spans, ...shifted] }] }],
     };
     expect(otlpGenAiSpans([both])).toEqual(otlpGenAiSpans([once]));
+
+    // The same span id in another trace is another span.
+    const elsewhere = structuredClone(spans) as { traceId: string }[];
+    for (const s of elsewhere) s.traceId = s.traceId.replace(/^./, (c) => (c === 'f' ? 'e' : 'f'));
+    const two = {
+      resourceSpans: [{ ...once.resourceSpans[0]!, scopeSpans: [{ spans: [...spans, ...elsewhere] }] }],
+    };
+    expect(otlpGenAiSpans([two])).toHaveLength(2 * otlpGenAiSpans([once]).length);
+  });
+
+  it('reads a timestamp string as nanoseconds exactly when /^\\d+$/ matches it', () => {
+    const rand = seededRandom(3);
+    const chars = ['0', '1', '9', '5', 'a', ' ', '\n', '-', '+', '.', '\u0660', '/', ':'];
+    for (let trial = 0; trial < 2000; trial++) {
+      let v = '';
+      const n = Math.floor(rand() * 6);
+      for (let i = 0; i < n; i++) v += chars[Math.floor(rand() * (rand() < 0.7 ? 4 : chars.length))];
+      expect(allDigits(v)).toBe(/^\d+$/.test(v));
+    }
   });
 
   it('names the JSON path of invalid input', () => {

@@ -1,10 +1,12 @@
 // Runs without a root span: model calls chained by their messages within one process, and the
 // warning when a file still falls apart into one-call runs.
 import { analyzeRuns } from '@causelane/analysis';
+import { seededRandom } from '@causelane/trace-schema';
 import { describe, expect, it } from 'vitest';
+import type { ChatSpan, GenAiSpan } from './genai-span.ts';
 import { IncrementalSpanImporter } from './incremental-span-importer.ts';
 import { importOtlpJsonDetailed, otlpGenAiSpans } from './otlp-json.ts';
-import { heldRunJoinedBy } from './run-placement.ts';
+import { heldRunJoinedBy, runOfSpans } from './run-placement.ts';
 
 const s = (key: string, v: string) => ({ key, value: { stringValue: v } });
 const T0 = 1_760_000_000_000n;
@@ -87,6 +89,50 @@ describe('chaining model calls into runs', () => {
     expect([...res.evidence.values()].flat()).toContain(
       '1 tool result(s) in the inputs answer calls no recorded model call asked for (earlier history, or a missing span): ignored',
     );
+  });
+});
+
+/** Rootless model calls, each its own trace, whose inputs are random prefixes of a few conversations. */
+function rootlessChats(rand: () => number): GenAiSpan[] {
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
+  const conversations = Array.from({ length: 1 + Math.floor(rand() * 3) }, (_, c) =>
+    Array.from({ length: 1 + Math.floor(rand() * 6) }, (_, m) =>
+      pick([`user||1:${c}`, `assistant|c${c}_${m}|0:`, `tool|c${c}_${m - 1}|5:sunny`, `user||3:a\u0001b`]),
+    ),
+  );
+  return Array.from({ length: 2 + Math.floor(rand() * 10) }, (_, i): ChatSpan => {
+    const conv = Math.floor(rand() * conversations.length);
+    const prints = conversations[conv]!.slice(0, 1 + Math.floor(rand() * conversations[conv]!.length));
+    const startMs = Math.floor(rand() * 100);
+    const m = prints.length;
+    return {
+      kind: 'chat',
+      traceId: `t${i}`,
+      spanId: `s${i}`,
+      startMs,
+      endMs: startMs + 5,
+      process: pick(['1', '1', '2']),
+      calls: rand() < 0.8 ? [{ id: `c${conv}_${m}`, name: 'weather' }] : [],
+      results: [],
+      inputPrint: rand() < 0.05 ? [] : prints,
+    };
+  });
+}
+
+describe('chaining model calls into runs', () => {
+  it('indexes only the calls a later call can continue: the same runs as indexing every call', () => {
+    const rand = seededRandom(5);
+    const runsOf = (spans: GenAiSpan[], indexEveryChat: boolean) =>
+      [...runOfSpans(spans, { indexEveryChat })].map(([run, list]) => [run, list.map((x) => x.spanId)]);
+    let joined = 0;
+    for (let trial = 0; trial < 400; trial++) {
+      const spans = rootlessChats(rand);
+      const plain = runsOf(spans, true);
+      expect(runsOf(spans, false)).toEqual(plain);
+      if (plain.length < spans.length) joined++;
+    }
+    // The cases do chain calls, so the bound is exercised.
+    expect(joined).toBeGreaterThan(100);
   });
 });
 

@@ -57,21 +57,45 @@ function continues(a: ChatSpan, b: ChatSpan): boolean {
   return ids.some((id) => tailIds.some((t) => t.split(',').includes(id)));
 }
 
-function chain(groups: Group[]): void {
+/** The length of `${process}${SEP}${prints.join(SEP)}` for the first `n` prints, without building it. */
+function keyLength(process: string | undefined, prints: readonly string[], n: number): number {
+  let len = (process ?? '').length;
+  for (let k = 0; k < n; k++) len += SEP.length + prints[k]!.length;
+  return len;
+}
+
+function chain(groups: Group[], indexEveryChat: boolean): void {
   // Only groups without a conversation id are chained: nothing to do (nor to index) without two.
   if (groups.filter((g) => !g.conversation).length === 0 || groups.length < 2) return;
+  const heads = new Map<Group, ChatSpan>();
+  for (const g of groups) {
+    const head = g.spans.filter((s): s is ChatSpan => s.kind === 'chat').sort(byStart)[0];
+    if (head?.inputPrint && !g.conversation) heads.set(g, head);
+  }
+  // Heads look up keys of their first 1 .. n-1 prints: a chat whose key is longer than all of
+  // those can match none (equal strings have equal lengths), so it is not indexed (nor its key built).
+  let longest = -1;
+  for (const head of heads.values())
+    if (head.inputPrint!.length > 1)
+      longest = Math.max(longest, keyLength(head.process, head.inputPrint!, head.inputPrint!.length - 1));
   // Index every chat by process + its whole input print; a later chat looks up each of its prefixes.
   const index = new Map<string, { chat: ChatSpan; group: Group }[]>();
   for (const g of groups)
     for (const s of g.spans) {
       if (s.kind !== 'chat' || !s.inputPrint) continue;
+      // (With no prints the key is still `${process}${SEP}`.)
+      const length = Math.max(
+        keyLength(s.process, s.inputPrint, s.inputPrint.length),
+        (s.process ?? '').length + 1,
+      );
+      if (!indexEveryChat && length > longest) continue;
       const k = `${s.process ?? ''}${SEP}${s.inputPrint.join(SEP)}`;
       index.set(k, [...(index.get(k) ?? []), { chat: s, group: g }]);
     }
   if (index.size === 0) return;
   for (const g of [...groups].sort((a, b) => a.first - b.first)) {
-    const head = g.spans.filter((s): s is ChatSpan => s.kind === 'chat').sort(byStart)[0];
-    if (!head?.inputPrint || g.conversation) continue;
+    const head = heads.get(g);
+    if (!head?.inputPrint) continue;
     let prefix = `${head.process ?? ''}`;
     let best: { chat: ChatSpan; group: Group } | undefined;
     for (let n = 0; n < head.inputPrint.length - 1; n++) {
@@ -129,7 +153,11 @@ function attachToolGroups(groups: Group[]): void {
 }
 
 /** Spans of each run, keyed by run id; spans of runs without a model call or tool span are dropped. */
-export function runOfSpans(spans: readonly GenAiSpan[]): Map<string, GenAiSpan[]> {
+export function runOfSpans(
+  spans: readonly GenAiSpan[],
+  /** Tests only: index every model call for chaining, to check the bounded index against. */
+  opts: { indexEveryChat?: boolean } = {},
+): Map<string, GenAiSpan[]> {
   // The earliest span (in start order, then arrival) naming a conversation decides, so arrival
   // order never changes the answer: one pass keeping each trace's least span, not a sort.
   const namer = new Map<string, GenAiSpan>();
@@ -151,7 +179,7 @@ export function runOfSpans(spans: readonly GenAiSpan[]): Map<string, GenAiSpan[]
     if (s.startMs < g.first) g.first = s.startMs;
   }
   const list = [...groups.values()];
-  chain(list);
+  chain(list, opts.indexEveryChat === true);
   attachToolGroups(list);
   const runs = new Map<string, GenAiSpan[]>();
   // Runs are listed in the order their first span arrived, as before chaining.

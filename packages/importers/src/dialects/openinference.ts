@@ -10,6 +10,7 @@ import type { Dialect } from './dialect.ts';
 import {
   argsKey,
   indexed,
+  indexedEach,
   looseJson,
   type ModelCallFacts,
   messagePrint,
@@ -69,10 +70,12 @@ function messageCalls(rec: JsonObject): JsonObject[] {
   return indexed(rec, 'message.tool_calls.');
 }
 
+const MESSAGE_PREFIXES = ['llm.output_messages.', 'llm.input_messages.'] as const;
+
 function modelCall(span: RawSpan, print = true): ModelCallFacts {
   const a = span.attributes;
   const facts: ModelCallFacts = { calls: undefined, results: undefined };
-  const outputs = indexed(a, 'llm.output_messages.');
+  const [outputs, inputs] = indexedEach(a, MESSAGE_PREFIXES) as [JsonObject[], JsonObject[]];
   if (outputs.length > 0) {
     const calls: ToolCallSpec[] = [];
     let missing = false;
@@ -101,7 +104,6 @@ function modelCall(span: RawSpan, print = true): ModelCallFacts {
     }
     facts.calls = calls;
   }
-  const inputs = indexed(a, 'llm.input_messages.');
   if (inputs.length > 0) {
     const g = new ResultGrouper();
     facts.inputPrint = inputs.map((m) => {

@@ -110,30 +110,59 @@ function indexIn(k: string, from: number, dot: number): number | undefined {
   return Number.isInteger(n) ? n : undefined;
 }
 
-/** Collects `prefix.N.suffix` values of flattened attributes, by N ascending. */
-export function indexed(attrs: Attrs, prefix: string): Record<string, unknown>[] {
-  const out = new Map<number, Record<string, unknown>>();
-  const p = prefix.length;
-  // Instrumentations write N ascending: then the map's order is already the answer.
-  let ascending = true;
-  let last = -Infinity;
-  for (const k in attrs) {
-    if (!k.startsWith(prefix)) continue;
+/** One prefix's `prefix.N.suffix` records while the keys are read: by N, and the last one touched. */
+class IndexedRecords {
+  readonly byN = new Map<number, Record<string, unknown>>();
+  ascending = true;
+  /** N of the last record created (for `ascending`), and of the last one touched. */
+  lastCreated = -Infinity;
+  lastN = Number.NaN;
+  lastRec: Record<string, unknown> | undefined;
+  constructor(readonly prefix: string) {}
+  /** Files `k` (known to start with the prefix) under its N, if it has one. */
+  add(k: string, value: unknown): void {
+    const p = this.prefix.length;
     const dot = k.indexOf('.', p);
-    if (dot <= p) continue;
+    if (dot <= p) return;
     const n = indexIn(k, p, dot);
-    if (n === undefined) continue;
-    let rec = out.get(n);
+    if (n === undefined) return;
+    // A message's keys come together: the record of the previous key, without a Map lookup.
+    let rec = n === this.lastN ? this.lastRec : this.byN.get(n);
     if (!rec) {
       rec = {};
-      out.set(n, rec);
-      if (n < last) ascending = false;
-      last = n;
+      this.byN.set(n, rec);
+      if (n < this.lastCreated) this.ascending = false;
+      this.lastCreated = n;
     }
-    rec[k.slice(dot + 1)] = attrs[k];
+    if (n !== this.lastN) {
+      this.lastN = n;
+      this.lastRec = rec;
+    }
+    rec[k.slice(dot + 1)] = value;
   }
-  if (ascending) return [...out.values()];
-  return [...out].sort((a, b) => a[0] - b[0]).map(([, r]) => r);
+  records(): Record<string, unknown>[] {
+    // Instrumentations write N ascending: then the map's order is already the answer.
+    if (this.ascending) return [...this.byN.values()];
+    return [...this.byN].sort((a, b) => a[0] - b[0]).map(([, r]) => r);
+  }
+}
+
+/** Collects `prefix.N.suffix` values of flattened attributes, by N ascending. */
+export function indexed(attrs: Attrs, prefix: string): Record<string, unknown>[] {
+  const recs = new IndexedRecords(prefix);
+  for (const k in attrs) if (k.startsWith(prefix)) recs.add(k, attrs[k]);
+  return recs.records();
+}
+
+/**
+ * indexed for several prefixes in one pass over the keys: a span of OpenInference's ~45 flattened
+ * attributes is a dictionary-mode object in V8, whose for-in collects and orders its keys each time.
+ */
+export function indexedEach(attrs: Attrs, prefixes: readonly string[]): Record<string, unknown>[][] {
+  const all = prefixes.map((p) => new IndexedRecords(p));
+  for (const k in attrs)
+    for (let i = 0; i < all.length; i++) if (k.startsWith(all[i]!.prefix)) all[i]!.add(k, attrs[k]);
+  return all.map((r) => r.records());
 }
 
 /** Sub-records of one flattened record: `tool_calls.M.x` -> [{x}, ...] by M. */
