@@ -5,7 +5,7 @@ import { arrayColumns, type EventColumns, type TraceEvent } from '@causelane/tra
 // A binary heap keeps turn closing O(log n) per request, so analysis stays O(n log n).
 import TinyQueue from 'tinyqueue';
 import { IndexedCalls } from './indexed-calls.ts';
-import { NO_KEYS, newCall } from './new-call.ts';
+import { type Call, NO_KEYS, newCall, readCount, writeCount } from './new-call.ts';
 import type { CallModel, RunModel, TurnModel } from './run-model.ts';
 
 export * from './run-model.ts';
@@ -112,6 +112,11 @@ export class RunModelBuilder {
   advance(): void {
     const { source, model, byId, byIndex, fast, openTurns, dirty } = this;
     const { calls, requests, unmatched } = model;
+    // Only a fast source's calls are Calls made here: its tool.ends keep reads/writes as columns.
+    const keyColumns =
+      fast && source.keyColumns !== undefined && source.endKeys !== undefined && source.ok !== undefined
+        ? source.keyColumns
+        : undefined;
     let startT = this.startT;
     let endT = this.endT;
     // Hot fields come from the source's accessors; an event object is built only for the few types
@@ -210,14 +215,20 @@ export class RunModelBuilder {
           if (type === 'tool.start') c.startSeq ??= seq;
           else if (type === 'tool.end') {
             if (c.endSeq === undefined) {
-              const ev = source.event(i) as Extract<TraceEvent, { type: 'tool.end' }>;
               c.endSeq = seq;
-              c.ok = ev.ok;
-              c.result = ev.result;
-              c.error = ev.error;
-              c.reads = ev.reads ?? NO_KEYS;
-              c.writes = ev.writes ?? NO_KEYS;
-              if (c.writes.length > 0) this.step(i);
+              if (keyColumns) {
+                // A compact source keeps no result or error; reads/writes stay in its key columns.
+                c.ok = source.ok!(i);
+                (c as Call).setKeys(keyColumns, source.endKeys!(i));
+              } else {
+                const ev = source.event(i) as Extract<TraceEvent, { type: 'tool.end' }>;
+                c.ok = ev.ok;
+                c.result = ev.result;
+                c.error = ev.error;
+                c.reads = ev.reads ?? NO_KEYS;
+                c.writes = ev.writes ?? NO_KEYS;
+              }
+              if (writeCount(c) > 0) this.step(i);
             }
           } else if (type === 'tool.commit') {
             if (c.commitSeq !== undefined) {
@@ -233,7 +244,7 @@ export class RunModelBuilder {
               c.commitSeq = seq;
               c.synthetic = source.synthetic(i);
               // Reads come with the first tool.end: if it came already and read nothing, skip.
-              if (!c.synthetic && (c.endSeq === undefined || c.reads.length > 0)) {
+              if (!c.synthetic && (c.endSeq === undefined || readCount(c) > 0)) {
                 this.step(i);
                 this.commitSteps++;
               }

@@ -68,10 +68,25 @@ function onTimeCommits(t: TurnModel): CallModel[] {
     .sort((a, b) => a.commitSeq! - b.commitSeq!);
 }
 
+/**
+ * Whether the turn's on-time commits came in call order. `t.calls` is in call (index) order and no
+ * two commits share a seq, so this is "their commit seqs ascend": no array, no sort per turn.
+ */
+function commitsInOrder(t: TurnModel): boolean {
+  let last = Number.NEGATIVE_INFINITY;
+  for (const c of t.calls) {
+    const s = c.commitSeq;
+    if (s === undefined || (t.closeSeq !== undefined && s >= t.closeSeq)) continue;
+    if (s < last) return false;
+    last = s;
+  }
+  return true;
+}
+
 export function commitOrder(m: RunModel): Anomaly[] {
   const out: Anomaly[] = [];
   for (const t of m.turns) {
-    if (t.calls.length < 2) continue;
+    if (t.calls.length < 2 || commitsInOrder(t)) continue;
     const committed = onTimeCommits(t);
     const inOrder = committed.every((c, i) => i === 0 || committed[i - 1]!.index < c.index);
     if (inOrder) continue;

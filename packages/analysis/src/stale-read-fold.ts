@@ -4,6 +4,7 @@
 import type { TraceEvent } from '@causelane/trace-schema';
 import type { Anomaly } from './anomaly.ts';
 import type { CallModel, RunModel } from './model.ts';
+import { readCount, readKey, readVersion, writeCount, writeKey, writeVersion } from './new-call.ts';
 import { label, seqs } from './rule-labels.ts';
 
 interface WriteMark {
@@ -65,7 +66,8 @@ export class StaleReadFold {
       if (type === 'tool.end') {
         const c = m.callOf ? m.callOf(i) : m.callById.get(src.call(i)!);
         if (c && c.endSeq === seq)
-          for (const kv of c.writes) this.record(kv.key, { version: kv.version, seq, by: c.id });
+          for (let j = 0, nw = writeCount(c); j < nw; j++)
+            this.record(writeKey(c, j), { version: writeVersion(c, j), seq, by: c.id });
       } else if (type === 'state.write') {
         const ev = src.event(i) as Extract<TraceEvent, { type: 'state.write' }>;
         // The spec counts any state.write, whichever call it names: only tool.end writes must be another's.
@@ -74,7 +76,7 @@ export class StaleReadFold {
         const c = m.callOf ? m.callOf(i) : m.callById.get(src.call(i)!);
         if (c && c.commitSeq === seq && !c.synthetic) {
           if (c.endSeq === undefined) this.awaitingEnd.add(c);
-          else if (c.reads.length > 0) this.pending.push(c);
+          else if (readCount(c) > 0) this.pending.push(c);
         }
       } else if (type === 'llm.request' && this.pending.length > 0) {
         this.consume(m, src.turn(i), seq, found);
@@ -97,9 +99,11 @@ export class StaleReadFold {
   private consume(m: RunModel, turn: number, seq: number, found: CallModel[]): void {
     for (const r of this.pending) {
       const stale: { key: string; vr: number; w: WriteMark }[] = [];
-      for (const read of r.reads) {
-        const w = newestWriteByOther(this.writes.get(read.key), r.id);
-        if (w && w.version > read.version) stale.push({ key: read.key, vr: read.version, w });
+      for (let j = 0, nr = readCount(r); j < nr; j++) {
+        const key = readKey(r, j);
+        const w = newestWriteByOther(this.writes.get(key), r.id);
+        const vr = readVersion(r, j);
+        if (w && w.version > vr) stale.push({ key, vr, w });
       }
       if (stale.length === 0) continue;
       for (const s of stale) this.staleKeys.add(`${r.id}\u0000${s.key}`);

@@ -1,14 +1,7 @@
 // CompactRun's call ids: interned per run as 0..count-1, and every call an llm.response listed (id
 // index and name) in run-level columns, so tool events find their call without a map lookup.
 import type { CallInterner } from './compact-payload.ts';
-
-/** Returns `a`, or a copy at least `n` long (doubling) with `a`'s values. */
-export function grow<T extends Float64Array | Int32Array | Uint8Array | Uint32Array>(a: T, n: number): T {
-  if (n <= a.length) return a;
-  const b = new (a.constructor as new (n: number) => T)(Math.max(n, a.length * 2));
-  b.set(a);
-  return b;
-}
+import { grow } from './grow.ts';
 
 export class CallIds implements CallInterner {
   /** Id of each index. */
@@ -16,6 +9,8 @@ export class CallIds implements CallInterner {
   private readonly index = new Map<string, number>();
   /** Every call any llm.response listed, in order: interned id and name (see listCalls). */
   private listedIds = new Int32Array(256);
+  /** At each listing's start: how many calls it has (listings with calls start at distinct offsets). */
+  private listedCounts = new Int32Array(256);
   private readonly listedNames: string[] = [];
   /** The latest response's calls in the listing columns (internTool's fast path). */
   private recentStart = 0;
@@ -52,14 +47,17 @@ export class CallIds implements CallInterner {
 
   listCalls(calls: readonly { id: string; name: string }[]): number {
     const start = this.listedNames.length;
+    this.recentStart = start;
+    this.recentEnd = start + calls.length;
+    if (calls.length === 0) return -1;
     this.listedIds = grow(this.listedIds, start + calls.length);
+    this.listedCounts = grow(this.listedCounts, start + calls.length);
+    this.listedCounts[start] = calls.length;
     for (let k = 0; k < calls.length; k++) {
       const c = calls[k]!;
       this.listedIds[start + k] = this.intern(c.id);
       this.listedNames.push(this.shareName(c.name));
     }
-    this.recentStart = start;
-    this.recentEnd = start + calls.length;
     return start;
   }
 
@@ -73,6 +71,11 @@ export class CallIds implements CallInterner {
   /** Index of an id, or -1 when the run never names it. */
   indexOf(id: string): number {
     return this.index.get(id) ?? -1;
+  }
+
+  /** How many calls the listing starting at `start` (a listCalls result, -1 for none) has. */
+  listedCountAt(start: number): number {
+    return start < 0 ? 0 : this.listedCounts[start]!;
   }
 
   /** Id index of the listing entry at `at` (a response's `list` offset plus the call's position). */

@@ -1,6 +1,7 @@
 // CompactRun's per-type payloads: what each event type keeps beyond the typed columns (encode, on
 // add) and how the event object is rebuilt from columns and payload (decode, on event(i)).
 import type { KeyVersion, TraceEvent } from './events.ts';
+import type { KeyColumns } from './key-columns.ts';
 
 export const F_OK = 1;
 export const F_SYNTHETIC = 2;
@@ -10,11 +11,6 @@ export interface Payload {
   agent?: string;
   mode?: 'naive' | 'causal' | 'unknown';
   status?: 'ok' | 'error' | 'cancelled';
-  /** For llm.response: where its calls start in the run's listing columns, and how many. */
-  list?: number;
-  count?: number;
-  reads?: KeyVersion[];
-  writes?: KeyVersion[];
   reason?: 'timeout' | 'late' | 'cancelled';
   key?: string;
   version?: number;
@@ -25,7 +21,14 @@ export interface Encoded {
   turn: number;
   call: number;
   flags: number;
+  /** An object payload (run.start, run.end, state events, tool.orphan), or undefined. */
   payload: Payload | undefined;
+  /**
+   * The aux column: for an llm.response the start of its calls in the listing columns (-1 when it
+   * lists none), for a tool.end the offset of its reads/writes in KeyColumns (-1 when none);
+   * otherwise set by CompactRun to the payload's index.
+   */
+  aux: number;
 }
 
 /** Interns a call id into a small integer, per run. */
@@ -34,15 +37,16 @@ export interface CallInterner {
   intern(id: string): number;
   /** A call id named by a tool event: most often one the latest response listed. */
   internTool(id: string): number;
-  /** Notes the calls an llm.response lists (interning each id); returns where they start. */
+  /** Notes the calls an llm.response lists (interning each id); returns where they start, -1 if none. */
   listCalls(calls: readonly { id: string; name: string }[]): number;
 }
 
 /** Splits a validated event into column values and payload (fields analysis never reads are dropped). */
-export function encodeEvent(e: TraceEvent, ids: CallInterner, out: Encoded): void {
+export function encodeEvent(e: TraceEvent, ids: CallInterner, kv: KeyColumns, out: Encoded): void {
   let flags = 0;
   let turn = 0;
   let call = -1;
+  let aux = -1;
   let payload: Payload | undefined;
   switch (e.type) {
     case 'run.start':
@@ -56,7 +60,7 @@ export function encodeEvent(e: TraceEvent, ids: CallInterner, out: Encoded): voi
       break;
     case 'llm.response':
       turn = e.turn;
-      payload = { list: ids.listCalls(e.calls), count: e.calls.length };
+      aux = ids.listCalls(e.calls);
       break;
     case 'state.read':
     case 'state.write':
@@ -69,13 +73,14 @@ export function encodeEvent(e: TraceEvent, ids: CallInterner, out: Encoded): voi
       call = ids.internTool(e.call);
       if (e.type === 'tool.end') {
         if (e.ok) flags |= F_OK;
-        if (e.reads?.length || e.writes?.length) payload = { reads: e.reads, writes: e.writes };
+        if (e.reads?.length || e.writes?.length) aux = kv.add(e.reads, e.writes);
       } else if (e.type === 'tool.commit' && e.synthetic) flags |= F_SYNTHETIC;
       else if (e.type === 'tool.orphan' && e.reason !== undefined) payload = { reason: e.reason };
   }
   out.turn = turn;
   out.call = call;
   out.flags = flags;
+  out.aux = aux;
   out.payload = payload;
 }
 
@@ -92,6 +97,9 @@ export function decodeEvent(
   p: Payload | undefined,
   /** For an llm.response: its calls, rebuilt from the listing columns. */
   listed?: { id: string; name: string }[],
+  /** For a tool.end: its reads and writes, rebuilt from KeyColumns (undefined when both were empty or absent). */
+  reads?: KeyVersion[],
+  writes?: KeyVersion[],
 ): TraceEvent {
   switch (type) {
     case 'run.start':
@@ -115,8 +123,8 @@ export function decodeEvent(
         turn,
         call: call!,
         ok: (flags & F_OK) !== 0,
-        reads: p?.reads,
-        writes: p?.writes,
+        reads,
+        writes,
       };
     case 'tool.commit':
       return { v: 1, run, seq, t, type, turn, call: call!, synthetic: (flags & F_SYNTHETIC) !== 0 };

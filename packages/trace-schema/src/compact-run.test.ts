@@ -80,3 +80,72 @@ describe('CompactRun call interning', () => {
     expect(c.callId(c.callIndex(5))).toBe('a');
   });
 });
+
+describe('CompactRun key columns', () => {
+  const kv = (key: string, version: number) => ({ key, version });
+  const ends: TraceEvent[] = [
+    { v: 1, run, seq: 0, t: 0, type: 'llm.response', turn: 1, calls: [] },
+    {
+      v: 1,
+      run,
+      seq: 1,
+      t: 1,
+      type: 'tool.end',
+      turn: 1,
+      call: 'a',
+      ok: true,
+      reads: [kv('x', 1), kv('y', 2)],
+    },
+    { v: 1, run, seq: 2, t: 2, type: 'tool.end', turn: 1, call: 'b', ok: false, writes: [kv('x', 3)] },
+    {
+      v: 1,
+      run,
+      seq: 3,
+      t: 3,
+      type: 'tool.end',
+      turn: 1,
+      call: 'c',
+      ok: true,
+      reads: [kv('y', 2), kv('y', 2)],
+      writes: [kv('z', 9007199254740991)],
+    },
+    { v: 1, run, seq: 4, t: 4, type: 'tool.end', turn: 1, call: 'd', ok: true, reads: [], writes: [] },
+    { v: 1, run, seq: 5, t: 5, type: 'state.write', key: 'x', version: 4 },
+  ];
+
+  it('keeps reads and writes per tool.end, read back by accessor and by event(i), after sorting', () => {
+    const c = compact([...ends].reverse());
+    c.finish(() => {
+      throw new Error('no repeats here');
+    });
+    const cols = c.keyColumns;
+    const back = (i: number) => {
+      const o = c.endKeys(i);
+      if (o < 0) return { reads: [], writes: [] };
+      return {
+        reads: Array.from({ length: cols.readCount(o) }, (_, j) =>
+          kv(cols.readKey(o, j), cols.readVersion(o, j)),
+        ),
+        writes: Array.from({ length: cols.writeCount(o) }, (_, j) =>
+          kv(cols.writeKey(o, j), cols.writeVersion(o, j)),
+        ),
+      };
+    };
+    for (let i = 0; i < ends.length; i++) {
+      const e = ends[i]!;
+      expect(c.seq(i)).toBe(e.seq);
+      if (e.type !== 'tool.end') {
+        expect(c.endKeys(i)).toBe(-1);
+        continue;
+      }
+      expect(c.ok(i)).toBe(e.ok);
+      expect(back(i)).toEqual({ reads: e.reads ?? [], writes: e.writes ?? [] });
+      const ev = c.event(i) as Extract<TraceEvent, { type: 'tool.end' }>;
+      expect(ev.reads ?? []).toEqual(e.reads ?? []);
+      expect(ev.writes ?? []).toEqual(e.writes ?? []);
+    }
+    expect(c.endKeys(4)).toBe(-1);
+    expect(c.event(5)).toMatchObject({ type: 'state.write', key: 'x', version: 4 });
+    expect(c.listedCount(0)).toBe(0);
+  });
+});

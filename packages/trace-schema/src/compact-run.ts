@@ -1,17 +1,28 @@
-// Columnar store of one run's events for big traces: typed arrays for the fields every event has,
-// a sparse slot for the few that carry more, and no per-event object kept alive. It drops what
-// analysis never reads (args, result, error, meta, extra fields), so use it for analysis only.
+// Columnar store of one run's events for big traces (analysis only: args, results, meta dropped):
+// typed arrays per field, an aux column to the few that carry more, no per-event object kept alive.
 
-import { CallIds, grow } from './call-ids.ts';
-import { decodeEvent, type Encoded, encodeEvent, F_SYNTHETIC, type Payload } from './compact-payload.ts';
+import { CallIds } from './call-ids.ts';
+import {
+  decodeEvent,
+  type Encoded,
+  encodeEvent,
+  F_OK,
+  F_SYNTHETIC,
+  type Payload,
+} from './compact-payload.ts';
 import type { EventColumns } from './event-columns.ts';
-import { EVENT_TYPES, type EventType, type TraceEvent } from './events.ts';
+import { EVENT_TYPES, type EventType, type KeyVersion, type TraceEvent } from './events.ts';
+import { grow } from './grow.ts';
+import { KeyColumns } from './key-columns.ts';
 
 /** Type name to column code, prototype-less (a plain property load on the hot path). */
 const TYPE_CODE: Record<string, number> = Object.assign(
   Object.create(null),
   Object.fromEntries(EVENT_TYPES.map((t, i) => [t, i])),
 );
+const RESPONSE = TYPE_CODE['llm.response']!;
+const TOOL_END = TYPE_CODE['tool.end']!;
+
 export interface RepeatConflict {
   line: number;
   firstLine: number;
@@ -39,11 +50,16 @@ export class CompactRun implements EventColumns {
   /** Only kept when the reader hashes lines (empty otherwise: 8 bytes an event saved). */
   private hashes: Float64Array;
   private lines = new Uint32Array(1024);
-  private payloads: (Payload | undefined)[] = [];
+  /** Per event, by type: listing start (llm.response), KeyVersions offset (tool.end), payload index, or -1. */
+  private aux = new Int32Array(1024);
+  /** Object payloads of the events that have one (few: run.start/end, state events, orphans). */
+  private readonly payloads: Payload[] = [];
+  /** tool.end reads and writes, as columns (see endKeys). */
+  readonly keyColumns = new KeyColumns();
   private sorted = true;
   /** Call ids interned per run, and the calls each llm.response listed. */
   private readonly callIds = new CallIds();
-  private readonly enc: Encoded = { turn: 0, call: -1, flags: 0, payload: undefined };
+  private readonly enc: Encoded = { turn: 0, call: -1, flags: 0, payload: undefined, aux: -1 };
 
   constructor(
     readonly run: string,
@@ -71,6 +87,7 @@ export class CompactRun implements EventColumns {
       this.flags = grow(this.flags, cap);
       this.turns = grow(this.turns, cap);
       this.calls = grow(this.calls, cap);
+      this.aux = grow(this.aux, cap);
       if (this.hashes.length > 0) this.hashes = grow(this.hashes, cap);
       this.lines = grow(this.lines, cap);
     }
@@ -81,12 +98,15 @@ export class CompactRun implements EventColumns {
     if (this.hashes.length > 0) this.hashes[n] = hash;
     this.lines[n] = line;
     const enc = this.enc;
-    encodeEvent(e, this.callIds, enc);
+    encodeEvent(e, this.callIds, this.keyColumns, enc);
     this.flags[n] = enc.flags;
     this.turns[n] = enc.turn;
     this.calls[n] = enc.call;
-    this.payloads.push(enc.payload);
-    enc.payload = undefined;
+    if (enc.payload !== undefined) {
+      this.aux[n] = this.payloads.length;
+      this.payloads.push(enc.payload);
+      enc.payload = undefined;
+    } else this.aux[n] = enc.aux;
     this.length = n + 1;
   }
 
@@ -142,10 +162,8 @@ export class CompactRun implements EventColumns {
     this.turns = pick(this.turns);
     this.calls = pick(this.calls);
     this.lines = pick(this.lines);
+    this.aux = pick(this.aux);
     this.hashes = new Float64Array(0);
-    const p: (Payload | undefined)[] = new Array(n);
-    for (let k = 0; k < n; k++) p[k] = this.payloads[keep[k]!];
-    this.payloads = p;
     this.length = n;
   }
 
@@ -177,17 +195,17 @@ export class CompactRun implements EventColumns {
 
   /** How many calls the i-th event (an llm.response) lists. */
   listedCount(i: number): number {
-    return this.payloads[i]?.count ?? 0;
+    return this.types[i] === RESPONSE ? this.callIds.listedCountAt(this.aux[i]!) : 0;
   }
 
   /** Interned index of the k-th call the i-th event (an llm.response) lists. */
   listedCallIndex(i: number, k: number): number {
-    return this.callIds.listedIndex(this.payloads[i]!.list! + k);
+    return this.callIds.listedIndex(this.aux[i]! + k);
   }
 
   /** Name of the k-th call the i-th event (an llm.response) lists. */
   listedName(i: number, k: number): string {
-    return this.callIds.listedName(this.payloads[i]!.list! + k);
+    return this.callIds.listedName(this.aux[i]! + k);
   }
 
   /** The interned index of a call id, or -1 when the run never names it. */
@@ -198,6 +216,16 @@ export class CompactRun implements EventColumns {
   /** The call id of an interned index. */
   callId(index: number): string {
     return this.callIds.ids[index]!;
+  }
+
+  /** For a tool.end: its offset in `keyColumns` (-1 when it reads and writes nothing); else -1. */
+  endKeys(i: number): number {
+    return this.types[i] === TOOL_END ? this.aux[i]! : -1;
+  }
+
+  /** Whether the i-th event is a tool.end with ok: true. */
+  ok(i: number): boolean {
+    return (this.flags[i]! & F_OK) !== 0;
   }
 
   synthetic(i: number): boolean {
@@ -229,13 +257,22 @@ export class CompactRun implements EventColumns {
   event(i: number): TraceEvent {
     const c = this.calls[i]!;
     const type = EVENT_TYPES[this.types[i]!]!;
+    const a = this.aux[i]!;
     let listed: { id: string; name: string }[] | undefined;
-    if (type === 'llm.response') {
+    let reads: KeyVersion[] | undefined;
+    let writes: KeyVersion[] | undefined;
+    let payload: Payload | undefined;
+    if (type === 'tool.end') {
+      if (a >= 0) {
+        reads = this.keyColumns.reads(a);
+        writes = this.keyColumns.writes(a);
+      }
+    } else if (type === 'llm.response') {
       const n = this.listedCount(i);
       listed = new Array(n);
       for (let k = 0; k < n; k++)
         listed[k] = { id: this.callIds.ids[this.listedCallIndex(i, k)]!, name: this.listedName(i, k) };
-    }
+    } else if (a >= 0) payload = this.payloads[a];
     return decodeEvent(
       type,
       this.run,
@@ -244,8 +281,10 @@ export class CompactRun implements EventColumns {
       this.turns[i]!,
       c >= 0 ? this.callIds.ids[c] : undefined,
       this.flags[i]!,
-      this.payloads[i],
+      payload,
       listed,
+      reads,
+      writes,
     );
   }
 }

@@ -1,6 +1,7 @@
 // EventColumns: a run's events in seq order read field by field, so analysis can run over plain
 // arrays or over the compact columnar store (CompactRun) that big files are read into.
 import type { EventType, TraceEvent } from './events.ts';
+import type { KeyColumns } from './key-columns.ts';
 
 export interface EventColumns {
   readonly run: string;
@@ -33,6 +34,13 @@ export interface EventColumns {
   listedCount?(i: number): number;
   listedCallIndex?(i: number, k: number): number;
   listedName?(i: number, k: number): string;
+  /**
+   * Optional (CompactRun has it): tool.end reads and writes as columns. endKeys(i) is the i-th
+   * event's offset in keyColumns (-1 when it is no tool.end or has none), ok(i) a tool.end's ok.
+   */
+  readonly keyColumns?: KeyColumns;
+  endKeys?(i: number): number;
+  ok?(i: number): boolean;
 }
 
 /** Wraps one run's events, already sorted by seq and free of repeats. */

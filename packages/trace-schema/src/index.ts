@@ -6,6 +6,7 @@ export * from './deep-equal.ts';
 export * from './event-columns.ts';
 export * from './events.ts';
 export * from './http-api.ts';
+export * from './key-columns.ts';
 export * from './read-trace-stream.ts';
 export * from './same-event-line.ts';
 export * from './seeded-random.ts';
