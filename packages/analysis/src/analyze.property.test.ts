@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyzeEvents, analyzeRuns } from './analyze.ts';
 import { ANOMALY_TYPES, anomalyKey } from './anomaly.ts';
+import { arbitraryEventBody } from './testing/arbitrary-events.ts';
 import { FAULT_ANOMALY, type FaultType, synthesizeRun } from './testing/synth.ts';
 
 const schedule = fc.record({
@@ -16,32 +17,7 @@ const schedule = fc.record({
 const faults = Object.keys(FAULT_ANOMALY) as FaultType[];
 
 /** Any schema-valid event with small ids, so references collide often. */
-const anyEvent = (run: string) => {
-  const id = fc.constantFrom('a', 'b', 'c');
-  const turn = fc.integer({ min: 1, max: 3 });
-  const kv = fc.array(fc.record({ key: fc.constantFrom('x', 'y'), version: fc.nat(5) }), { maxLength: 2 });
-  return fc
-    .oneof(
-      fc.record({ type: fc.constant('llm.request'), turn }),
-      fc.record({
-        type: fc.constant('llm.response'),
-        turn,
-        calls: fc.uniqueArray(fc.record({ id, name: fc.constant('t') }), {
-          selector: (c) => c.id,
-          maxLength: 3,
-        }),
-      }),
-      fc.record({ type: fc.constantFrom('tool.start', 'tool.timeout', 'tool.orphan'), turn, call: id }),
-      fc.record({ type: fc.constant('tool.end'), turn, call: id, ok: fc.boolean(), reads: kv, writes: kv }),
-      fc.record({ type: fc.constant('tool.commit'), turn, call: id, synthetic: fc.boolean() }),
-      fc.record({
-        type: fc.constantFrom('state.write', 'state.read'),
-        key: fc.constantFrom('x', 'y'),
-        version: fc.nat(5),
-      }),
-    )
-    .map((body) => ({ v: 1, run, t: 0, ...body }));
-};
+const anyEvent = (run: string) => arbitraryEventBody().map((body) => ({ v: 1, run, t: 0, ...body }));
 const anyTrace = fc
   .array(anyEvent('r'), { maxLength: 40 })
   .map((evs) => evs.map((e, seq) => ({ ...e, seq, t: seq }) as unknown as TraceEvent));

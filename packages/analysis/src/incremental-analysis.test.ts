@@ -7,40 +7,22 @@ import { describe, expect, it } from 'vitest';
 import { analyzeEvents } from './analyze.ts';
 import { anomalyKey } from './anomaly.ts';
 import { IncrementalAnalysis } from './incremental-analysis.ts';
+import { arbitraryEventBody } from './testing/arbitrary-events.ts';
 import { FAULT_ANOMALY, type FaultType, synthesizeRun } from './testing/synth.ts';
 import { traceBuilder } from './testing/trace-builder.ts';
 
 const faults = Object.keys(FAULT_ANOMALY) as FaultType[];
 
 /** Any schema-valid event with small ids and turns, so references collide often. */
-const anyEvent = (run: string) => {
-  const id = fc.constantFrom('a', 'b', 'c', 'd');
-  const turn = fc.integer({ min: 1, max: 4 });
-  const kv = fc.array(fc.record({ key: fc.constantFrom('x', 'y'), version: fc.nat(5) }), { maxLength: 2 });
-  return fc
-    .oneof(
-      fc.record({ type: fc.constant('llm.request'), turn }),
-      fc.record({
-        type: fc.constant('llm.response'),
-        turn,
-        calls: fc.uniqueArray(fc.record({ id, name: fc.constant('t') }), {
-          selector: (c) => c.id,
-          maxLength: 3,
-        }),
-      }),
-      fc.record({ type: fc.constantFrom('tool.start', 'tool.timeout', 'tool.orphan'), turn, call: id }),
-      fc.record({ type: fc.constant('tool.end'), turn, call: id, ok: fc.boolean(), reads: kv, writes: kv }),
-      fc.record({ type: fc.constant('tool.commit'), turn, call: id, synthetic: fc.boolean() }),
-      fc.record({
-        type: fc.constantFrom('state.write', 'state.read'),
-        key: fc.constantFrom('x', 'y'),
-        version: fc.nat(5),
-      }),
+const anyEvent = (run: string) =>
+  arbitraryEventBody({
+    ids: ['a', 'b', 'c', 'd'],
+    maxTurn: 4,
+    extra: [
       fc.record({ type: fc.constant('run.start'), agent: fc.constantFrom('a1', 'a2') }),
       fc.record({ type: fc.constant('run.end'), status: fc.constantFrom('ok', 'error') }),
-    )
-    .map((body) => ({ v: 1, run, t: 0, ...body }));
-};
+    ],
+  }).map((body) => ({ v: 1, run, t: 0, ...body }));
 /** Seqs with gaps, and wall clocks out of order (they are never used for ordering). */
 const anyTrace = fc
   .array(fc.tuple(anyEvent('r'), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 50 })), {

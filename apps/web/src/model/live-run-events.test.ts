@@ -1,7 +1,7 @@
 // A live run's columns, kept current batch by batch, against the columns of the whole run built from
 // scratch: after every batch (in order, out of order, repeated, reset) they must be identical.
 import { analyzeModel, buildRunModel } from '@causelane/analysis';
-import { synthesizeRun } from '@causelane/analysis/testing';
+import { arbitraryEventBody, synthesizeRun } from '@causelane/analysis/testing';
 import type { TraceEvent } from '@causelane/trace-schema';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -9,33 +9,14 @@ import { LiveRunEvents } from './live-run-events.ts';
 import { evidenceOfEvents } from './run-evidence.ts';
 import { buildTimelineColumns } from './timeline-columns.ts';
 
-const anyEvent = () => {
-  const id = fc.constantFrom('a', 'b', 'c');
-  const turn = fc.integer({ min: 1, max: 4 });
-  const kv = fc.array(fc.record({ key: fc.constantFrom('x', 'y'), version: fc.nat(5) }), { maxLength: 2 });
-  return fc.oneof(
-    fc.record({ type: fc.constant('llm.request'), turn }),
-    fc.record({
-      type: fc.constant('llm.response'),
-      turn,
-      calls: fc.uniqueArray(fc.record({ id, name: fc.constant('t') }), {
-        selector: (c) => c.id,
-        maxLength: 3,
-      }),
-    }),
-    fc.record({ type: fc.constantFrom('tool.start', 'tool.timeout', 'tool.orphan'), turn, call: id }),
-    fc.record({ type: fc.constant('tool.end'), turn, call: id, ok: fc.boolean(), reads: kv, writes: kv }),
-    fc.record({ type: fc.constant('tool.commit'), turn, call: id, synthetic: fc.boolean() }),
-    fc.record({
-      type: fc.constantFrom('state.write', 'state.read'),
-      key: fc.constantFrom('x', 'y'),
-      version: fc.nat(5),
-      call: fc.option(id, { nil: undefined }),
-      turn: fc.option(turn, { nil: undefined }),
-    }),
-    fc.record({ type: fc.constant('run.start'), meta: fc.constant({ evidence: ['no tool spans'] }) }),
-  );
-};
+const anyEvent = () =>
+  arbitraryEventBody({
+    maxTurn: 4,
+    stateRefs: true,
+    extra: [
+      fc.record({ type: fc.constant('run.start'), meta: fc.constant({ evidence: ['no tool spans'] }) }),
+    ],
+  });
 const anyTrace = fc
   .array(anyEvent(), { maxLength: 50 })
   .map((bodies) =>
