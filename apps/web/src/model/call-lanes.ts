@@ -3,20 +3,7 @@
 // mapped to lanes through the events that name them instead of a map of every id string.
 import type { RunModel } from '@causelane/analysis';
 import type { CompactRun } from '@causelane/trace-schema';
-
-/** Event index of the seq in sorted `seq`, or -1 (binary search). */
-function searchSeq(seq: Float64Array, s: number): number {
-  let lo = 0;
-  let hi = seq.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const v = seq[mid]!;
-    if (v === s) return mid;
-    if (v < s) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
-}
+import { searchSeq } from './seq-search.ts';
 
 /** Event index of seq `s` (-1 when absent): O(1) where seqs are dense, else a binary search. */
 export function seqIndexer(seq: Float64Array): (s: number | undefined) => number {

@@ -4,6 +4,7 @@
 // what buildTimelineColumns gives; anything that would move existing lanes or rows starts over.
 import type { Anomaly, CallModel, RunModel, TurnModel } from '@causelane/analysis';
 import type { TraceEvent } from '@causelane/trace-schema';
+import { searchSeq } from './seq-search.ts';
 import {
   CALL_FAILED,
   CALL_OK,
@@ -188,17 +189,7 @@ export class LiveTimelineColumns {
 
   /** Event index of a seq, or -1 (binary search over the placed events). */
   private indexOf(seq: number): number {
-    const s = this.seq.data;
-    let lo = 0;
-    let hi = this.seq.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const v = s[mid]!;
-      if (v === seq) return mid;
-      if (v < seq) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return -1;
+    return searchSeq(this.seq.data, seq, this.seq.length);
   }
 
   private place(a: Anomaly): Pick<PlacedAnomaly, 'evs' | 'lanes' | 'knownAt'> {

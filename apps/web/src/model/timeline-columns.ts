@@ -3,6 +3,7 @@
 import type { Anomaly, RunModel } from '@causelane/analysis';
 import type { CompactRun, EventColumns, EventType } from '@causelane/trace-schema';
 import { laneOfInterned, orderedCalls, seqIndexer } from './call-lanes.ts';
+import { searchSeq } from './seq-search.ts';
 import { buildStateOps, type StateOps } from './state-ops.ts';
 
 export const EVENT_CODES: Record<EventType, number> = {
@@ -78,17 +79,7 @@ export interface TimelineColumns extends StateOps {
 
 /** Index of the event with this seq, or -1 (events are sorted by seq). */
 export function eventIndexOfSeq(cols: Pick<TimelineColumns, 'seq'>, seq: number): number {
-  const s = cols.seq;
-  let lo = 0;
-  let hi = s.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const v = s[mid]!;
-    if (v === seq) return mid;
-    if (v < seq) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
+  return searchSeq(cols.seq, seq);
 }
 
 export function buildTimelineColumns(model: RunModel, anomalies: readonly Anomaly[]): TimelineColumns {
