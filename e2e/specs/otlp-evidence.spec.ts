@@ -1,7 +1,7 @@
 // OTLP traces sent to the collector and opened in the web app: a trace without tool spans shows
 // what it cannot prove (as text, never markup), and a correct agent shows nothing above info.
 import { writeFileSync } from 'node:fs';
-import { recordAgentOtlp } from '@causelane/importers/testing';
+import { correctAgentScript, recordAgentOtlp } from '@causelane/importers/testing';
 import { expect, test } from '@playwright/test';
 import { DebuggerPage } from '../pages/debugger-page.ts';
 import { RunListPanel } from '../pages/run-list-panel.ts';
@@ -10,22 +10,6 @@ import { TraceEvidenceNotes } from '../pages/trace-evidence-notes.ts';
 interface OtlpRequest {
   resourceSpans: { scopeSpans: { spans: { name: string }[] }[] }[];
 }
-
-/** A correct loop: both results are back before turn 2, which holds them in call order. */
-const correct = (conversationId: string) => ({
-  conversationId,
-  turns: [
-    {
-      start: 0,
-      end: 10,
-      calls: [
-        { id: 'call_search', name: 'search', start: 11, end: 20 },
-        { id: 'call_calc', name: 'calculator', start: 12, end: 15 },
-      ],
-    },
-    { start: 25, end: 30, calls: [], results: ['call_search', 'call_calc'] },
-  ],
-});
 
 function withoutToolSpans(req: OtlpRequest): OtlpRequest {
   for (const rs of req.resourceSpans)
@@ -42,8 +26,8 @@ test('an OTLP trace without tool spans says so, and a correct agent shows nothin
   const bare = `otlp-no-tools-${stamp}`;
   const full = `otlp-correct-${stamp}`;
   for (const body of [
-    withoutToolSpans(recordAgentOtlp(correct(bare)) as OtlpRequest),
-    recordAgentOtlp(correct(full)),
+    withoutToolSpans(recordAgentOtlp(correctAgentScript(bare)) as OtlpRequest),
+    recordAgentOtlp(correctAgentScript(full)),
   ]) {
     const res = await request.post(`${base}/v1/traces`, { data: body });
     expect(res.status()).toBe(200);

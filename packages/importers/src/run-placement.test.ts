@@ -7,44 +7,22 @@ import type { ChatSpan, GenAiSpan } from './genai-span.ts';
 import { IncrementalSpanImporter } from './incremental-span-importer.ts';
 import { importOtlpJsonDetailed, otlpGenAiSpans } from './otlp-json.ts';
 import { heldRunJoinedBy, runOfSpans } from './run-placement.ts';
+import {
+  answeredMessage,
+  askedMessage,
+  rootlessChatSpan,
+  rootlessRequest,
+  userMessage,
+} from './testing/rootless-chat-spans.ts';
 
-const s = (key: string, v: string) => ({ key, value: { stringValue: v } });
-const T0 = 1_760_000_000_000n;
 let n = 0;
-const user = { role: 'user', parts: [{ type: 'text', content: 'weather?' }] };
-const asked = (id: string) => ({
-  role: 'assistant',
-  parts: [{ type: 'tool_call', id, name: 'weather', arguments: {} }],
-});
-const answered = (id: string) => ({
-  role: 'tool',
-  parts: [{ type: 'tool_call_response', id, response: 'sunny' }],
-});
-
+const user = userMessage('weather?');
+const asked = askedMessage;
+const answered = (id: string) => answeredMessage(id, 'sunny');
 /** One chat span in a trace of its own. */
-function chat(start: number, input: unknown[] | undefined, output: unknown[]) {
-  n++;
-  return {
-    traceId: n.toString(16).padStart(32, '0'),
-    spanId: n.toString(16).padStart(16, '0'),
-    name: 'chat m',
-    startTimeUnixNano: String((T0 + BigInt(start)) * 1_000_000n),
-    endTimeUnixNano: String((T0 + BigInt(start + 5)) * 1_000_000n),
-    attributes: [
-      s('gen_ai.operation.name', 'chat'),
-      ...(input ? [s('gen_ai.input.messages', JSON.stringify(input))] : []),
-      s('gen_ai.output.messages', JSON.stringify(output)),
-    ],
-  };
-}
-const request = (pid: string, spans: unknown[]) => ({
-  resourceSpans: [
-    {
-      resource: { attributes: [s('service.name', 'agent'), s('process.pid', pid)] },
-      scopeSpans: [{ spans }],
-    },
-  ],
-});
+const chat = (start: number, input: unknown[] | undefined, output: unknown[]) =>
+  rootlessChatSpan(++n, start, input, output);
+const request = (pid: string, spans: unknown[]) => rootlessRequest(spans, pid);
 
 describe('chaining model calls into runs', () => {
   it('joins a call whose input continues an earlier call of the same process', () => {

@@ -4,7 +4,7 @@
 
 import { createServer, type IncomingHttpHeaders, request } from 'node:http';
 import { anomalyKey } from '@causelane/analysis';
-import type { AgentScript } from '@causelane/importers/testing';
+import { type AgentScript, correctAgentScript } from '@causelane/importers/testing';
 import type { RunListItem } from '@causelane/trace-schema';
 import { type DiagLogger, DiagLogLevel, diag } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -12,20 +12,7 @@ import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from '@ope
 import type { TestCollector } from './test-collector.ts';
 
 /** A correct loop: both results arrive before turn 2, which holds them in call order. */
-export const CORRECT_AGENT: AgentScript = {
-  conversationId: 'conv-correct',
-  turns: [
-    {
-      start: 0,
-      end: 10,
-      calls: [
-        { id: 'call_search', name: 'search', start: 11, end: 20 },
-        { id: 'call_calc', name: 'calculator', start: 12, end: 15 },
-      ],
-    },
-    { start: 25, end: 30, calls: [], results: ['call_search', 'call_calc'] },
-  ],
-};
+export const CORRECT_AGENT: AgentScript = correctAgentScript('conv-correct');
 export const IMPATIENT_ANOMALIES = [
   'conv-impatient|late-commit|error|1|call_search',
   'conv-impatient|premature-llm-call|error|2|call_search',

@@ -15,3 +15,4 @@ export {
   startPlanMockLlm,
   toolResultIds,
 } from './recorders/mock-llm-server.ts';
+export * from './rootless-chat-spans.ts';

@@ -39,6 +39,27 @@ export interface AgentScript {
 export const SCRIPT_T0 = 1_760_000_000_000;
 
 /**
+ * A correct loop as GenAI spans: both results are back before turn 2, which holds them in call
+ * order. Shared by the collector and e2e tests.
+ */
+export function correctAgentScript(conversationId: string): AgentScript {
+  return {
+    conversationId,
+    turns: [
+      {
+        start: 0,
+        end: 10,
+        calls: [
+          { id: 'call_search', name: 'search', start: 11, end: 20 },
+          { id: 'call_calc', name: 'calculator', start: 12, end: 15 },
+        ],
+      },
+      { start: 25, end: 30, calls: [], results: ['call_search', 'call_calc'] },
+    ],
+  };
+}
+
+/**
  * The impatient loop as GenAI spans: turn 2 is sent before `search` ends (premature-llm-call) and
  * its result lands in turn 3 (late-commit). Shared by the importer, collector, bridge and e2e tests.
  */

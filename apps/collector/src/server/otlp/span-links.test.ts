@@ -3,6 +3,14 @@
 // earlier (run:reset to its viewers, the later deleted), ending equal to the file import.
 import { analyzeRuns, anomalyKey } from '@causelane/analysis';
 import { type GenAiSpan, importOtlpJsonDetailed, otlpGenAiSpans } from '@causelane/importers';
+import {
+  answeredMessage,
+  askedMessage,
+  rootlessChatSpan,
+  rootlessRequest,
+  stringAttr,
+  userMessage,
+} from '@causelane/importers/testing';
 import type { TraceEvent } from '@causelane/trace-schema';
 import { afterEach, describe, expect, it } from 'vitest';
 import { anomalyKeys, listedRuns } from '../../testing/otlp-exporters.ts';
@@ -10,41 +18,12 @@ import { postOtlp, storedEvents } from '../../testing/otlp-requests.ts';
 import { startTestCollector, type TestCollector } from '../../testing/test-collector.ts';
 import { SpanLinks } from './span-links.ts';
 
-const s = (key: string, v: string) => ({ key, value: { stringValue: v } });
-const T0 = 1_760_000_000_000n;
-const user = { role: 'user', parts: [{ type: 'text', content: 'weather and time?' }] };
-const asked = (...ids: string[]) => ({
-  role: 'assistant',
-  parts: ids.map((id) => ({ type: 'tool_call', id, name: 'weather', arguments: {} })),
-});
-const answered = (id: string) => ({
-  role: 'tool',
-  parts: [{ type: 'tool_call_response', id, response: `result of ${id}` }],
-});
-
+const user = userMessage('weather and time?');
+const asked = askedMessage;
+const answered = (id: string) => answeredMessage(id, `result of ${id}`);
 /** One chat span in a trace of its own (trace n), as a rootless agent sends it. */
-function chat(n: number, start: number, input: unknown[], output: unknown[]) {
-  return {
-    traceId: n.toString(16).padStart(32, '0'),
-    spanId: n.toString(16).padStart(16, '0'),
-    name: 'chat m',
-    startTimeUnixNano: String((T0 + BigInt(start)) * 1_000_000n),
-    endTimeUnixNano: String((T0 + BigInt(start + 5)) * 1_000_000n),
-    attributes: [
-      s('gen_ai.operation.name', 'chat'),
-      s('gen_ai.input.messages', JSON.stringify(input)),
-      s('gen_ai.output.messages', JSON.stringify(output)),
-    ],
-  };
-}
-const request = (spans: unknown[], pid = '7') => ({
-  resourceSpans: [
-    {
-      resource: { attributes: [s('service.name', 'agent'), s('process.pid', pid)] },
-      scopeSpans: [{ spans }],
-    },
-  ],
-});
+const chat = rootlessChatSpan;
+const request = (spans: unknown[], pid = '7') => rootlessRequest(spans, pid);
 
 /** Three turns of a correct loop, each model call its own trace. */
 const turn1 = chat(1, 0, [user], [asked('c1', 'c2')]);
@@ -81,7 +60,7 @@ describe('SpanLinks', () => {
       ...chat(n, n * 20, [user], [asked('same')]),
       attributes: [
         ...chat(n, 0, [user], [asked('same')]).attributes,
-        s('gen_ai.conversation.id', `conv-${n}`),
+        stringAttr('gen_ai.conversation.id', `conv-${n}`),
       ],
     });
     const links = new SpanLinks();
