@@ -17,6 +17,16 @@ const impatient = impatientAgentScript('conv-live');
 const withoutMeta = (events: readonly TraceEvent[]) =>
   events.map((e) => (e.type === 'run.start' ? { ...e, meta: {} } : e));
 
+/** A provider whose only processor is the bridge into a memory sink, collecting its errors. */
+function bridge() {
+  const errors: string[] = [];
+  const sink = new MemorySink();
+  const provider = new BasicTracerProvider({
+    spanProcessors: [new CauselaneSpanProcessor({ sink, onError: (e) => errors.push(e.message) })],
+  });
+  return { errors, sink, provider };
+}
+
 describe('CauselaneSpanProcessor', () => {
   it('streams GenAI spans as they end, in batches, with the importer’s events', async () => {
     const batches: (readonly TraceEvent[])[] = [];
@@ -105,11 +115,7 @@ describe('CauselaneSpanProcessor', () => {
   });
 
   it('reports unreadable message attributes without throwing into the agent', async () => {
-    const errors: string[] = [];
-    const sink = new MemorySink();
-    const provider = new BasicTracerProvider({
-      spanProcessors: [new CauselaneSpanProcessor({ sink, onError: (e) => errors.push(e.message) })],
-    });
+    const { errors, provider } = bridge();
     const span = provider.getTracer('t').startSpan('chat m', {
       attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.output.messages': '{oops' },
     });
@@ -138,11 +144,7 @@ describe('CauselaneSpanProcessor decides what a span is when it ends', () => {
   });
 
   it('a tool span named and typed only just before it ends still keeps its place', async () => {
-    const errors: string[] = [];
-    const sink = new MemorySink();
-    const provider = new BasicTracerProvider({
-      spanProcessors: [new CauselaneSpanProcessor({ sink, onError: (e) => errors.push(e.message) })],
-    });
+    const { errors, sink, provider } = bridge();
     const tracer = provider.getTracer('t');
     const root = tracer.startSpan('workflow', { startTime: t0 });
     const ctx = trace.setSpan(context.active(), root);
@@ -175,11 +177,7 @@ describe('CauselaneSpanProcessor decides what a span is when it ends', () => {
   });
 
   it('a model call recorded without its output waits for the tool spans that follow it', async () => {
-    const errors: string[] = [];
-    const sink = new MemorySink();
-    const provider = new BasicTracerProvider({
-      spanProcessors: [new CauselaneSpanProcessor({ sink, onError: (e) => errors.push(e.message) })],
-    });
+    const { errors, sink, provider } = bridge();
     const tracer = provider.getTracer('t');
     const root = tracer.startSpan('workflow', { startTime: t0 });
     const ctx = trace.setSpan(context.active(), root);
