@@ -131,16 +131,22 @@ describe.each([false, true])('runOpenAIChat, stream: %s', (stream) => {
   });
 });
 
+/** The ledger's tools behind a runner with the causal executor, timed as the ledger scenario is. */
+function causalLedgerRunner(tracer: Tracer) {
+  const ledger = new Ledger();
+  const runner = new OpenAIToolRunner({
+    tracer,
+    tools: ledgerTools(ledger),
+    executor: new CausalExecutor({ callTimeoutMs: LEDGER_TIMING.callTimeoutMs }),
+    settleMs: LEDGER_TIMING.settleMs,
+  });
+  return { ledger, runner };
+}
+
 describe.each([false, true])('OpenAIToolRunner in a hand-written loop, stream: %s', (stream) => {
   it('runs each turn through the executor and returns the tool messages in call order', async () => {
     const { sink, tracer, client } = setup();
-    const ledger = new Ledger();
-    const runner = new OpenAIToolRunner({
-      tracer,
-      tools: ledgerTools(ledger),
-      executor: new CausalExecutor({ callTimeoutMs: LEDGER_TIMING.callTimeoutMs }),
-      settleMs: LEDGER_TIMING.settleMs,
-    });
+    const { ledger, runner } = causalLedgerRunner(tracer);
     const messages: ChatCompletionMessageParam[] = [...history];
     for (let turn = 0; turn < 4; turn++) {
       const message = await runner.complete(() =>
@@ -189,13 +195,7 @@ describe.each([false, true])('OpenAIToolRunner in a hand-written loop, stream: %
 describe.each([false, true])('OpenAIToolRunner on the Responses API, stream: %s', (stream) => {
   it('runs the function calls through the executor; outputs in call order, clean', async () => {
     const { sink, tracer, client } = setup();
-    const ledger = new Ledger();
-    const runner = new OpenAIToolRunner({
-      tracer,
-      tools: ledgerTools(ledger),
-      executor: new CausalExecutor({ callTimeoutMs: LEDGER_TIMING.callTimeoutMs }),
-      settleMs: LEDGER_TIMING.settleMs,
-    });
+    const { ledger, runner } = causalLedgerRunner(tracer);
     const input: ResponseInputItem[] = [{ role: 'user', content: LEDGER_PROMPT }];
     let text = '';
     for (let turn = 0; turn < 4; turn++) {
